@@ -1,0 +1,94 @@
+# Two commands do all set-up on a fresh machine:
+#   make run    virtualenv, install, migrate, seed demo data, serve on http://127.0.0.1:$(PORT)
+#   make test   test requirements, a Chromium for browser tests, ruff, the whole pytest suite
+# Everything else here is a convenience for developers.
+
+SHELL := /bin/sh
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+# Development settings for the local commands; production is configured by environment.
+DEV_ENV := DEBUG=1
+
+.PHONY: run test lint format check messages chromium clean help
+
+help:
+	@echo "make run [PORT=8000]   set up everything and serve the demo on http://127.0.0.1:$(PORT)"
+	@echo "make test              lint, then the whole test suite (browser tests included)"
+	@echo "make format            apply ruff's formatting and safe fixes"
+	@echo "make messages          update and compile the translation catalogues (needs gettext)"
+
+# --- Virtualenv --------------------------------------------------------------------------
+# The interpreter check runs only when the virtualenv has to be (re)created.
+$(VENV)/.python-ok:
+	@interpreter=$$(scripts/find-python) || exit 1; \
+	if [ -x "$(PY)" ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+		echo "Removing $(VENV): it was made with a Python older than 3.12."; rm -rf $(VENV); \
+	fi; \
+	if [ ! -x "$(PY)" ]; then \
+		echo "Creating $(VENV) with $$interpreter ($$($$interpreter --version))"; \
+		"$$interpreter" -m venv $(VENV) || exit 1; \
+	fi; \
+	touch $@
+
+# Reinstall only when a requirements file changed.
+$(VENV)/.installed-base: $(VENV)/.python-ok requirements/base.txt
+	@echo "Installing runtime requirements…"
+	@$(PIP) install -r requirements/base.txt
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed-base requirements/test.txt
+	@echo "Installing test requirements…"
+	@$(PIP) install -r requirements/test.txt
+	@touch $@
+
+# --- Run -------------------------------------------------------------------------------
+.demo-password: | $(VENV)/.python-ok
+	@$(PY) -c 'import secrets; print(secrets.token_urlsafe(12))' > $@
+
+run: $(VENV)/.installed-base .demo-password
+	@$(DEV_ENV) $(PY) manage.py migrate --noinput -v 0
+	@password=$${FACTCHECK_DEMO_PASSWORD:-$$(cat .demo-password)}; \
+	$(DEV_ENV) FACTCHECK_DEMO_PASSWORD="$$password" $(PY) manage.py loadseeds --demo-users && \
+	echo "" && \
+	echo "  Fact-checking desk: http://127.0.0.1:$(PORT)/" && \
+	echo "  Demo article:       http://127.0.0.1:$(PORT)/articles/trump-daempft-erwartungen-an-nordkoreas-abruestung/" && \
+	echo "  Admin:              http://127.0.0.1:$(PORT)/admin/" && \
+	echo "  Demo logins:        editor, editor2, reviewer, moderator, admin — password: $$password" && \
+	echo ""
+	@$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# --- Test ------------------------------------------------------------------------------
+# Browser tests use the system Chromium ($$CHROMIUM_PATH or /usr/bin/chromium); only when
+# neither exists does Playwright download its own.
+chromium: $(VENV)/.installed-test
+	@if [ -n "$$CHROMIUM_PATH" ] && [ -x "$$CHROMIUM_PATH" ]; then \
+		echo "Chromium: $$CHROMIUM_PATH"; \
+	elif [ -x /usr/bin/chromium ]; then \
+		echo "Chromium: /usr/bin/chromium"; \
+	else \
+		echo "No system Chromium: installing Playwright's own (playwright install chromium)…"; \
+		$(VENV)/bin/playwright install chromium || { echo "error: no Chromium for the browser tests. Install one (apt-get install -y chromium) or set CHROMIUM_PATH."; exit 1; }; \
+	fi
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: lint chromium
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+format: $(VENV)/.installed-test
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check: $(VENV)/.installed-base
+	$(DEV_ENV) $(PY) manage.py check
+
+messages: $(VENV)/.installed-base
+	$(DEV_ENV) $(PY) manage.py makemessages -l de -l en --no-obsolete --ignore=.venv --ignore=staticfiles
+	$(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis

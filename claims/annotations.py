@@ -1,0 +1,50 @@
+"""Turns an article revision and its mentions into paragraphs of highlight runs.
+
+The text engine (``claims.text``) cuts the text into non-overlapping runs; this module
+attaches the Mention objects to each run so templates can render them. Markup is built
+only by templates from these runs, never by inserting tags into the text.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from claims.models import Mention
+from claims.text import segment
+
+
+@dataclass(frozen=True, slots=True)
+class HighlightRun:
+    text: str
+    start: int
+    end: int
+    mentions: tuple[Mention, ...]  # outermost first
+    opens: tuple[Mention, ...]  # mentions that begin in this run
+    closes: tuple[Mention, ...]  # mentions that end in this run
+
+    @property
+    def depth(self) -> int:
+        return len(self.mentions)
+
+    @property
+    def innermost(self) -> Mention | None:
+        return self.mentions[-1] if self.mentions else None
+
+
+def annotate(text: str, mentions: Iterable[Mention]) -> list[Sequence[HighlightRun]]:
+    """Paragraphs of runs for ``text`` with ``mentions`` highlighted."""
+    by_id = {mention.pk: mention for mention in mentions}
+    paragraphs = segment(text, ((m.pk, m.start, m.end) for m in by_id.values()))
+    return [
+        tuple(
+            HighlightRun(
+                text=run.text,
+                start=run.start,
+                end=run.end,
+                mentions=tuple(by_id[key] for key in run.keys),
+                opens=tuple(by_id[key] for key in run.opens),
+                closes=tuple(by_id[key] for key in run.closes),
+            )
+            for run in paragraph.runs
+        )
+        for paragraph in paragraphs
+    ]

@@ -1,0 +1,20 @@
+"""The domain model of the fact-checking desk (see docs/architecture.md)."""
+
+from claims.models.articles import Article, ArticleRevision
+from claims.models.claims import Claim, Mention, Source
+from claims.models.ratings import Rating
+from claims.models.reader_input import ErrorReport, Tip
+from claims.models.workflow import Correction, Review
+
+__all__ = [
+    "Article",
+    "ArticleRevision",
+    "Claim",
+    "Correction",
+    "ErrorReport",
+    "Mention",
+    "Rating",
+    "Review",
+    "Source",
+    "Tip",
+]

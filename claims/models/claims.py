@@ -1,0 +1,224 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from claims.models.articles import Article, ArticleRevision
+from claims.models.base import WebURLField, validate_language_tag
+
+
+class ClaimQuerySet(models.QuerySet):
+    def published(self) -> "ClaimQuerySet":
+        """Claims the public may see. Every public read starts here."""
+        return self.filter(status=Claim.Status.PUBLISHED)
+
+    def for_article(self, article: Article) -> "ClaimQuerySet":
+        return self.filter(mentions__revision__article=article).distinct()
+
+
+class Claim(models.Model):
+    """A checkable statement, its verdict and the evidence for it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        PUBLISHED = "published", _("Published")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    RECOMMENDED_CLAIM_LENGTH = 75
+
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    claim_reviewed = models.CharField(
+        _("claim as reviewed"),
+        max_length=250,
+        help_text=_(
+            "The statement in one short sentence (under 75 characters), no verdict in it."
+        ),
+    )
+    claimant = models.CharField(_("claimant"), max_length=200, blank=True)
+    claimant_url = WebURLField(_("claimant URL"), max_length=2000, blank=True)
+    claim_date = models.DateField(_("claim date"), null=True, blank=True)
+    language = models.CharField(
+        _("language"), max_length=35, default="de", validators=[validate_language_tag]
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    rating = models.ForeignKey(
+        "Rating",
+        verbose_name=_("rating"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+    )
+    conclusion = models.CharField(_("conclusion"), max_length=300, blank=True)
+    explanation = models.TextField(_("explanation"), blank=True, help_text=_("Markdown."))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="authored_claims",
+    )
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last edited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_claims",
+    )
+    # Bumped on every saved edit: reviews approve one version, and a stale form is
+    # refused instead of overwriting someone else's change.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
+                name="claim_published_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.claim_reviewed
+
+    def get_absolute_url(self) -> str:
+        return reverse("claims:claim", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class MentionQuerySet(models.QuerySet):
+    def published(self) -> "MentionQuerySet":
+        return self.filter(claim__status=Claim.Status.PUBLISHED)
+
+    def in_revision(self, revision: ArticleRevision) -> "MentionQuerySet":
+        return self.filter(revision=revision)
+
+
+class Mention(models.Model):
+    """Where a claim appears: a span of one article revision's text.
+
+    ``start``/``end`` are Unicode code-point offsets into ``revision.text``; ``exact``,
+    ``prefix`` and ``suffix`` keep the quote and its context so the mention can be
+    re-anchored when the article's text changes.
+    """
+
+    class Anchor(models.TextChoices):
+        ANCHORED = "anchored", _("Anchored")
+        REANCHORED = "reanchored", _("Re-anchored")
+        ORPHANED = "orphaned", _("Orphaned")
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="mentions"
+    )
+    revision = models.ForeignKey(
+        ArticleRevision,
+        verbose_name=_("article revision"),
+        on_delete=models.PROTECT,
+        related_name="mentions",
+    )
+    start = models.PositiveIntegerField(_("start"))
+    end = models.PositiveIntegerField(_("end"))
+    exact = models.TextField(_("quote"))
+    prefix = models.CharField(_("text before"), max_length=32, blank=True)
+    suffix = models.CharField(_("text after"), max_length=32, blank=True)
+    anchor = models.CharField(
+        _("anchor state"), max_length=20, choices=Anchor.choices, default=Anchor.ANCHORED
+    )
+    anchor_confidence = models.FloatField(_("anchor confidence"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = MentionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["revision", "start", "-end", "pk"]
+        verbose_name = _("mention")
+        verbose_name_plural = _("mentions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start__lt=models.F("end")), name="mention_start_before_end"
+            ),
+            models.UniqueConstraint(
+                fields=["claim", "revision", "start", "end"], name="mention_unique_span_per_claim"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exact[:60]} ({self.start}–{self.end})"
+
+
+class Source(models.Model):
+    """A piece of evidence for or against a claim."""
+
+    class Kind(models.TextChoices):
+        PRIMARY = "primary", _("Primary document")
+        OFFICIAL = "official", _("Official statement")
+        DATASET = "dataset", _("Dataset")
+        EXPERT = "expert", _("Expert")
+        REPORT = "report", _("Report")
+        OTHER = "other", _("Other")
+
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports", _("Supports")
+        REFUTES = "refutes", _("Refutes")
+        CONTEXT = "context", _("Context")
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="sources"
+    )
+    url = WebURLField(_("URL"), max_length=2000)
+    title = models.CharField(_("title"), max_length=300)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    published_on = models.DateField(_("publication date"), null=True, blank=True)
+    accessed_on = models.DateField(_("accessed"), null=True, blank=True)
+    archive_url = WebURLField(_("archive URL"), max_length=2000, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    stance = models.CharField(
+        _("stance"), max_length=20, choices=Stance.choices, default=Stance.CONTEXT
+    )
+    quote = models.TextField(_("quoted passage"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["claim", "position", "pk"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self) -> str:
+        return self.title

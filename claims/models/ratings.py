@@ -1,0 +1,64 @@
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+hex_colour_validator = RegexValidator(
+    r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #rrggbb, for example #1a7f37.")
+)
+
+
+class RatingQuerySet(models.QuerySet):
+    def in_scale(self, scale: str = "default") -> "RatingQuerySet":
+        return self.filter(scale=scale)
+
+
+class Rating(models.Model):
+    """One step of the newsroom's rating scale, e.g. "Mostly false".
+
+    ``value`` orders the scale numerically for ClaimReview (higher is truer); steps
+    that are not on the true–false axis, such as "Unproven", have no value.
+    """
+
+    scale = models.SlugField(_("scale"), max_length=50, default="default")
+    label = models.CharField(_("label"), max_length=50)
+    slug = models.SlugField(_("slug"), max_length=50)
+    value = models.SmallIntegerField(_("numeric value"), null=True, blank=True)
+    colour = models.CharField(
+        _("colour"), max_length=7, default="#6c757d", validators=[hex_colour_validator]
+    )
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords()
+    objects = RatingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["scale", "position", "pk"]
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [
+            models.UniqueConstraint(fields=["scale", "slug"], name="rating_unique_slug"),
+            models.UniqueConstraint(fields=["scale", "value"], name="rating_unique_value"),
+            models.UniqueConstraint(fields=["scale", "label"], name="rating_unique_label"),
+            # The colour ends up in a stylesheet: only ever a plain hex value.
+            models.CheckConstraint(
+                condition=models.Q(colour__regex=r"^#[0-9a-fA-F]{6}$"), name="rating_colour_hex"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def css_class(self) -> str:
+        return f"rating-{slugify(self.slug)}"
+
+    @property
+    def text_colour(self) -> str:
+        """Black or white, whichever reads better on ``colour`` (WCAG relative luminance)."""
+        channels = [int(self.colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+        return "#000000" if luminance > 0.179 else "#ffffff"

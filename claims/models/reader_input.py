@@ -1,0 +1,94 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from claims.models.base import WebURLField
+from claims.models.claims import Claim
+
+
+class ModerationStatus(models.TextChoices):
+    NEW = "new", _("New")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    SPAM = "spam", _("Spam")
+
+
+class ReaderInput(models.Model):
+    """Fields every piece of reader input has: moderation state and privacy-safe origin."""
+
+    Status = ModerationStatus
+
+    email = models.EmailField(_("email"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ModerationStatus.choices,
+        default=ModerationStatus.NEW,
+        db_index=True,
+    )
+    # A salted hash of the client address: enough to spot floods, useless to identify.
+    client_hash = models.CharField(_("client hash"), max_length=64, blank=True)
+    language = models.CharField(_("language"), max_length=35, blank=True)
+    moderator_note = models.TextField(_("moderator note"), blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+
+class Tip(ReaderInput):
+    """A claim a reader suggests for checking."""
+
+    claim_text = models.TextField(_("claim"), max_length=2000)
+    seen_at_url = WebURLField(_("where it was seen (URL)"), max_length=2000, blank=True)
+    seen_at = models.CharField(_("where it was seen"), max_length=500, blank=True)
+    consent = models.BooleanField(_("consent to be contacted"), default=False)
+    claim = models.ForeignKey(
+        Claim,
+        verbose_name=_("resulting claim"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tips",
+    )
+
+    class Meta(ReaderInput.Meta):
+        verbose_name = _("tip")
+        verbose_name_plural = _("tips")
+
+    def __str__(self) -> str:
+        return self.claim_text[:80]
+
+
+class ErrorReport(ReaderInput):
+    """A reader's report that a published fact-check is wrong."""
+
+    class Reason(models.TextChoices):
+        WRONG_PASSAGE = "wrong_passage", _("Wrong passage marked")
+        VERDICT_DISPUTED = "verdict_disputed", _("Verdict disputed")
+        SOURCE_PROBLEM = "source_problem", _("Source broken or wrong")
+        OTHER = "other", _("Other")
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="error_reports"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    message = models.TextField(_("message"), max_length=5000)
+
+    class Meta(ReaderInput.Meta):
+        verbose_name = _("error report")
+        verbose_name_plural = _("error reports")
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} · {self.claim}"

@@ -1,0 +1,93 @@
+"""What readers see. Every read of claims here goes through ``published()``."""
+
+from django.db.models import Count, F, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+from claims.annotations import annotate
+from claims.markdown import render_markdown
+from claims.models import Article, Claim, Mention, Rating, Source
+
+
+def _published_claims():
+    return Claim.objects.published().select_related("rating")
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    articles = (
+        Article.objects.published()
+        .annotate(
+            claim_count=Count(
+                "current_revision__mentions__claim",
+                filter=Q(current_revision__mentions__claim__status=Claim.Status.PUBLISHED),
+                distinct=True,
+            )
+        )
+        .order_by("-published_on", "-created_at")[:50]
+    )
+    latest_claims = _published_claims().order_by("-published_at")[:10]
+    return render(
+        request,
+        "claims/home.html",
+        {"articles": articles, "latest_claims": latest_claims},
+    )
+
+
+@require_safe
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    article = get_object_or_404(
+        Article.objects.published().select_related("current_revision"), slug=slug
+    )
+    revision = article.current_revision
+    mentions = []
+    if revision is not None:
+        mentions = list(
+            Mention.objects.published()
+            .in_revision(revision)
+            .select_related("claim__rating")
+            .order_by("start", "-end", "pk")
+        )
+    paragraphs = annotate(revision.text, mentions) if revision else []
+    claims = list({m.claim_id: m.claim for m in mentions}.values())
+    return render(
+        request,
+        "claims/article_detail.html",
+        {"article": article, "paragraphs": paragraphs, "claims": claims},
+    )
+
+
+@require_safe
+def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    claim = get_object_or_404(
+        _published_claims().prefetch_related(
+            Prefetch("sources", queryset=Source.objects.order_by("position", "pk")),
+            Prefetch(
+                "mentions",
+                queryset=Mention.objects.filter(
+                    revision__article__status=Article.Status.PUBLISHED,
+                    revision__article__current_revision=F("revision"),
+                )
+                .select_related("revision__article")
+                .order_by("revision__article__published_on", "pk"),
+            ),
+        ),
+        slug=slug,
+    )
+    return render(
+        request,
+        "claims/claim_detail.html",
+        {"claim": claim, "explanation": render_markdown(claim.explanation)},
+    )
+
+
+@require_safe
+@cache_control(max_age=300, public=True)
+def ratings_css(request: HttpRequest) -> HttpResponse:
+    """Rating colours are data, and the CSP forbids inline styles: serve them as CSS."""
+    ratings = Rating.objects.all()
+    return render(
+        request, "claims/ratings.css", {"ratings": ratings}, content_type="text/css; charset=utf-8"
+    )

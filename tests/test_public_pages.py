@@ -1,0 +1,190 @@
+"""The first public slice: home, annotated article, claim page."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from claims.models import Article, Claim
+from tests.conftest import SEED_ARTICLE_SLUG
+from tests.factories import add_source, make_article, make_claim, make_rating, mark, mark_quote
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE_URL = f"/articles/{SEED_ARTICLE_SLUG}/"
+
+
+def test_home_lists_published_articles_only(reader, seeded):
+    make_article(title="Unfinished draft article", status=Article.Status.DRAFT)
+    response = reader.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Trump dämpft Erwartungen an Nordkoreas Abrüstung" in html
+    assert ARTICLE_URL in html
+    assert "Unfinished draft article" not in html
+    assert "4 checked claims" in html  # the draft demo claim is not counted
+
+
+def test_article_page_highlights_every_published_claim(reader, seeded):
+    response = reader.get(ARTICLE_URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    marks = re.findall(r'<mark class="claim-mark[^"]*"', html)
+    assert len(marks) == 4
+    for claim in Claim.objects.published():
+        assert claim.get_absolute_url() in html
+    # The rating is written out next to each highlight, not shown by colour alone.
+    assert html.count('<span class="visually-hidden">Verdict: </span>True</a>') == 4
+    assert '<article lang="de"' in html
+
+
+def test_draft_claim_is_not_highlighted_and_its_page_is_404(reader, seeded):
+    draft = Claim.objects.get(status=Claim.Status.DRAFT)
+    html = reader.get(ARTICLE_URL).content.decode()
+    assert draft.get_absolute_url() not in html
+    # Its passage is plain text, not inside a highlight.
+    passage = "soll der zweite Gipfel in Hanoi mit der Unterzeichnung"
+    assert passage in html
+    assert not re.search(r"<mark[^>]*>(?:(?!</mark>).)*" + passage, html, re.S)
+    assert reader.get(draft.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("status", [Claim.Status.IN_REVIEW, Claim.Status.DISMISSED])
+def test_unpublished_claim_pages_are_404(reader, status):
+    claim = make_claim(status=status)
+    assert reader.get(claim.get_absolute_url()).status_code == 404
+
+
+def test_draft_article_is_404_with_its_published_claims(reader):
+    article = make_article(status=Article.Status.DRAFT)
+    mark(make_claim(), article, 0, 6)
+    assert reader.get(article.get_absolute_url()).status_code == 404
+
+
+def test_claim_page_shows_verdict_sources_and_appearances(reader, seeded):
+    claim = Claim.objects.get(slug="waffenstillstand-1953-kriegszustand")
+    response = reader.get(claim.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert claim.claim_reviewed in html
+    assert "Autoren des Artikels" in html
+    assert claim.conclusion in html
+    assert "<strong>27. Juli 1953</strong>" in html  # Markdown rendered
+    assert "https://www.archives.gov/milestone-documents/" in html
+    assert "Primary document" in html
+    assert "Supports" in html
+    assert "Waffenstillstands von 1953" in html  # the appearance with its quote
+    assert ARTICLE_URL in html
+
+
+def test_overlapping_and_nested_mentions_stay_distinguishable(reader):
+    rating = make_rating(label="Misleading", value=3, slug="misleading")
+    article = make_article("Alpha beta gamma delta epsilon.")
+    outer, inner, overlap = make_claim(rating=rating), make_claim(rating=rating), make_claim()
+    mark(outer, article, 0, 22)  # Alpha beta gamma delta
+    mark(inner, article, 6, 10)  # beta
+    mark(overlap, article, 17, 30)  # delta epsilon
+    html = reader.get(article.get_absolute_url()).content.decode()
+    assert 'class="claim-mark depth-2 rating-misleading"' in html  # "beta" inside "Alpha…"
+    text = re.sub(r"<span class=\"visually-hidden\">[^<]*</span>", "", html)
+    text = re.sub(r'<a class="rating-badge[^>]*>.*?</a>', "", text)
+    body = re.search(r'<div class="article-text">\s*<p>(.*?)</p>', text, re.S).group(1)
+    assert re.sub(r"<[^>]+>", "", body) == "Alpha beta gamma delta epsilon."
+    for claim in (outer, inner, overlap):
+        assert html.count(f'href="{claim.get_absolute_url()}"') >= 2  # highlight + badge
+
+
+HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)></script>'
+
+
+def test_hostile_html_renders_as_text_everywhere(reader):
+    rating = make_rating(label=HOSTILE, value=1)
+    article = make_article(
+        f"Intro {HOSTILE} outro.\n\nSecond {HOSTILE}.",
+        title=HOSTILE,
+        outlet=HOSTILE,
+        byline=HOSTILE,
+    )
+    claim = make_claim(
+        rating=rating,
+        claim_reviewed=HOSTILE,
+        claimant=HOSTILE,
+        conclusion=HOSTILE,
+        explanation=HOSTILE + "\n\n[click](javascript:alert(3))",
+    )
+    mark_quote(claim, article, HOSTILE)
+    add_source(claim, title=HOSTILE, publisher=HOSTILE, quote=HOSTILE)
+    for url in ("/", article.get_absolute_url(), claim.get_absolute_url()):
+        html = reader.get(url).content.decode()
+        assert "<script>alert" not in html, url
+        assert "<img src=x" not in html, url
+        assert not re.search(r"href=\"?javascript:", html, re.I), url
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, url
+
+
+def test_pages_carry_no_inline_script_style_or_handlers(reader, seeded):
+    claim = Claim.objects.published().first()
+    for url in ("/", ARTICLE_URL, claim.get_absolute_url(), "/de/"):
+        response = reader.get(url)
+        html = response.content.decode()
+        csp = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp
+        assert "'unsafe-inline'" not in csp
+        assert "object-src 'none'" in csp
+        assert "base-uri 'none'" in csp
+        assert "frame-ancestors 'none'" in csp
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), url
+        assert not re.search(r"<style", html), url
+        assert not re.search(r"\sstyle=", html), url
+        assert not re.search(r"\son[a-z]+=", html), url
+
+
+def test_article_page_query_count_does_not_grow_with_claims(
+    reader, django_assert_num_queries, django_assert_max_num_queries
+):
+    rating = make_rating()
+    words = " ".join(f"word{i}" for i in range(600))
+
+    def article_with(n: int) -> Article:
+        article = make_article(words)
+        text = article.current_revision.text
+        for i in range(n):
+            start = text.index(f"word{i} ")
+            mark(make_claim(rating=rating), article, start, start + len(f"word{i}"))
+        return article
+
+    few, many = article_with(5), article_with(500)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for article in (few, many):
+        with CaptureQueriesContext(connection) as queries:
+            response = reader.get(article.get_absolute_url())
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+    assert counts[1] <= 3
+    assert response.content.decode().count('class="claim-mark') == 500
+
+
+def test_public_pages_refuse_writes(reader, seeded):
+    assert reader.post(ARTICLE_URL).status_code == 405
+    assert reader.post("/").status_code == 405
+
+
+def test_german_pages_live_under_de(reader, seeded):
+    html = reader.get("/de" + ARTICLE_URL).content.decode()
+    assert '<html lang="de">' in html
+    assert "Zum Hauptinhalt springen" in html
+    english = reader.get(ARTICLE_URL).content.decode()
+    assert '<html lang="en">' in english
+    assert "Skip to main content" in english
+    # The language switcher links to the same page in the other language.
+    assert f'href="/de{ARTICLE_URL}"' in english
+
+
+def test_ratings_stylesheet_carries_scale_colours(reader, seeded):
+    response = reader.get(reverse("ratings-css"))
+    assert response["Content-Type"].startswith("text/css")
+    assert ".rating-true { --rating-colour: #1a7f37;" in response.content.decode()

@@ -1,0 +1,121 @@
+"""Settings come from the environment, strictly: a bad value stops start-up, by name."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from factcheck.env import env_bool, env_choice, env_int, env_list, env_url
+
+ROOT = Path(__file__).resolve().parent.parent
+STRONG_KEY = "k" * 20 + "-production-secret-" + "q" * 20
+
+
+def _django(args: list[str], **env: str) -> subprocess.CompletedProcess:
+    """Run manage.py in a clean environment with only ``env`` set."""
+    base = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "PYTHONPATH"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, "DJANGO_SETTINGS_MODULE": "factcheck.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("raw", ["maybe", "2", "tru"])
+def test_env_bool_rejects_unclear_values(monkeypatch, raw):
+    monkeypatch.setenv("SOME_FLAG", raw)
+    with pytest.raises(ImproperlyConfigured, match="SOME_FLAG"):
+        env_bool("SOME_FLAG", False)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("Yes", True), ("off", False)])
+def test_env_bool_reads_common_spellings(monkeypatch, raw, expected):
+    monkeypatch.setenv("SOME_FLAG", raw)
+    assert env_bool("SOME_FLAG", not expected) is expected
+
+
+def test_env_int_names_variable_and_minimum(monkeypatch):
+    monkeypatch.setenv("WORKERS", "many")
+    with pytest.raises(ImproperlyConfigured, match="WORKERS"):
+        env_int("WORKERS", 1)
+    monkeypatch.setenv("WORKERS", "-1")
+    with pytest.raises(ImproperlyConfigured, match="at least 0"):
+        env_int("WORKERS", 1, minimum=0)
+
+
+def test_env_list_and_choice(monkeypatch):
+    monkeypatch.setenv("HOSTS", " a.example , ,b.example ")
+    assert env_list("HOSTS", []) == ["a.example", "b.example"]
+    monkeypatch.setenv("LANG_CHOICE", "fr")
+    with pytest.raises(ImproperlyConfigured, match="LANG_CHOICE"):
+        env_choice("LANG_CHOICE", "en", {"en", "de"})
+
+
+def test_env_url_rejects_unknown_scheme(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "mysql://root@localhost/db")
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
+        env_url("DATABASE_URL", None, {"sqlite", "postgres"})
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = _django(["check"], DEBUG="0", ALLOWED_HOSTS="example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_a_weak_secret_key():
+    result = _django(["check"], DEBUG="0", SECRET_KEY="short", ALLOWED_HOSTS="example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DEBUG", "perhaps"),
+        ("DATABASE_URL", "mysql://root@localhost/factcheck"),
+        ("REDIS_URL", "memcached://localhost"),
+        ("LANGUAGE_CODE", "xx"),
+        ("SECURE_HSTS_SECONDS", "a year"),
+    ],
+)
+def test_malformed_variable_stops_startup_naming_it(name, value):
+    env = {"DEBUG": "1", name: value}
+    result = _django(["check"], **env)
+    assert result.returncode != 0
+    assert name in result.stderr
+
+
+def test_deploy_check_is_clean_with_production_values():
+    result = _django(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        DEBUG="0",
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="factcheck.example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_default_sqlite_database_runs_in_wal_mode(tmp_path):
+    script = (
+        "from django.db import connection\n"
+        "with connection.cursor() as c:\n"
+        "    c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])\n"
+        "    c.execute('PRAGMA busy_timeout'); print(c.fetchone()[0])\n"
+        "print(connection.transaction_mode)\n"
+    )
+    result = _django(
+        ["shell", "--no-imports", "-c", script],
+        DEBUG="1",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["wal", "20000", "IMMEDIATE"]
