@@ -1,0 +1,40 @@
+"""The text engine: pure-Python handling of article text and of spans within it.
+
+It normalises article text into the canonical form that every stored offset refers to,
+finds its paragraphs, validates spans and their quotes, converts browser (UTF-16) offsets to
+code-point offsets, and cuts a text with overlapping mentions into flat runs for rendering.
+
+This package must not import Django or anything else from the project, so that it stays
+fast to test and reusable; the Django layer builds on it, never the other way round.
+"""
+
+from .normalize import normalize, paragraph_spans
+from .segments import Paragraph, Run, segment
+from .spans import (
+    InvalidOffsets,
+    OffsetsOutOfRange,
+    Quote,
+    QuoteMismatch,
+    SpanError,
+    codepoint_to_utf16,
+    quote_context,
+    utf16_to_codepoint,
+    validate_span,
+)
+
+__all__ = [
+    "InvalidOffsets",
+    "OffsetsOutOfRange",
+    "Paragraph",
+    "Quote",
+    "QuoteMismatch",
+    "Run",
+    "SpanError",
+    "codepoint_to_utf16",
+    "normalize",
+    "paragraph_spans",
+    "quote_context",
+    "segment",
+    "utf16_to_codepoint",
+    "validate_span",
+]
