@@ -39,9 +39,10 @@ def test_rating_values_are_unique_per_scale_but_not_across_scales():
 
 
 def test_rating_colour_must_be_a_hex_value():
-    with pytest.raises(IntegrityError), transaction.atomic():
-        make_rating(colour="red;}body{")
-    assert not Rating.objects.filter(colour__startswith="red").exists()
+    for colour in ("red;}a{", "#zzzzzz", "1a7f37"):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            make_rating(colour=colour)
+    assert not Rating.objects.exists()
 
 
 def test_published_claim_needs_a_publication_time():

@@ -98,7 +98,7 @@ HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)></script>'
 
 
 def test_hostile_html_renders_as_text_everywhere(reader):
-    rating = make_rating(label=HOSTILE, value=1)
+    rating = make_rating(label="<script>alert(1)</script>", value=1)
     article = make_article(
         f"Intro {HOSTILE} outro.\n\nSecond {HOSTILE}.",
         title=HOSTILE,
@@ -188,3 +188,11 @@ def test_ratings_stylesheet_carries_scale_colours(reader, seeded):
     response = reader.get(reverse("ratings-css"))
     assert response["Content-Type"].startswith("text/css")
     assert ".rating-true { --rating-colour: #1a7f37;" in response.content.decode()
+
+
+def test_missing_page_is_a_friendly_404(reader):
+    response = reader.get("/claims/does-not-exist/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    german = reader.get("/de/claims/does-not-exist/")
+    assert "Seite nicht gefunden" in german.content.decode()
