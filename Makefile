@@ -11,7 +11,7 @@ PIP := $(PY) -m pip --disable-pip-version-check -q
 # Development settings for the local commands; production is configured by environment.
 DEV_ENV := DEBUG=1
 
-.PHONY: run test lint format check messages chromium clean help
+.PHONY: run test lint format check messages chromium services clean help
 
 help:
 	@echo "make run [PORT=8000]   set up everything and serve the demo on http://127.0.0.1:$(PORT)"
@@ -76,7 +76,17 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: lint chromium
+# Redis backs the cache tests (REDIS_URL); start a throw-away one when none is running.
+services:
+	@if redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then :; \
+	elif command -v redis-server >/dev/null 2>&1; then \
+		echo "Starting Redis on 127.0.0.1:6379 for the tests"; \
+		redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no; sleep 1; \
+	else \
+		echo "error: the tests need Redis on 127.0.0.1:6379 (apt-get install -y redis-server)."; exit 1; \
+	fi
+
+test: lint chromium services
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 format: $(VENV)/.installed-test

@@ -5,10 +5,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
+from django.utils import translation
 
 from claims.roles import EDITORS, MODERATORS, REVIEWERS, ensure_role_groups
 
@@ -20,10 +22,13 @@ SEED_ARTICLE_SLUG = "trump-daempft-erwartungen-an-nordkoreas-abruestung"
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
+def _isolate():
     # The Redis cache outlives a test (and a test run): start every test from empty.
+    # A request leaves its language active in the thread; reverse() in the next test
+    # would otherwise build /de/… URLs.
     cache.clear()
-    yield
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
     cache.clear()
 
 

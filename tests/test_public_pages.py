@@ -86,7 +86,7 @@ def test_overlapping_and_nested_mentions_stay_distinguishable(reader):
     mark(overlap, article, 17, 30)  # delta epsilon
     html = reader.get(article.get_absolute_url()).content.decode()
     assert 'class="claim-mark depth-2 rating-misleading"' in html  # "beta" inside "Alpha…"
-    text = re.sub(r"<span class=\"visually-hidden\">[^<]*</span>", "", html)
+    text = re.sub(r"<span class=\"visually-hidden\"[^>]*>[^<]*</span>", "", html)
     text = re.sub(r'<a class="rating-badge[^>]*>.*?</a>', "", text)
     body = re.search(r'<div class="article-text">\s*<p>(.*?)</p>', text, re.S).group(1)
     assert re.sub(r"<[^>]+>", "", body) == "Alpha beta gamma delta epsilon."
@@ -196,3 +196,12 @@ def test_missing_page_is_a_friendly_404(reader):
     assert "Page not found" in response.content.decode()
     german = reader.get("/de/claims/does-not-exist/")
     assert "Seite nicht gefunden" in german.content.decode()
+
+
+def test_claim_page_links_each_appearance_to_its_highlight(reader, seeded):
+    claim = Claim.objects.get(slug="hanoi-acht-monate-nach-singapur")
+    mention = claim.mentions.get()
+    html = reader.get(claim.get_absolute_url()).content.decode()
+    assert f'href="{ARTICLE_URL}#mention-{mention.pk}"' in html
+    assert f'id="mention-{mention.pk}"' in reader.get(ARTICLE_URL).content.decode()
+    assert '<h1 id="claim-title" class="mb-3" lang="de">' in html

@@ -1,31 +1,12 @@
 """Settings come from the environment, strictly: a bad value stops start-up, by name."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from factcheck.env import env_bool, env_choice, env_int, env_list, env_url
+from tests.helpers import run_manage
 
-ROOT = Path(__file__).resolve().parent.parent
 STRONG_KEY = "k" * 20 + "-production-secret-" + "q" * 20
-
-
-def _django(args: list[str], **env: str) -> subprocess.CompletedProcess:
-    """Run manage.py in a clean environment with only ``env`` set."""
-    base = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "PYTHONPATH"}}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env={**base, "DJANGO_SETTINGS_MODULE": "factcheck.settings", **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.mark.parametrize("raw", ["maybe", "2", "tru"])
@@ -65,13 +46,13 @@ def test_env_url_rejects_unknown_scheme(monkeypatch):
 
 
 def test_production_refuses_to_start_without_secret_key():
-    result = _django(["check"], DEBUG="0", ALLOWED_HOSTS="example.org")
+    result = run_manage(["check"], DEBUG="0", ALLOWED_HOSTS="example.org")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
 
 def test_production_refuses_a_weak_secret_key():
-    result = _django(["check"], DEBUG="0", SECRET_KEY="short", ALLOWED_HOSTS="example.org")
+    result = run_manage(["check"], DEBUG="0", SECRET_KEY="short", ALLOWED_HOSTS="example.org")
     assert result.returncode != 0
     assert "SECRET_KEY is too weak" in result.stderr
 
@@ -88,13 +69,13 @@ def test_production_refuses_a_weak_secret_key():
 )
 def test_malformed_variable_stops_startup_naming_it(name, value):
     env = {"DEBUG": "1", name: value}
-    result = _django(["check"], **env)
+    result = run_manage(["check"], **env)
     assert result.returncode != 0
     assert name in result.stderr
 
 
 def test_deploy_check_is_clean_with_production_values():
-    result = _django(
+    result = run_manage(
         ["check", "--deploy", "--fail-level", "WARNING"],
         DEBUG="0",
         SECRET_KEY=STRONG_KEY,
@@ -112,7 +93,7 @@ def test_default_sqlite_database_runs_in_wal_mode(tmp_path):
         "    c.execute('PRAGMA busy_timeout'); print(c.fetchone()[0])\n"
         "print(connection.transaction_mode)\n"
     )
-    result = _django(
+    result = run_manage(
         ["shell", "--no-imports", "-c", script],
         DEBUG="1",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
