@@ -8,8 +8,9 @@ PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
-# Development settings for the local commands; production is configured by environment.
-DEV_ENV := DEBUG=1
+# Development settings for the local commands: DEBUG on, and always the local SQLite file
+# (an exported DATABASE_URL must never receive the demo accounts).
+DEV_ENV := env -u DATABASE_URL DEBUG=1
 
 .PHONY: run test lint format check messages chromium services clean help
 

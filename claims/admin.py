@@ -62,6 +62,7 @@ class ArticleRevisionAdmin(admin.ModelAdmin):
 class MentionInline(admin.TabularInline):
     model = Mention
     fields = ["revision", "start", "end", "exact", "anchor", "anchor_confidence"]
+    # The quote and its context are taken from the text by Mention.clean().
     readonly_fields = ["exact"]
     raw_id_fields = ["revision"]
     extra = 0
@@ -87,7 +88,8 @@ class ClaimAdmin(SimpleHistoryAdmin):
     list_select_related = ["rating", "assignee"]
     prepopulated_fields = {"slug": ["claim_reviewed"]}
     raw_id_fields = ["author", "last_edited_by", "assignee"]
-    readonly_fields = ["version", "created_at", "updated_at", "published_at"]
+    # Status changes go through the review workflow, never a plain field edit.
+    readonly_fields = ["status", "version", "created_at", "updated_at", "published_at"]
     inlines = [MentionInline, SourceInline]
 
 
@@ -98,6 +100,7 @@ class MentionAdmin(SimpleHistoryAdmin):
     search_fields = ["exact", "claim__claim_reviewed"]
     list_select_related = ["claim", "revision__article"]
     raw_id_fields = ["claim", "revision", "created_by"]
+    readonly_fields = ["exact", "prefix", "suffix"]
 
 
 @admin.register(Source)

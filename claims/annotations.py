@@ -5,11 +5,14 @@ attaches the Mention objects to each run so templates can render them. Markup is
 only by templates from these runs, never by inserting tags into the text.
 """
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from claims.models import Mention
-from claims.text import segment
+from claims.text import SpanError, segment, validate_span
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,13 +29,28 @@ class HighlightRun:
         return len(self.mentions)
 
     @property
+    def claim_ids(self) -> frozenset[int]:
+        return frozenset(m.claim_id for m in self.mentions)
+
+    @property
     def innermost(self) -> Mention | None:
         return self.mentions[-1] if self.mentions else None
 
 
 def annotate(text: str, mentions: Iterable[Mention]) -> list[Sequence[HighlightRun]]:
-    """Paragraphs of runs for ``text`` with ``mentions`` highlighted."""
-    by_id = {mention.pk: mention for mention in mentions}
+    """Paragraphs of runs for ``text`` with ``mentions`` highlighted.
+
+    A mention whose offsets do not fit the text (possible only through a direct database
+    edit) is left out and logged, so one bad row cannot take the page down.
+    """
+    by_id = {}
+    for mention in mentions:
+        try:
+            validate_span(text, mention.start, mention.end)
+        except SpanError:
+            logger.warning("Mention %s does not fit its revision text; not shown.", mention.pk)
+            continue
+        by_id[mention.pk] = mention
     paragraphs = segment(text, ((m.pk, m.start, m.end) for m in by_id.values()))
     return [
         tuple(

@@ -1,7 +1,7 @@
 """Settings for the fact-checking desk.
 
 Everything that differs between a laptop and production comes from the environment
-through the strict helpers in ``factcheck.env``; docs/deploy.md lists the variables.
+through the strict helpers in ``factcheck.env``; README.md lists the variables.
 Defaults are safe for development when ``DEBUG=1`` and secure otherwise.
 """
 
@@ -38,7 +38,13 @@ else:
             '`python -c "import secrets; print(secrets.token_urlsafe(50))"`.'
         )
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
+if DEBUG:
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+else:
+    # Without it every request would be refused with 400: say so at start-up instead.
+    ALLOWED_HOSTS = env_list(
+        "ALLOWED_HOSTS", [env_required("ALLOWED_HOSTS", "the host names this site answers to.")]
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -101,19 +107,30 @@ DATABASE_URL = env_url(
     f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
     {"sqlite", "postgres", "postgresql", "pgsql"},
 )
-_database = dj_database_url.parse(DATABASE_URL)
+try:
+    _database = dj_database_url.parse(DATABASE_URL)
+except (ValueError, dj_database_url.ParseError) as error:
+    raise ImproperlyConfigured(f"DATABASE_URL cannot be read: {error}") from None
 if _database["ENGINE"] == "django.db.backends.sqlite3":
+    if _database["NAME"] in ("", ":memory:"):
+        raise ImproperlyConfigured(
+            "DATABASE_URL names no SQLite file; use sqlite:////absolute/path/db.sqlite3 "
+            "(four slashes for an absolute path)."
+        )
+    _busy_seconds = env_int("SQLITE_BUSY_TIMEOUT", 20, minimum=1)
     _database["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20, minimum=1),
+        "timeout": _busy_seconds,
         "init_command": (
             "PRAGMA journal_mode=WAL;"
             "PRAGMA synchronous=NORMAL;"
             "PRAGMA foreign_keys=ON;"
-            "PRAGMA busy_timeout=20000;"
+            f"PRAGMA busy_timeout={_busy_seconds * 1000};"
         ),
     }
 else:
+    if not _database["NAME"]:
+        raise ImproperlyConfigured("DATABASE_URL names no database (…/dbname at the end).")
     _database["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60, minimum=0)
     _database["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _database}
@@ -143,7 +160,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "claims:login"
+LOGIN_REDIRECT_URL = "claims:desk"
+LOGOUT_REDIRECT_URL = "claims:home"
+# Article uploads and pasted text go up to a few MB; each desk endpoint has its own,
+# smaller limit (claims.views.responses.max_body) with a readable error.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 6_000_000
 
 # --- Languages and time ---------------------------------------------------------------
 # URLs carry the language (/de/… for German, no prefix for the default), so a cached
@@ -180,7 +202,7 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie; the token comes from the page
+CSRF_COOKIE_HTTPONLY = True  # htmx takes the token from the page, never from the cookie
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -214,5 +236,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"}),
+    },
 }

@@ -1,7 +1,34 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from claims.roles import ensure_role_groups
+# A frozen copy of claims.roles.GROUP_PERMISSIONS as it was when this migration was written:
+# a later change to the roles comes with its own migration, so that this one never changes
+# meaning.
+_EDITORIAL = {
+    "article": ["add", "change", "view"],
+    "articlerevision": ["add", "view"],
+    "claim": ["add", "change", "view"],
+    "mention": ["add", "change", "delete", "view"],
+    "source": ["add", "change", "delete", "view"],
+    "rating": ["view"],
+    "review": ["view"],
+    "correction": ["add", "view"],
+}
+GROUP_PERMISSIONS = {
+    "Editors": _EDITORIAL,
+    "Reviewers": {
+        **_EDITORIAL,
+        "review": ["add", "view"],
+        "correction": ["add", "change", "view"],
+    },
+    "Moderators": {
+        "tip": ["change", "view", "delete"],
+        "errorreport": ["change", "view", "delete"],
+        "claim": ["view"],
+        "article": ["view"],
+        "correction": ["view"],
+    },
+}
 
 
 def create_role_groups(apps, schema_editor):
@@ -10,7 +37,16 @@ def create_role_groups(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    ensure_role_groups(apps)
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, models in GROUP_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        codenames = [
+            f"{action}_{model}" for model, actions in models.items() for action in actions
+        ]
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label="claims", codename__in=codenames)
+        )
 
 
 class Migration(migrations.Migration):

@@ -1,9 +1,12 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from claims.models.base import WebURLField, validate_language_tag
+from claims.text import normalize
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -35,7 +38,7 @@ class Article(models.Model):
     current_revision = models.ForeignKey(
         "ArticleRevision",
         verbose_name=_("current revision"),
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
@@ -62,14 +65,26 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
+    def save(self, *args, **kwargs) -> None:
+        # Another article's revision here would show its (maybe unpublished) text.
+        self._check_current_revision(ValueError)
+        super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
         return reverse("claims:article", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        super().clean()
+        self._check_current_revision(ValidationError)
 
     @property
     def is_public(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    def _check_current_revision(self, error: type[Exception]) -> None:
+        revision = self.current_revision
+        if revision is not None and (self.pk is None or revision.article_id != self.pk):
+            raise error(_("The current revision must be a revision of this article."))
 
 
 class ArticleRevision(models.Model):
@@ -122,4 +137,6 @@ class ArticleRevision(models.Model):
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None and not self._state.adding:
             raise ValueError("Article revisions are immutable; create a new revision instead.")
+        # Offsets point into the normalised text: never store anything else.
+        self.text = normalize(self.text)
         super().save(*args, **kwargs)

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from claims.models.articles import Article, ArticleRevision
 from claims.models.base import WebURLField, validate_language_tag
+from claims.text import SpanError, check_boundaries, quote_context
 
 
 class ClaimQuerySet(models.QuerySet):
@@ -179,6 +181,27 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exact[:60]} ({self.start}–{self.end})"
+
+    def clean(self) -> None:
+        """Offsets must fit the revision's text; the quote and context follow from them."""
+        super().clean()
+        if self.revision_id is None or self.start is None or self.end is None:
+            return
+        try:
+            self.take_quote()
+        except SpanError as error:
+            raise ValidationError(
+                _("The passage %(start)s–%(end)s does not fit the article text (%(problem)s)."),
+                params={"start": self.start, "end": self.end, "problem": error.message},
+                code=error.code,
+            ) from error
+
+    def take_quote(self) -> None:
+        """Set ``exact``, ``prefix`` and ``suffix`` from the revision text and the offsets."""
+        text = self.revision.text
+        check_boundaries(text, self.start, self.end)
+        quote = quote_context(text, self.start, self.end)
+        self.exact, self.prefix, self.suffix = quote.exact, quote.prefix, quote.suffix
 
 
 class Source(models.Model):

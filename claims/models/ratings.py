@@ -53,7 +53,10 @@ class Rating(models.Model):
 
     @property
     def css_class(self) -> str:
-        return f"rating-{slugify(self.slug)}"
+        """The CSS class carrying this rating's colour (see the ``ratings.css`` view)."""
+        if self.scale == "default":
+            return f"rating-{slugify(self.slug)}"
+        return f"rating-{slugify(self.scale)}-{slugify(self.slug)}"
 
     @property
     def text_colour(self) -> str:

@@ -33,7 +33,7 @@ class Review(models.Model):
         verbose_name_plural = _("reviews")
         constraints = [
             models.UniqueConstraint(
-                fields=["claim", "reviewer", "claim_version", "decision"],
+                fields=["claim", "reviewer", "claim_version"],
                 name="review_one_decision_per_version",
             ),
         ]

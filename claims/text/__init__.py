@@ -21,6 +21,15 @@ from .spans import (
     utf16_to_codepoint,
     validate_span,
 )
+from .words import (
+    SplitsCharacter,
+    check_boundaries,
+    is_character_boundary,
+    narrow_end,
+    narrow_start,
+    widen_end,
+    widen_start,
+)
 
 __all__ = [
     "InvalidOffsets",
@@ -30,11 +39,18 @@ __all__ = [
     "QuoteMismatch",
     "Run",
     "SpanError",
+    "SplitsCharacter",
+    "check_boundaries",
     "codepoint_to_utf16",
+    "is_character_boundary",
+    "narrow_end",
+    "narrow_start",
     "normalize",
     "paragraph_spans",
     "quote_context",
     "segment",
     "utf16_to_codepoint",
     "validate_span",
+    "widen_end",
+    "widen_start",
 ]

@@ -2,10 +2,13 @@
 
 Safe to run any number of times, also on a partly loaded database: every object is
 looked up by its natural key first and only created when missing. Objects that exist
-are left as they are, so editors' changes to demo data survive a second run.
+are left as they are, so editors' changes to demo data survive a second run: a claim's
+mentions, sources and review are only added when the claim is new or has none of them
+(a load that stopped half-way). A demo object someone deleted comes back on the next run.
 """
 
 import json
+import os
 import secrets
 from datetime import date, datetime
 from pathlib import Path
@@ -15,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Q
 
 from claims.models import Article, ArticleRevision, Claim, Mention, Rating, Review, Source
 from claims.roles import EDITORS, MODERATORS, REVIEWERS, ensure_role_groups
@@ -64,8 +68,6 @@ class Command(BaseCommand):
 
     # --- Accounts -----------------------------------------------------------------
     def _load_users(self) -> dict:
-        import os
-
         ensure_role_groups()
         password = os.environ.get("FACTCHECK_DEMO_PASSWORD", "").strip()
         generated = not password
@@ -107,18 +109,21 @@ class Command(BaseCommand):
         data = json.loads((SEEDS_DIR / "rating-scale.json").read_text(encoding="utf-8"))
         ratings = {}
         for position, item in enumerate(data["ratings"]):
-            rating, _created = Rating.objects.get_or_create(
-                scale=data["scale"],
-                slug=item["slug"],
-                defaults={
-                    "label": item["label"],
-                    "value": item["value"],
-                    "colour": item["colour"],
-                    "description": item["description"],
-                    "position": position,
-                },
-            )
-            ratings[rating.slug] = rating
+            same = Q(slug=item["slug"]) | Q(label=item["label"])
+            if item["value"] is not None:
+                same |= Q(value=item["value"])
+            rating = Rating.objects.filter(same, scale=data["scale"]).order_by("pk").first()
+            if rating is None:  # never there, or renamed by the newsroom: keep theirs
+                rating = Rating.objects.create(
+                    scale=data["scale"],
+                    slug=item["slug"],
+                    label=item["label"],
+                    value=item["value"],
+                    colour=item["colour"],
+                    description=item["description"],
+                    position=position,
+                )
+            ratings[item["slug"]] = rating
         return ratings
 
     # --- The demo article ---------------------------------------------------------
@@ -173,7 +178,7 @@ class Command(BaseCommand):
         end = start + len(item["quote"])
         quote = quote_context(text, start, end)
         published = item["status"] == Claim.Status.PUBLISHED
-        claim, _created = Claim.objects.get_or_create(
+        claim, created = Claim.objects.get_or_create(
             slug=item["slug"],
             defaults={
                 "claim_reviewed": item["claim_reviewed"],
@@ -193,37 +198,35 @@ class Command(BaseCommand):
                 else None,
             },
         )
-        Mention.objects.get_or_create(
-            claim=claim,
-            revision=revision,
-            start=start,
-            end=end,
-            defaults={
-                "exact": quote.exact,
-                "prefix": quote.prefix,
-                "suffix": quote.suffix,
-                "created_by": editor,
-            },
-        )
-        for position, source in enumerate(item["sources"]):
-            Source.objects.get_or_create(
+        if created or not claim.mentions.filter(revision=revision).exists():
+            Mention.objects.create(
                 claim=claim,
-                url=source["url"],
-                defaults={
-                    "title": source["title"],
-                    "publisher": source.get("publisher", ""),
-                    "kind": source["kind"],
-                    "stance": source["stance"],
-                    "published_on": _date(source.get("published_on")),
-                    "accessed_on": _date(source.get("accessed_on")),
-                    "position": position,
-                },
+                revision=revision,
+                start=start,
+                end=end,
+                exact=quote.exact,
+                prefix=quote.prefix,
+                suffix=quote.suffix,
+                created_by=editor,
             )
-        if published and reviewer is not None:
-            Review.objects.get_or_create(
+        if created or not claim.sources.exists():
+            for position, source in enumerate(item["sources"]):
+                Source.objects.create(
+                    claim=claim,
+                    url=source["url"],
+                    title=source["title"],
+                    publisher=source.get("publisher", ""),
+                    kind=source["kind"],
+                    stance=source["stance"],
+                    published_on=_date(source.get("published_on")),
+                    accessed_on=_date(source.get("accessed_on")),
+                    position=position,
+                )
+        if created and published and reviewer is not None:
+            Review.objects.create(
                 claim=claim,
                 reviewer=reviewer,
                 claim_version=claim.version,
                 decision=Review.Decision.APPROVE,
-                defaults={"comment": "Quellen geprüft."},
+                comment="Quellen geprüft.",
             )

@@ -1,0 +1,200 @@
+"""Writes that touch several models, each in one transaction.
+
+Views call these with validated input; every function re-checks what the database must
+guarantee (current revision, exact quote, claim version) so nothing is half-saved.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+
+from claims.models import ArticleRevision, Claim, Mention, Source
+from claims.models.base import unique_slug
+from claims.text import check_boundaries, quote_context, validate_span
+
+
+class StaleRevision(Exception):
+    """The editor's page shows an older revision of the article than the current one."""
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    label: str
+    theirs: object
+    yours: object
+
+
+class EditConflict(Exception):
+    """Someone else saved the claim since the editor loaded it."""
+
+    def __init__(self, claim: Claim, changes: list[FieldChange]) -> None:
+        super().__init__(f"claim {claim.pk} changed since version was loaded")
+        self.claim = claim
+        self.changes = changes
+
+
+def _checked_span(revision: ArticleRevision, start: int, end: int, exact: str) -> tuple:
+    if revision.article.current_revision_id != revision.pk:
+        raise StaleRevision
+    validate_span(revision.text, start, end, exact)
+    check_boundaries(revision.text, start, end)
+    return quote_context(revision.text, start, end)
+
+
+def _new_mention(claim, revision, start, end, quote, user) -> Mention:
+    return Mention.objects.create(
+        claim=claim,
+        revision=revision,
+        start=start,
+        end=end,
+        exact=quote.exact,
+        prefix=quote.prefix,
+        suffix=quote.suffix,
+        created_by=user,
+    )
+
+
+def default_claim_text(exact: str) -> str:
+    """A first ``claim_reviewed`` for a fresh claim: the quote on one line, shortened."""
+    line = " ".join(exact.split())
+    return line if len(line) <= 250 else line[:249].rstrip() + "…"
+
+
+@transaction.atomic
+def claim_create_with_mention(
+    *, revision: ArticleRevision, start: int, end: int, exact: str, user
+) -> Mention:
+    """Create a draft claim for the passage ``[start, end)`` and the mention that marks it."""
+    quote = _checked_span(revision, start, end, exact)
+    text = default_claim_text(quote.exact)
+    claim = Claim.objects.create(
+        slug=unique_slug(Claim, text),
+        claim_reviewed=text,
+        language=revision.article.language,
+        author=user,
+        last_edited_by=user,
+        assignee=user,
+    )
+    return _new_mention(claim, revision, start, end, quote, user)
+
+
+@transaction.atomic
+def mention_link(
+    *, claim: Claim, revision: ArticleRevision, start: int, end: int, exact: str, user
+) -> Mention:
+    """Attach the passage to an existing claim (the same statement made again)."""
+    quote = _checked_span(revision, start, end, exact)
+    existing = Mention.objects.filter(claim=claim, revision=revision, start=start, end=end)
+    if existing.exists():
+        return existing.get()
+    return _new_mention(claim, revision, start, end, quote, user)
+
+
+@transaction.atomic
+def mention_move(*, mention: Mention, start: int, end: int, user) -> Mention:
+    """Give a mention new edges within its revision (widen or narrow it)."""
+    revision = mention.revision
+    quote = _checked_span(revision, start, end, revision.text[start:end])
+    mention.start, mention.end = start, end
+    mention.exact, mention.prefix, mention.suffix = quote.exact, quote.prefix, quote.suffix
+    mention._history_user = user
+    mention.save()
+    return mention
+
+
+@transaction.atomic
+def mention_delete(*, mention: Mention, delete_claim: bool, user) -> bool:
+    """Remove a mention; with ``delete_claim``, also its draft claim when nothing else marks it.
+
+    Returns whether the claim was deleted.
+    """
+    claim = mention.claim
+    mention._history_user = user
+    mention.delete()
+    if delete_claim and claim.status == Claim.Status.DRAFT and not claim.mentions.exists():
+        claim._history_user = user
+        claim.delete()
+        return True
+    return False
+
+
+CLAIM_FIELDS = [
+    "claim_reviewed",
+    "claimant",
+    "claimant_url",
+    "claim_date",
+    "rating",
+    "conclusion",
+    "explanation",
+    "assignee",
+]
+
+
+def _conflicts(claim: Claim, expected_version: int, submitted: Claim) -> list[FieldChange]:
+    """What others changed since ``expected_version``, with what this editor typed."""
+    seen = claim.history.filter(version=expected_version).order_by("-history_date").first()
+    changes = []
+    for name in CLAIM_FIELDS:
+        field = Claim._meta.get_field(name)
+        attname = field.attname
+        current = getattr(claim, attname)
+        before = getattr(seen, attname) if seen else None
+        if seen is None or current != before:
+            changes.append(
+                FieldChange(
+                    field=name,
+                    label=str(field.verbose_name),
+                    theirs=getattr(claim, name),
+                    yours=getattr(submitted, name),
+                )
+            )
+    return changes
+
+
+@transaction.atomic
+def claim_update(*, claim: Claim, expected_version: int, sources_formset, user) -> Claim:
+    """Save the edited ``claim`` (an unsaved instance with new values) and its sources.
+
+    The version check happens in the UPDATE itself, so two editors saving at once cannot
+    both win, on SQLite (no row locks) as on PostgreSQL. The loser gets
+    :class:`EditConflict` listing what the winner changed; nothing of theirs is written.
+    """
+    # Compare-and-set on the version only; the save() below writes the full row and its
+    # history record in the same transaction, so history misses nothing.
+    won = Claim.objects.filter(pk=claim.pk, version=expected_version).update(
+        version=F("version") + 1
+    )
+    if not won:
+        current = Claim.objects.select_related("rating", "assignee").get(pk=claim.pk)
+        raise EditConflict(current, _conflicts(current, expected_version, claim))
+    claim.version = expected_version + 1
+    claim.last_edited_by = user
+    claim._history_user = user
+    claim.save()
+    sources_formset.instance = claim
+    _save_sources(sources_formset, user)
+    return claim
+
+
+def _save_sources(formset, user) -> None:
+    for form in formset.deleted_forms:
+        if form.instance.pk:
+            form.instance._history_user = user
+            form.instance.delete()
+    kept = [
+        (index, form)
+        for index, form in enumerate(formset.forms)
+        if form.cleaned_data
+        and form not in formset.deleted_forms
+        and (form.has_changed() or form.instance.pk)
+    ]
+    # Editors reorder by the Order numbers; new sources without a number go last.
+    kept.sort(key=lambda item: (item[1].cleaned_data.get("ORDER") or float("inf"), item[0]))
+    for position, (_index, form) in enumerate(kept):
+        source: Source = form.save(commit=False)
+        source.claim = formset.instance
+        source.position = position
+        source._history_user = user
+        source.save()

@@ -1,0 +1,52 @@
+"""Access helpers: every desk lookup of an object by id starts from the user.
+
+Each returns the object or raises 404 (does not exist, or not visible to this user) /
+403 (visible, but this user may not change it).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from claims.models import Article, Claim, Mention
+from claims.permissions import can_edit_claim, can_use_desk
+
+
+def _require_desk(user) -> None:
+    if not can_use_desk(user):
+        raise PermissionDenied
+
+
+def get_article_for_user(user, pk: int) -> Article:
+    _require_desk(user)
+    return get_object_or_404(Article.objects.select_related("current_revision"), pk=pk)
+
+
+def get_claim_for_user(user, pk: int, *, for_edit: bool = False) -> Claim:
+    _require_desk(user)
+    claim = get_object_or_404(Claim.objects.select_related("rating", "assignee"), pk=pk)
+    if for_edit and not can_edit_claim(user, claim):
+        raise PermissionDenied(
+            _("This claim is %(status)s and cannot be edited here.")
+            % {"status": claim.get_status_display().lower()}
+        )
+    return claim
+
+
+def get_claim_in_article(user, article: Article, pk: int, *, for_edit: bool = False) -> Claim:
+    """A claim that has a mention in ``article`` (any revision); 404 for others."""
+    claim = get_claim_for_user(user, pk, for_edit=for_edit)
+    if not claim.mentions.filter(revision__article=article).exists():
+        raise Http404("This claim is not marked in this article.")
+    return claim
+
+
+def get_mention_for_user(user, pk: int, *, for_edit: bool = False) -> Mention:
+    _require_desk(user)
+    mention = get_object_or_404(
+        Mention.objects.select_related("claim", "revision__article"), pk=pk
+    )
+    if for_edit and not can_edit_claim(user, mention.claim):
+        raise PermissionDenied(_("The claim of this passage cannot be edited here."))
+    return mention

@@ -1,0 +1,236 @@
+"""Desk endpoints that change mentions: mark, link, adjust and remove passages (htmx).
+
+Each answers an htmx request with the claim panel plus out-of-band updates of the
+paragraphs that changed and of the claims list, so the page never reloads.
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from claims.forms import AdjustMentionForm, LinkForm, SpanForm
+from claims.models import ArticleRevision, Mention
+from claims.permissions import can_mark_claims, desk_required
+from claims.services import (
+    StaleRevision,
+    claim_create_with_mention,
+    mention_delete,
+    mention_link,
+    mention_move,
+)
+from claims.text import SpanError, narrow_end, narrow_start, widen_end, widen_start
+from claims.views.access import get_article_for_user, get_claim_for_user, get_mention_for_user
+from claims.views.desk import (
+    WORKSPACE,
+    panel_context,
+    panel_url,
+    paragraphs_touching,
+    workspace_context,
+)
+from claims.views.responses import error_response, max_body
+
+SPAN_MESSAGES = {
+    "invalid_offsets": gettext_lazy(
+        "The selection has invalid offsets. Select the passage again."
+    ),
+    "out_of_range": gettext_lazy("The selection lies outside the article text. Reload the page."),
+    "quote_mismatch": gettext_lazy(
+        "The text you selected no longer matches the article. Reload the page and select "
+        "the passage again."
+    ),
+    "splits_character": gettext_lazy(
+        "The selection starts or ends inside a character (e.g. before an accent or inside "
+        "an emoji). Select whole characters."
+    ),
+}
+STALE_MESSAGE = gettext_lazy(
+    "The article text has changed since you opened it. Reload the page and select the "
+    "passage again."
+)
+
+
+def _span_error(request, error: SpanError) -> HttpResponse:
+    return error_response(
+        request, str(SPAN_MESSAGES.get(error.code, SPAN_MESSAGES["invalid_offsets"])), 400
+    )
+
+
+def _form_error(request, form) -> HttpResponse:
+    return error_response(
+        request,
+        _("The selection could not be read: %(errors)s")
+        % {"errors": "; ".join(str(e) for errors in form.errors.values() for e in errors)},
+        400,
+    )
+
+
+def _revision_of(request, article, form) -> ArticleRevision | None:
+    revision_pk = form.cleaned_data["revision"]
+    if revision_pk != article.current_revision_id:
+        return None
+    return article.current_revision
+
+
+def _changed(request, article, claim, *, claim_ids: set[int], spans=(), status_message=""):
+    """The answer after a change: the panel, and the paragraphs and list it affected."""
+    context = workspace_context(article, active=claim) | (
+        panel_context(request, claim, article) if claim else {"claim": None}
+    )
+    if not request.htmx:
+        if claim:
+            return redirect(panel_url(article, claim))
+        return redirect("claims:desk-article", pk=article.pk)
+    context["oob_paragraphs"] = paragraphs_touching(context, claim_ids, spans)
+    context["status_message"] = status_message
+    response = render(request, f"{WORKSPACE}#mention-update", context)
+    response["HX-Push-Url"] = (
+        panel_url(article, claim)
+        if claim
+        else reverse("claims:desk-article", kwargs={"pk": article.pk})
+    )
+    return response
+
+
+@require_POST
+@desk_required
+@max_body(100_000)
+def mark_claim(request: HttpRequest, pk: int) -> HttpResponse:
+    """Create a draft claim and its mention from the selected passage."""
+    article = get_article_for_user(request.user, pk)
+    if not can_mark_claims(request.user):
+        return error_response(request, _("You may not mark claims."), 403)
+    form = SpanForm(request.POST)
+    if not form.is_valid():
+        return _form_error(request, form)
+    revision = _revision_of(request, article, form)
+    if revision is None:
+        return error_response(request, str(STALE_MESSAGE), 409)
+    data = form.cleaned_data
+    try:
+        mention = claim_create_with_mention(
+            revision=revision,
+            start=data["start"],
+            end=data["end"],
+            exact=data["exact"],
+            user=request.user,
+        )
+    except StaleRevision:
+        return error_response(request, str(STALE_MESSAGE), 409)
+    except SpanError as error:
+        return _span_error(request, error)
+    return _changed(
+        request,
+        article,
+        mention.claim,
+        claim_ids={mention.claim_id},
+        spans=[(mention.start, mention.end)],
+        status_message=_("Claim marked. Fill in the panel to check it."),
+    )
+
+
+@require_POST
+@desk_required
+@max_body(100_000)
+def link_claim(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach the selected passage to an existing claim."""
+    article = get_article_for_user(request.user, pk)
+    form = LinkForm(request.POST)
+    if not form.is_valid():
+        return _form_error(request, form)
+    claim = get_claim_for_user(request.user, form.cleaned_data["claim"])
+    revision = _revision_of(request, article, form)
+    if revision is None:
+        return error_response(request, str(STALE_MESSAGE), 409)
+    data = form.cleaned_data
+    try:
+        mention = mention_link(
+            claim=claim,
+            revision=revision,
+            start=data["start"],
+            end=data["end"],
+            exact=data["exact"],
+            user=request.user,
+        )
+    except StaleRevision:
+        return error_response(request, str(STALE_MESSAGE), 409)
+    except SpanError as error:
+        return _span_error(request, error)
+    return _changed(
+        request,
+        article,
+        claim,
+        claim_ids={claim.pk},
+        spans=[(mention.start, mention.end)],
+        status_message=_("Passage linked to the claim."),
+    )
+
+
+ADJUSTERS = {
+    ("start", "widen"): lambda t, s, e: (widen_start(t, s, e), e),
+    ("start", "narrow"): lambda t, s, e: (narrow_start(t, s, e), e),
+    ("end", "widen"): lambda t, s, e: (s, widen_end(t, s, e)),
+    ("end", "narrow"): lambda t, s, e: (s, narrow_end(t, s, e)),
+}
+
+
+@require_POST
+@desk_required
+def adjust_mention(request: HttpRequest, mention_pk: int) -> HttpResponse:
+    """Widen or narrow a mention by one word at its start or end."""
+    mention = get_mention_for_user(request.user, mention_pk, for_edit=True)
+    article = get_article_for_user(request.user, mention.revision.article_id)
+    form = AdjustMentionForm(request.POST)
+    if not form.is_valid():
+        return _form_error(request, form)
+    if mention.revision_id != article.current_revision_id:
+        return error_response(request, str(STALE_MESSAGE), 409)
+    old = (mention.start, mention.end)
+    adjust = ADJUSTERS[(form.cleaned_data["edge"], form.cleaned_data["direction"])]
+    start, end = adjust(mention.revision.text, mention.start, mention.end)
+    if (start, end) == old:
+        return error_response(
+            request, _("The passage cannot be changed further in that direction."), 400
+        )
+    try:
+        mention_move(mention=mention, start=start, end=end, user=request.user)
+    except SpanError as error:
+        return _span_error(request, error)
+    return _changed(
+        request,
+        article,
+        mention.claim,
+        claim_ids={mention.claim_id},
+        spans=[old, (start, end)],
+        status_message=_("Passage changed."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@desk_required
+def delete_mention(request: HttpRequest, mention_pk: int) -> HttpResponse:
+    """Ask (GET), then remove (POST) a mention — and, if asked, its draft claim."""
+    mention = get_mention_for_user(request.user, mention_pk, for_edit=True)
+    article = get_article_for_user(request.user, mention.revision.article_id)
+    claim = mention.claim
+    is_last = not Mention.objects.filter(claim=claim).exclude(pk=mention.pk).exists()
+    if request.method == "GET":
+        context = workspace_context(article, active=claim) | panel_context(
+            request, claim, article, confirm_delete=mention, is_last_mention=is_last
+        )
+        template = f"{WORKSPACE}#panel-update" if request.htmx else WORKSPACE
+        return render(request, template, context)
+    delete_claim = request.POST.get("delete_claim") == "1" and is_last
+    span = (mention.start, mention.end)
+    deleted = mention_delete(mention=mention, delete_claim=delete_claim, user=request.user)
+    message = _("Passage and claim removed.") if deleted else _("Passage removed.")
+    return _changed(
+        request,
+        article,
+        None if deleted else claim,
+        claim_ids=set() if deleted else {claim.pk},
+        spans=[span],
+        status_message=message,
+    )

@@ -1,0 +1,281 @@
+"""The editor desk: dashboard, article import, the annotation workspace and the claim panel.
+
+Every view is behind ``desk_required`` and looks objects up through ``views.access``.
+htmx requests get template partials (``page.html#partial``); plain requests get pages.
+"""
+
+from collections import Counter
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from claims.annotations import annotate
+from claims.forms import ArticleForm, ClaimForm, SourceFormSet
+from claims.importing import ArticleImportError, text_from_paste, text_from_upload
+from claims.markdown import render_markdown
+from claims.models import Article, ArticleRevision, Claim, Mention
+from claims.models.base import unique_slug
+from claims.permissions import can_edit_claim, desk_required
+from claims.services import EditConflict, claim_update
+from claims.views.access import get_article_for_user, get_claim_in_article
+from claims.views.responses import max_body
+
+WORKSPACE = "claims/desk/workspace.html"
+
+
+# --- Dashboard ----------------------------------------------------------------------------
+@require_safe
+@desk_required
+def home(request: HttpRequest) -> HttpResponse:
+    mine = (
+        Claim.objects.filter(assignee=request.user)
+        .exclude(status=Claim.Status.PUBLISHED)
+        .select_related("rating")
+        .annotate(article_id=Count("mentions__revision__article", distinct=True))
+        .order_by("status", "-updated_at")
+    )
+    groups: dict[str, list[Claim]] = {}
+    for claim in mine:
+        groups.setdefault(claim.get_status_display(), []).append(claim)
+    counts = Counter(dict(Claim.objects.values_list("status").annotate(n=Count("pk"))))
+    articles = Article.objects.annotate(
+        claim_count=Count("revisions__mentions__claim", distinct=True)
+    ).order_by("-created_at")[:15]
+    return render(
+        request,
+        "claims/desk/home.html",
+        {
+            "assigned_groups": groups,
+            "status_counts": [
+                (label, counts.get(value, 0)) for value, label in Claim.Status.choices
+            ],
+            "articles": articles,
+        },
+    )
+
+
+# --- Import -------------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+@desk_required
+@max_body(6_000_000)
+def article_create(request: HttpRequest) -> HttpResponse:
+    form = ArticleForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                article = _create_article(request, form)
+            except ArticleImportError as error:
+                form.add_error("upload" if form.cleaned_data.get("upload") else "text", str(error))
+            else:
+                return redirect("claims:desk-article", pk=article.pk)
+        status = 422
+    return render(request, "claims/desk/article_form.html", {"form": form}, status=status)
+
+
+@transaction.atomic
+def _create_article(request: HttpRequest, form: ArticleForm) -> Article:
+    upload = form.cleaned_data.get("upload")
+    if upload:
+        imported = text_from_upload(upload.name, upload.read(), upload.content_type or "")
+    else:
+        imported = text_from_paste(form.cleaned_data["text"])
+    article = form.save(commit=False)
+    article.title = article.title or imported.title
+    if not article.title:
+        # Without a title the article cannot be found again: ask for one.
+        raise ArticleImportError(_("Give the article a title."), code="no_title")
+    article.byline = article.byline or imported.byline
+    article.published_on = article.published_on or imported.published_on
+    article.outlet = article.outlet or imported.site_name
+    article.slug = unique_slug(Article, article.title)
+    article.created_by = request.user
+    article.save()
+    revision = ArticleRevision.objects.create(
+        article=article,
+        number=1,
+        text=imported.text,
+        origin=ArticleRevision.Origin.UPLOAD if upload else ArticleRevision.Origin.PASTE,
+        created_by=request.user,
+    )
+    article.current_revision = revision
+    article.save(update_fields=["current_revision", "updated_at"])
+    for notice in imported.notices:
+        messages.info(request, notice)
+    return article
+
+
+# --- Workspace ----------------------------------------------------------------------------
+def workspace_context(article: Article, active: Claim | None = None) -> dict:
+    """Everything the workspace shows, in a number of queries independent of its mentions."""
+    revision = article.current_revision
+    mentions = list(
+        Mention.objects.filter(revision=revision)
+        .select_related("claim__rating")
+        .order_by("start", "-end", "pk")
+    )
+    paragraphs = annotate(revision.text, mentions) if revision else []
+    first_mentions: dict[int, Mention] = {}
+    for mention in mentions:  # already in reading order
+        first_mentions.setdefault(mention.claim_id, mention)
+    return {
+        "article": article,
+        "revision": revision,
+        "paragraphs": paragraphs,
+        "claim_rows": list(first_mentions.values()),
+        "active": active,
+    }
+
+
+def paragraphs_touching(context: dict, claim_ids: set[int], spans=()) -> list[tuple[int, tuple]]:
+    """(index, runs) of the paragraphs that show one of ``claim_ids`` or overlap ``spans``."""
+    touched = []
+    for index, runs in enumerate(context["paragraphs"]):
+        if not runs:
+            continue
+        start, end = runs[0].start, runs[-1].end
+        shows = any(m.claim_id in claim_ids for run in runs for m in run.mentions)
+        overlaps = any(s < end and start < e for s, e in spans)
+        if shows or overlaps:
+            touched.append((index, runs))
+    return touched
+
+
+def panel_context(request: HttpRequest, claim: Claim, article: Article, **extra) -> dict:
+    editable = can_edit_claim(request.user, claim)
+    form = extra.pop("form", None) or ClaimForm(instance=claim, initial={"version": claim.version})
+    sources = extra.pop("sources", None) or SourceFormSet(instance=claim, prefix="sources")
+    return {
+        "claim": claim,
+        "article": article,
+        "form": form,
+        "sources": sources,
+        "editable": editable,
+        "claim_mentions": claim.mentions.filter(revision=article.current_revision).order_by(
+            "start"
+        ),
+        "explanation_html": render_markdown(claim.explanation),
+        **extra,
+    }
+
+
+@require_safe
+@desk_required
+def workspace(request: HttpRequest, pk: int) -> HttpResponse:
+    article = get_article_for_user(request.user, pk)
+    return render(request, WORKSPACE, workspace_context(article))
+
+
+@require_http_methods(["GET", "POST"])
+@desk_required
+@max_body(1_000_000)
+def claim_panel(request: HttpRequest, pk: int, claim_pk: int) -> HttpResponse:
+    """The claim panel beside the text: view (GET) and save (POST) a claim and its sources."""
+    article = get_article_for_user(request.user, pk)
+    claim = get_claim_in_article(
+        request.user, article, claim_pk, for_edit=request.method == "POST"
+    )
+    extra: dict = {}
+    status = 200
+    if request.method == "POST":
+        form = ClaimForm(request.POST, instance=claim)
+        sources = SourceFormSet(request.POST, instance=claim, prefix="sources")
+        if "add_source" in request.POST:
+            sources = _with_extra_source(request.POST, claim)
+            form.is_valid()  # show field errors, keep what was typed
+            extra = {"form": form, "sources": sources}
+        elif form.is_valid() and sources.is_valid():
+            try:
+                claim = claim_update(
+                    claim=form.save(commit=False),
+                    expected_version=form.cleaned_data["version"],
+                    sources_formset=sources,
+                    user=request.user,
+                )
+            except EditConflict as conflict:
+                status = 409
+                extra = _conflict_context(request, conflict, form, sources)
+            else:
+                extra = {"saved": True}
+        else:
+            status = 422
+            extra = {"form": form, "sources": sources}
+    context = workspace_context(article, active=claim) | panel_context(
+        request, claim, article, **extra
+    )
+    if not request.htmx:
+        return render(request, WORKSPACE, context, status=status)
+    # A saved rating changes the colour of the claim's highlights: send those paragraphs.
+    context["oob_paragraphs"] = (
+        paragraphs_touching(context, {claim.pk}) if extra.get("saved") else []
+    )
+    return render(request, f"{WORKSPACE}#panel-update", context, status=status)
+
+
+def _with_extra_source(data, claim: Claim):
+    """The sources formset as submitted, plus one empty form for a new source."""
+    data = data.copy()
+    total = int(data.get("sources-TOTAL_FORMS") or 0)
+    data["sources-TOTAL_FORMS"] = str(min(total + 1, 50))
+    formset = SourceFormSet(data, instance=claim, prefix="sources")
+    formset.is_valid()
+    # The new form is unbound-looking: no errors for fields the editor has not filled yet.
+    new_form = formset.forms[-1]
+    new_form._errors = {}
+    return formset
+
+
+def _conflict_context(request, conflict: EditConflict, form, sources) -> dict:
+    # Keep what this editor typed, but carry the current version: saving again is a
+    # deliberate overwrite of the changes listed.
+    data = request.POST.copy()
+    data["version"] = str(conflict.claim.version)
+    form = ClaimForm(data, instance=conflict.claim)
+    form.is_valid()
+    return {"form": form, "sources": sources, "conflict": conflict}
+
+
+@require_POST
+@desk_required
+@max_body(200_000)
+def explanation_preview(request: HttpRequest) -> HttpResponse:
+    """Rendered, sanitised Markdown of the explanation being typed."""
+    html = render_markdown(request.POST.get("explanation", "")[:100_000])
+    return render(request, "claims/desk/explanation_preview.html", {"html": html})
+
+
+@require_safe
+@desk_required
+def claim_search(request: HttpRequest) -> HttpResponse:
+    """Existing claims matching ``q``, to attach the selected passage to one of them."""
+    query = request.GET.get("q", "").strip()[:200]
+    article_pk = request.GET.get("article", "")
+    article_pk = int(article_pk) if article_pk.isdigit() else None
+    results = []
+    if len(query) >= 2:
+        results = list(
+            Claim.objects.filter(
+                Q(claim_reviewed__icontains=query)
+                | Q(claimant__icontains=query)
+                | Q(mentions__exact__icontains=query)
+            )
+            .exclude(status=Claim.Status.DISMISSED)
+            .select_related("rating")
+            .distinct()
+            .order_by("-updated_at")[:20]
+        )
+    return render(
+        request,
+        "claims/desk/claim_search.html",
+        {"query": query, "results": results, "article_pk": article_pk},
+    )
+
+
+def panel_url(article: Article, claim: Claim) -> str:
+    return reverse("claims:desk-claim", kwargs={"pk": article.pk, "claim_pk": claim.pk})
