@@ -133,6 +133,7 @@ class SourceForm(forms.ModelForm):
         self.helper.layout = Layout(
             Fieldset(
                 "",
+                "id",
                 "url",
                 "title",
                 Div(
@@ -186,6 +187,9 @@ class ArticleForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = ["title", "outlet", "original_url", "byline", "published_on", "language"]
+        help_texts = {
+            "language": _("e.g. de or en-GB. Empty: taken from the web page, otherwise de.")
+        }
         widgets = {
             "published_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
@@ -194,6 +198,9 @@ class ArticleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["title"].required = False
         self.fields["title"].help_text = _("Taken from the page when you upload HTML.")
+        self.fields["language"].required = False
+        if self.instance.pk is None:
+            self.initial["language"] = ""  # empty: taken from the page, else German
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

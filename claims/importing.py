@@ -81,6 +81,7 @@ _BCP47_MAX_LENGTH = 35  # Article.language's max_length
 _WHOLE_DOCUMENT = re.compile(r"<(?:!doctype|html|head|body)\b", re.I)
 
 ErrorCode = Literal[
+    "no_title",
     "empty",
     "too_large",
     "nul_characters",
@@ -94,8 +95,8 @@ class ArticleImportError(ValueError):
     """Text that cannot become an article.
 
     ``code`` is one of ``empty``, ``too_large``, ``nul_characters``, ``not_text``,
-    ``unsupported_type`` and ``no_article_found``; ``str(exc)`` (also ``exc.message``) is a
-    translated sentence to show to the editor.
+    ``unsupported_type``, ``no_article_found`` and ``no_title``; ``str(exc)`` (also
+    ``exc.message``) is a translated sentence to show to the editor.
     """
 
     def __init__(self, code: ErrorCode, message: str) -> None:

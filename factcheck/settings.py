@@ -42,9 +42,11 @@ if DEBUG:
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 else:
     # Without it every request would be refused with 400: say so at start-up instead.
-    ALLOWED_HOSTS = env_list(
-        "ALLOWED_HOSTS", [env_required("ALLOWED_HOSTS", "the host names this site answers to.")]
-    )
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "ALLOWED_HOSTS must be set: the host names this site answers to (comma-separated)."
+        )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -163,9 +165,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "claims:login"
 LOGIN_REDIRECT_URL = "claims:desk"
 LOGOUT_REDIRECT_URL = "claims:home"
-# Article uploads and pasted text go up to a few MB; each desk endpoint has its own,
-# smaller limit (claims.views.responses.max_body) with a readable error.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 6_000_000
+# Article uploads and pasted text go up to a few MB; each desk endpoint has its own limit
+# (claims.views.responses.max_body, at most 6 MB) with a readable error, so this one, which
+# answers with a bare 400, must stay above all of them.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 6_500_000
 
 # --- Languages and time ---------------------------------------------------------------
 # URLs carry the language (/de/… for German, no prefix for the default), so a cached

@@ -67,3 +67,13 @@ def test_every_marked_string_has_a_german_translation():
     assert len(marked) > 50
     missing = sorted(marked - translated)
     assert missing == [], "run `make messages` and translate: " + ", ".join(missing)
+
+
+def test_english_catalogue_is_the_source_text():
+    # makemessages pre-fills new entries from similar old ones ("fuzzy"); in the source
+    # language every translation must be the message itself.
+    po = polib.pofile(str(LOCALE / "en" / "LC_MESSAGES" / "django.po"))
+    wrong = [
+        entry.msgid for entry in po if (entry.msgstr_plural or {0: entry.msgstr})[0] != entry.msgid
+    ]
+    assert wrong == []

@@ -141,7 +141,7 @@ class Mention(models.Model):
     revision = models.ForeignKey(
         ArticleRevision,
         verbose_name=_("article revision"),
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         related_name="mentions",
     )
     start = models.PositiveIntegerField(_("start"))

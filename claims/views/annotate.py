@@ -76,21 +76,19 @@ def _revision_of(request, article, form) -> ArticleRevision | None:
 
 def _changed(request, article, claim, *, claim_ids: set[int], spans=(), status_message=""):
     """The answer after a change: the panel, and the paragraphs and list it affected."""
+    # A claim left without a passage in this article has no panel here any more.
+    if claim is not None and not claim.mentions.filter(revision__article=article).exists():
+        claim = None
+    workspace_url = reverse("claims:desk-article", kwargs={"pk": article.pk})
+    if not request.htmx:
+        return redirect(panel_url(article, claim) if claim else workspace_url)
     context = workspace_context(article, active=claim) | (
         panel_context(request, claim, article) if claim else {"claim": None}
     )
-    if not request.htmx:
-        if claim:
-            return redirect(panel_url(article, claim))
-        return redirect("claims:desk-article", pk=article.pk)
     context["oob_paragraphs"] = paragraphs_touching(context, claim_ids, spans)
     context["status_message"] = status_message
     response = render(request, f"{WORKSPACE}#mention-update", context)
-    response["HX-Push-Url"] = (
-        panel_url(article, claim)
-        if claim
-        else reverse("claims:desk-article", kwargs={"pk": article.pk})
-    )
+    response["HX-Push-Url"] = panel_url(article, claim) if claim else workspace_url
     return response
 
 

@@ -90,10 +90,11 @@ def _create_article(request: HttpRequest, form: ArticleForm) -> Article:
     article.title = article.title or imported.title
     if not article.title:
         # Without a title the article cannot be found again: ask for one.
-        raise ArticleImportError(_("Give the article a title."), code="no_title")
+        raise ArticleImportError("no_title", _("Give the article a title."))
     article.byline = article.byline or imported.byline
     article.published_on = article.published_on or imported.published_on
     article.outlet = article.outlet or imported.site_name
+    article.language = article.language or imported.language or "de"
     article.slug = unique_slug(Article, article.title)
     article.created_by = request.user
     article.save()
@@ -149,8 +150,12 @@ def paragraphs_touching(context: dict, claim_ids: set[int], spans=()) -> list[tu
 
 def panel_context(request: HttpRequest, claim: Claim, article: Article, **extra) -> dict:
     editable = can_edit_claim(request.user, claim)
-    form = extra.pop("form", None) or ClaimForm(instance=claim, initial={"version": claim.version})
-    sources = extra.pop("sources", None) or SourceFormSet(instance=claim, prefix="sources")
+    form = extra.pop("form", None)
+    if form is None:
+        form = ClaimForm(instance=claim, initial={"version": claim.version})
+    sources = extra.pop("sources", None)
+    if sources is None:
+        sources = SourceFormSet(instance=claim, prefix="sources")
     return {
         "claim": claim,
         "article": article,

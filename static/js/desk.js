@@ -275,8 +275,9 @@
     }
   });
 
-  // After marking or linking, the new claim's first field takes the focus.
-  document.body.addEventListener("htmx:afterSettle", (event) => {
+  // After marking or linking, the new claim's first field takes the focus — right after
+  // the swap, before the editor can start typing somewhere else.
+  document.body.addEventListener("htmx:afterSwap", (event) => {
     const source = event.detail.requestConfig && event.detail.requestConfig.elt;
     if (!source) return;
     if (source.id === "mark-claim-button" || source.closest("#link-results")) {

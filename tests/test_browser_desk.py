@@ -1,0 +1,211 @@
+"""Editors' journeys through the annotation workspace, in Chromium."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from claims.models import Article, Claim, Mention
+from tests.conftest import PASSWORD
+from tests.factories import make_article
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSAGE = "seit mehr als einem Jahr keine Atomwaffen und Raketen mehr getestet"
+
+
+def sign_in(page: Page, base: str, username: str) -> None:
+    page.goto(base + "/desk/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Desk", level=1)).to_be_visible()
+
+
+def drag_select(page: Page, phrase: str) -> None:
+    """Select ``phrase`` in the article text with a real mouse drag."""
+    rects = page.evaluate(
+        """(phrase) => {
+            const root = document.getElementById("article-text");
+            const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+            const nodes = []; let all = "";
+            while (walker.nextNode()) {
+                nodes.push([walker.currentNode, all.length]);
+                all += walker.currentNode.data;
+            }
+            const at = all.indexOf(phrase);
+            if (at < 0) return null;
+            const locate = (offset) => {
+                for (const [node, base] of nodes) {
+                    if (offset <= base + node.data.length) return [node, offset - base];
+                }
+            };
+            const range = document.createRange();
+            range.setStart(...locate(at));
+            range.setEnd(...locate(at + phrase.length));
+            const target = range.startContainer.parentElement;
+            target.scrollIntoView({block: "center", behavior: "instant"});
+            const list = range.getClientRects();
+            const first = list[0], last = list[list.length - 1];
+            return {x1: first.left, y1: first.top + first.height / 2,
+                    x2: last.right, y2: last.top + last.height / 2};
+        }""",
+        phrase,
+    )
+    assert rects, f"{phrase!r} not found in the article text"
+    # Press just inside the first letter's left half, release at the last one's right edge.
+    page.mouse.move(rects["x1"] + 1, rects["y1"])
+    page.mouse.down()
+    page.mouse.move(rects["x2"], rects["y2"], steps=8)
+    page.mouse.up()
+
+
+@pytest.fixture
+def desk(live_server, seeded, editor, editor2, page: Page):
+    return live_server.url
+
+
+def _open_seed_article(page: Page, base: str) -> None:
+    page.goto(base + "/desk/")
+    page.get_by_role("link", name=re.compile("Trump dämpft Erwartungen")).click()
+    expect(page.get_by_role("button", name="Keyboard shortcuts")).to_be_visible()
+
+
+def test_editor_marks_a_claim_with_the_mouse(desk, page: Page, console_errors):
+    sign_in(page, desk, "editor")
+    _open_seed_article(page, desk)
+    drag_select(page, PASSAGE)
+    page.get_by_role("button", name="Mark claim").click()
+    expect(page.get_by_role("status").filter(has_text="Claim marked")).to_be_visible()
+    expect(page.get_by_label("Claim as reviewed")).to_have_value(PASSAGE)
+    mention = Mention.objects.get(exact=PASSAGE)
+    assert mention.claim.status == Claim.Status.DRAFT
+    # The highlight is in the text without a reload: the passage sits inside the demo claim.
+    expect(page.locator("mark.depth-2").first).to_contain_text("seit mehr als einem Jahr")
+    expect(page.get_by_role("link", name=PASSAGE)).to_be_visible()  # in the claims list
+    assert console_errors == []
+
+
+def test_editor_fills_the_panel_and_adds_a_source(desk, page: Page, console_errors):
+    sign_in(page, desk, "editor")
+    _open_seed_article(page, desk)
+    drag_select(page, "Waffenstillstands von 1953")
+    page.get_by_role("button", name="Mark claim").click()
+    field = page.get_by_label("Claim as reviewed")
+    field.fill("Der Waffenstillstand wurde 1953 geschlossen")
+    expect(page.locator("#claim-reviewed-count")).to_contain_text("43 characters")
+    page.get_by_label("Claimant", exact=True).fill("Autoren")
+    page.get_by_label("Rating").select_option(label="Mostly true")
+    page.get_by_label("Conclusion").fill("Stimmt, am 27. Juli 1953.")
+    page.get_by_label("Explanation", exact=True).fill("Unterzeichnet in **Panmunjom**.")
+    page.get_by_role("button", name="Preview explanation").click()
+    expect(page.locator("#explanation-preview strong")).to_have_text("Panmunjom")
+    page.get_by_role("button", name="Add source").click()
+    page.get_by_label(re.compile(r"^\s*URL\s*\*?\s*$")).fill(
+        "https://www.archives.gov/milestone-documents/"
+    )
+    page.get_by_label(re.compile(r"^\s*Title\s*\*?\s*$")).fill("Armistice Agreement")
+    page.get_by_role("button", name="Save claim").click()
+    expect(page.get_by_text("Saved.")).to_be_visible()
+    claim = Claim.objects.get(claim_reviewed="Der Waffenstillstand wurde 1953 geschlossen")
+    assert claim.rating.label == "Mostly true"
+    assert claim.conclusion == "Stimmt, am 27. Juli 1953."
+    assert [s.title for s in claim.sources.all()] == ["Armistice Agreement"]
+    assert claim.version == 2
+    assert console_errors == []
+
+
+def test_a_failed_save_keeps_what_was_typed(desk, page: Page):
+    sign_in(page, desk, "editor")
+    _open_seed_article(page, desk)
+    drag_select(page, "Verbindungsbüro der USA")
+    page.get_by_role("button", name="Mark claim").click()
+    page.get_by_label("Conclusion").fill("Meine Schlussfolgerung")
+    page.get_by_role("button", name="Add source").click()
+    page.get_by_label(re.compile(r"^\s*URL\s*\*?\s*$")).fill("javascript:alert(1)")
+    page.get_by_label(re.compile(r"^\s*Title\s*\*?\s*$")).fill("Bad link")
+    page.get_by_role("button", name="Save claim").click()
+    expect(page.get_by_text("Enter a valid URL.")).to_be_visible()
+    expect(page.get_by_label("Conclusion")).to_have_value("Meine Schlussfolgerung")
+    claim = Claim.objects.get(mentions__exact="Verbindungsbüro der USA")
+    assert claim.conclusion == ""
+    assert not claim.sources.exists()
+
+
+def test_editor_marks_a_claim_by_keyboard_alone(desk, page: Page):
+    sign_in(page, desk, "editor")
+    _open_seed_article(page, desk)
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('desk-paragraph')"):
+            break
+    else:
+        pytest.fail("no paragraph could be reached with Tab")
+    page.keyboard.press("s")  # first sentence of the first paragraph
+    page.keyboard.press("Shift+ArrowLeft")  # drop the full stop…
+    page.keyboard.press("Shift+ArrowLeft")  # …and the last word
+    expect(page.get_by_role("button", name="Mark claim")).to_be_visible()
+    page.keyboard.press("m")
+    field = page.get_by_label("Claim as reviewed")
+    expect(field).to_be_focused()
+    expected = (
+        "US-Präsident Donald Trump hat die Erwartungen an eine schnelle atomare Abrüstung "
+        "Nordkoreas"
+    )
+    expect(field).to_have_value(expected)
+    page.keyboard.press("Control+a")
+    page.keyboard.type("Trump dämpft Erwartungen")
+    for _ in range(100):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim() === 'Save claim'"):
+            break
+    else:
+        pytest.fail("the Save claim button could not be reached with Tab")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Saved.")).to_be_visible()
+    assert Claim.objects.filter(claim_reviewed="Trump dämpft Erwartungen").exists()
+    assert Mention.objects.get(claim__claim_reviewed="Trump dämpft Erwartungen").exact == expected
+
+
+def test_spans_after_emoji_and_german_quotes_are_stored_exactly(live_server, editor, page: Page):
+    article = make_article(
+        "Er sagte „Das ist wahr“ und lachte.\n\nDann 😀👍🏽 kam die Behauptung über Zahlen.",
+        title="Emoji-Test",
+    )
+    sign_in(page, live_server.url, "editor")
+    page.goto(f"{live_server.url}/desk/articles/{article.pk}/")
+    drag_select(page, "kam die Behauptung")
+    page.get_by_role("button", name="Mark claim").click()
+    expect(page.get_by_label("Claim as reviewed")).to_have_value("kam die Behauptung")
+    drag_select(page, "Das ist wahr")
+    page.get_by_role("button", name="Mark claim").click()
+    expect(page.get_by_label("Claim as reviewed")).to_have_value("Das ist wahr")
+    text = Article.objects.get(pk=article.pk).current_revision.text
+    for mention in Mention.objects.filter(revision__article=article):
+        assert text[mention.start : mention.end] == mention.exact
+    assert sorted(Mention.objects.values_list("exact", flat=True)) == [
+        "Das ist wahr",
+        "kam die Behauptung",
+    ]
+
+
+def test_two_editors_saving_the_same_claim_get_a_conflict(desk, browser, page: Page):
+    claim = Claim.objects.get(status=Claim.Status.DRAFT)
+    article = Article.objects.get()
+    url = f"{desk}/desk/articles/{article.pk}/claims/{claim.pk}/"
+    other = browser.new_context().new_page()
+    sign_in(page, desk, "editor")
+    sign_in(other, desk, "editor2")
+    page.goto(url)
+    other.goto(url)
+    page.get_by_label("Conclusion").fill("Erste Fassung")
+    page.get_by_role("button", name="Save claim").click()
+    expect(page.get_by_text("Saved.")).to_be_visible()
+    other.get_by_label("Conclusion").fill("Zweite Fassung")
+    other.get_by_role("button", name="Save claim").click()
+    expect(other.get_by_text("Someone else saved this claim")).to_be_visible()
+    expect(other.locator("#panel-conflict")).to_contain_text("Erste Fassung")
+    expect(other.get_by_label("Conclusion")).to_have_value("Zweite Fassung")
+    claim.refresh_from_db()
+    assert claim.conclusion == "Erste Fassung"
+    other.context.close()

@@ -1,0 +1,247 @@
+"""Loading an article on the desk: pasted text, uploaded files, and every refusal."""
+
+import datetime
+import re
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from claims.models import Article, ArticleRevision
+
+pytestmark = pytest.mark.django_db
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+URL = reverse("claims:desk-article-new")
+
+
+@pytest.fixture
+def desk(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def _post(client, *, follow: bool = False, **fields):
+    data = {"title": "", "outlet": "", "original_url": "", "byline": "", "language": "de"}
+    data.update(fields)
+    return client.post(URL, data, follow=follow)
+
+
+def _counts() -> tuple[int, int]:
+    return Article.objects.count(), ArticleRevision.objects.count()
+
+
+# --- Paste --------------------------------------------------------------------------------
+def test_pasted_text_becomes_an_article_with_its_first_revision(desk, editor):
+    response = _post(
+        desk,
+        title="Äpfel und Birnen im Vergleich",
+        outlet="Demo-Zeitung",
+        text="Erster Absatz mit Leerzeichen.   \r\n\r\nZweiter Absatz.\r\n",
+    )
+    article = Article.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("claims:desk-article", args=[article.pk])
+    assert article.slug == "apfel-und-birnen-im-vergleich"
+    assert article.title == "Äpfel und Birnen im Vergleich"
+    assert article.outlet == "Demo-Zeitung"
+    assert article.created_by == editor
+    assert article.status == Article.Status.DRAFT
+    revision = article.revisions.get()
+    assert article.current_revision == revision
+    assert revision.number == 1
+    assert revision.origin == ArticleRevision.Origin.PASTE
+    assert revision.created_by == editor
+    assert revision.text == "Erster Absatz mit Leerzeichen.\n\nZweiter Absatz."
+
+    page = desk.get(response["Location"])
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert re.search(r'<p id="para-0"[^>]*>.*Erster Absatz mit Leerzeichen\.', html)
+    assert re.search(r'<p id="para-1"[^>]*>.*Zweiter Absatz\.', html)
+    assert "Äpfel und Birnen im Vergleich" in html
+
+
+def test_same_title_twice_gets_a_second_slug(desk):
+    _post(desk, title="Gleicher Titel", text="Eins.")
+    _post(desk, title="Gleicher Titel", text="Zwei.")
+    assert sorted(Article.objects.values_list("slug", flat=True)) == [
+        "gleicher-titel",
+        "gleicher-titel-2",
+    ]
+
+
+def test_control_characters_are_removed_with_a_notice(desk):
+    response = _post(desk, title="Steuerzeichen", text="Ein\x07 Text\x1b.", follow=True)
+    assert response.status_code == 200
+    assert Article.objects.get().current_revision.text == "Ein Text."
+    assert "2 invisible control characters were removed" in response.content.decode()
+
+
+# --- Upload -------------------------------------------------------------------------------
+def test_windows_1252_file_is_converted_and_the_editor_is_told(desk):
+    raw = "Grüße aus „Köln“ – 5 €.\r\n\r\nZweiter Absatz.".encode("cp1252")
+    upload = SimpleUploadedFile("artikel.txt", raw, content_type="text/plain")
+    response = desk.post(
+        URL, {"title": "Aus Köln", "language": "de", "upload": upload}, follow=True
+    )
+    assert response.status_code == 200
+    article = Article.objects.get()
+    assert response.redirect_chain == [(reverse("claims:desk-article", args=[article.pk]), 302)]
+    revision = article.current_revision
+    assert revision.text == "Grüße aus „Köln“ – 5 €.\n\nZweiter Absatz."
+    assert revision.origin == ArticleRevision.Origin.UPLOAD
+    assert "read as Windows-1252 (cp1252) and converted" in response.content.decode()
+
+
+def test_web_page_upload_takes_title_and_metadata_from_the_page(desk):
+    page = (FIXTURES / "heise.de.lithium.html").read_bytes()
+    upload = SimpleUploadedFile("lithium.html", page, content_type="text/html")
+    response = desk.post(URL, {"title": "", "language": "de", "upload": upload}, follow=True)
+    assert response.status_code == 200
+    article = Article.objects.get()
+    assert article.title == "Lithium aus dem Schredder"
+    assert article.slug == "lithium-aus-dem-schredder"
+    assert article.outlet == "Technology Review"
+    assert article.published_on == datetime.date(2019, 6, 20)
+    text = article.current_revision.text
+    assert "Die Recyclingquote liegt lediglich bei 25 Prozent." in text
+    for boilerplate in ("Zur heise online Startseite", "Kommentare lesen", "Teile diesen Beitrag"):
+        assert boilerplate not in text
+    assert "Only the article was kept from the web page" in response.content.decode()
+
+
+def test_title_typed_by_the_editor_wins_over_the_page(desk):
+    page = (FIXTURES / "heise.de.lithium.html").read_bytes()
+    upload = SimpleUploadedFile("lithium.html", page, content_type="text/html")
+    response = desk.post(URL, {"title": "Eigener Titel", "language": "de", "upload": upload})
+    assert response.status_code == 302
+    assert Article.objects.get().title == "Eigener Titel"
+
+
+# --- Refusals -----------------------------------------------------------------------------
+def _file(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        pytest.param({"title": "T"}, "Paste the article text or upload a file.", id="nothing"),
+        pytest.param(
+            {"title": "T", "text": "Text.", "upload": ("a.txt", b"Datei.")},
+            "Give the text one way only",
+            id="text-and-file",
+        ),
+        pytest.param(
+            {"title": "T", "text": "  \r\n\t "},
+            "Paste the article text or upload a file.",
+            id="blank-text",
+        ),
+        pytest.param({"title": "T", "text": "\x01\x02\x03"}, "The pasted text is empty.", id="c0"),
+        pytest.param({"title": "T", "text": "Hallo\x00Welt"}, "ull characters", id="nul"),
+        pytest.param(
+            {"title": "T", "upload": ("bericht.txt", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj")},
+            "PDF document",
+            id="pdf-bytes",
+        ),
+        pytest.param(
+            {"title": "T", "upload": ("tool.exe", b"MZ\x90\x00\x03\x00\x00\x00")},
+            "cannot be imported. Allowed file types: .txt, .md, .html, .htm",
+            id="exe",
+        ),
+        pytest.param(
+            {"title": "T", "upload": ("leer.txt", b"")},
+            "The submitted file is empty.",
+            id="empty-file",
+        ),
+        pytest.param({"text": "Ein Text ohne Titel."}, "Give the article a title", id="no-title"),
+        pytest.param(
+            {"title": "T", "text": "Text.", "original_url": "javascript:alert(1)"},
+            "Enter a valid URL.",
+            id="javascript-url",
+        ),
+    ],
+)
+def test_bad_input_is_refused_with_a_message_and_nothing_is_created(desk, fields, message):
+    fields = dict(fields)
+    if "upload" in fields:
+        fields["upload"] = _file(*fields["upload"])
+    response = _post(desk, **fields)
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert _counts() == (0, 0)
+
+
+def test_javascript_url_is_a_field_error(desk):
+    response = _post(desk, title="T", text="Text.", original_url="javascript:alert(1)")
+    assert response.status_code == 422
+    assert response.context["form"].errors["original_url"] == ["Enter a valid URL."]
+    assert _counts() == (0, 0)
+
+
+def test_body_over_six_megabytes_is_refused_with_413(desk):
+    big = _file("gross.txt", b"a" * 6_100_000)
+    response = desk.post(URL, {"title": "Zu gross", "language": "de", "upload": big})
+    assert response.status_code == 413
+    assert "too large" in response.content.decode()
+    assert _counts() == (0, 0)
+
+
+def test_pasted_text_over_six_megabytes_gets_the_readable_413(editor):
+    """As in a browser: the CSRF check runs first and reads the form."""
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(editor)
+    form = browser.get(URL).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    response = browser.post(
+        URL,
+        {
+            "csrfmiddlewaretoken": token,
+            "title": "Zu lang",
+            "language": "de",
+            "text": "a" * 6_100_000,
+        },
+    )
+    assert response.status_code == 413
+    assert "too large" in response.content.decode()
+    assert _counts() == (0, 0)
+
+
+# --- Escaping and access ------------------------------------------------------------------
+def test_hostile_title_is_escaped_on_the_desk(desk):
+    title = "<script>alert(1)</script>"
+    response = _post(desk, title=title, text="Harmloser Text.")
+    assert response.status_code == 302
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt;"
+    for page in (reverse("claims:desk"), response["Location"]):
+        html = desk.get(page).content.decode()
+        assert escaped in html, page
+        assert title not in html, page
+
+
+def test_form_page_renders_for_the_desk(desk):
+    response = desk.get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'enctype="multipart/form-data"' in html
+    assert 'name="text"' in html
+    assert 'name="upload"' in html
+
+
+def test_import_is_for_the_desk_only(client, moderator):
+    response = client.post(URL, {"title": "T", "text": "Text.", "language": "de"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("claims:login"))
+    client.force_login(moderator)
+    assert client.get(URL).status_code == 403
+    assert client.post(URL, {"title": "T", "text": "Text.", "language": "de"}).status_code == 403
+    assert _counts() == (0, 0)
+
+
+def test_import_refuses_other_methods(desk):
+    assert desk.put(URL).status_code == 405
+    assert desk.delete(URL).status_code == 405
+    assert _counts() == (0, 0)
