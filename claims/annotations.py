@@ -29,10 +29,6 @@ class HighlightRun:
         return len(self.mentions)
 
     @property
-    def claim_ids(self) -> frozenset[int]:
-        return frozenset(m.claim_id for m in self.mentions)
-
-    @property
     def innermost(self) -> Mention | None:
         return self.mentions[-1] if self.mentions else None
 

@@ -157,3 +157,24 @@ def test_workspace_query_count_does_not_grow_with_mentions(desk, django_assert_m
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_new_claim_row_is_inserted_in_reading_order(desk, article):
+    # "Acht Monate…" (third paragraph) is marked by the demo data; a passage before it goes
+    # right before that claim's row, one after the last demo claim goes at the end.
+    early = SEED_TEXT.index("Kim Jong Un")
+    html = _mark(desk, article, early, early + 11, "Kim Jong Un").content.decode()
+    first_demo = Mention.objects.filter(exact__startswith="dass Nordkorea").get()
+    assert f'hx-swap-oob="beforebegin:#claim-row-{first_demo.claim_id}"' in html
+    assert "6 claims in this article" in html
+    late = SEED_TEXT.index("bilateralen Beziehungen")
+    html = _mark(desk, article, late, late + 23, "bilateralen Beziehungen").content.decode()
+    assert 'hx-swap-oob="beforeend:#claims-list-items"' in html
+    assert 'id="claims-empty"' not in html  # the list was not empty
+
+
+def test_first_claim_of_an_article_replaces_the_empty_note(desk):
+    article = make_article("Eine Behauptung steht hier.")
+    html = _mark(desk, article, 5, 15, "Behauptung").content.decode()
+    assert '<div id="claims-empty" hx-swap-oob="delete"></div>' in html
+    assert "1 claim in this article" in html

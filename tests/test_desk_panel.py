@@ -237,7 +237,9 @@ def test_htmx_save_answers_with_the_panel_the_list_and_the_claims_paragraphs(des
     assert "<html" not in html
     assert 'id="claim-panel"' in html
     assert "Saved." in html
-    assert re.search(r'<section id="claims-list"[^>]*hx-swap-oob="true"', html)
+    # Only this claim's row of the list is replaced, not the whole list.
+    assert re.search(rf'<li id="claim-row-{draft.pk}"[^>]*hx-swap-oob="true"', html)
+    assert 'id="claims-list"' not in html
     paragraphs = re.findall(
         r'<p id="para-(\d+)" class="desk-paragraph"[^>]*hx-swap-oob="true">(.*?)</p>', html, re.S
     )

@@ -4,6 +4,7 @@ Each answers an htmx request with the claim panel plus out-of-band updates of th
 paragraphs that changed and of the claims list, so the page never reloads.
 """
 
+from django.db.models import Min
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +28,7 @@ from claims.views.desk import (
     WORKSPACE,
     panel_context,
     panel_url,
-    paragraphs_touching,
+    paragraph_updates,
     workspace_context,
 )
 from claims.views.responses import error_response, max_body
@@ -74,22 +75,52 @@ def _revision_of(request, article, form) -> ArticleRevision | None:
     return article.current_revision
 
 
-def _changed(request, article, claim, *, claim_ids: set[int], spans=(), status_message=""):
-    """The answer after a change: the panel, and the paragraphs and list it affected."""
+def _changed(request, article, claim, *, spans, new_row=None, status_message=""):
+    """The answer after a change: the panel, the paragraphs it touched, and the claims list.
+
+    ``new_row`` is the mention of a claim that just got its first passage in this article:
+    its row is inserted in reading order. Otherwise the whole list is sent again, since the
+    order may have changed.
+    """
     # A claim left without a passage in this article has no panel here any more.
     if claim is not None and not claim.mentions.filter(revision__article=article).exists():
         claim = None
     workspace_url = reverse("claims:desk-article", kwargs={"pk": article.pk})
     if not request.htmx:
         return redirect(panel_url(article, claim) if claim else workspace_url)
-    context = workspace_context(article, active=claim) | (
-        panel_context(request, claim, article) if claim else {"claim": None}
-    )
-    context["oob_paragraphs"] = paragraphs_touching(context, claim_ids, spans)
-    context["status_message"] = status_message
+    context = panel_context(request, claim, article) if claim else {"claim": None}
+    context |= {
+        "article": article,
+        "oob_paragraphs": paragraph_updates(article, spans),
+        "status_message": status_message,
+    }
+    if new_row is not None:
+        context |= {"new_row": new_row, **_insertion_point(article, new_row)}
+    else:
+        workspace = workspace_context(article, active=claim)
+        context |= {
+            "full_list": True,
+            "claim_rows": workspace["claim_rows"],
+            "claims_count": workspace["claims_count"],
+        }
     response = render(request, f"{WORKSPACE}#mention-update", context)
     response["HX-Push-Url"] = panel_url(article, claim) if claim else workspace_url
     return response
+
+
+def _insertion_point(article, mention: Mention) -> dict:
+    """Where the new claim's row goes: before the first claim that starts later."""
+    firsts = (
+        Mention.objects.filter(revision=article.current_revision)
+        .exclude(claim_id=mention.claim_id)
+        .values("claim_id")
+        .annotate(first=Min("start"))
+    )
+    following = firsts.filter(first__gt=mention.start).order_by("first", "claim_id").first()
+    return {
+        "insert_before": following["claim_id"] if following else None,
+        "claims_count": firsts.count() + 1,
+    }
 
 
 @require_POST
@@ -123,8 +154,8 @@ def mark_claim(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         article,
         mention.claim,
-        claim_ids={mention.claim_id},
         spans=[(mention.start, mention.end)],
+        new_row=mention,
         status_message=_("Claim marked. Fill in the panel to check it."),
     )
 
@@ -140,6 +171,7 @@ def link_claim(request: HttpRequest, pk: int) -> HttpResponse:
         return _form_error(request, form)
     claim = get_claim_for_user(request.user, form.cleaned_data["claim"])
     revision = _revision_of(request, article, form)
+    already_here = revision is not None and claim.mentions.filter(revision=revision).exists()
     if revision is None:
         return error_response(request, str(STALE_MESSAGE), 409)
     data = form.cleaned_data
@@ -160,8 +192,8 @@ def link_claim(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         article,
         claim,
-        claim_ids={claim.pk},
         spans=[(mention.start, mention.end)],
+        new_row=None if already_here else mention,
         status_message=_("Passage linked to the claim."),
     )
 
@@ -200,7 +232,6 @@ def adjust_mention(request: HttpRequest, mention_pk: int) -> HttpResponse:
         request,
         article,
         mention.claim,
-        claim_ids={mention.claim_id},
         spans=[old, (start, end)],
         status_message=_("Passage changed."),
     )
@@ -228,7 +259,6 @@ def delete_mention(request: HttpRequest, mention_pk: int) -> HttpResponse:
         request,
         article,
         None if deleted else claim,
-        claim_ids=set() if deleted else {claim.pk},
         spans=[span],
         status_message=message,
     )

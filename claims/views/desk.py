@@ -23,6 +23,7 @@ from claims.models import Article, ArticleRevision, Claim, Mention
 from claims.models.base import unique_slug
 from claims.permissions import can_edit_claim, desk_required
 from claims.services import EditConflict, claim_update
+from claims.text import paragraph_spans
 from claims.views.access import get_article_for_user, get_claim_in_article
 from claims.views.responses import max_body
 
@@ -130,22 +131,50 @@ def workspace_context(article: Article, active: Claim | None = None) -> dict:
         "revision": revision,
         "paragraphs": paragraphs,
         "claim_rows": list(first_mentions.values()),
+        "claims_count": len(first_mentions),
         "active": active,
     }
 
 
-def paragraphs_touching(context: dict, claim_ids: set[int], spans=()) -> list[tuple[int, tuple]]:
-    """(index, runs) of the paragraphs that show one of ``claim_ids`` or overlap ``spans``."""
-    touched = []
-    for index, runs in enumerate(context["paragraphs"]):
-        if not runs:
-            continue
-        start, end = runs[0].start, runs[-1].end
-        shows = any(m.claim_id in claim_ids for run in runs for m in run.mentions)
-        overlaps = any(s < end and start < e for s, e in spans)
-        if shows or overlaps:
-            touched.append((index, runs))
-    return touched
+def paragraph_updates(article: Article, spans) -> list[tuple[int, tuple]]:
+    """(index, runs) of the paragraphs overlapping ``spans``, rendered afresh.
+
+    Only mentions inside those paragraphs are loaded, so a change in a long article costs
+    the paragraphs it touches, not the whole text.
+    """
+    revision = article.current_revision
+    spans = list(spans)
+    bounds = paragraph_spans(revision.text)
+    touched = [
+        index
+        for index, (p_start, p_end) in enumerate(bounds)
+        if any(start < p_end and p_start < end for start, end in spans)
+    ]
+    if not touched:
+        return []
+    low, high = bounds[touched[0]][0], bounds[touched[-1]][1]
+    mentions = (
+        Mention.objects.filter(revision=revision, start__lt=high, end__gt=low)
+        .select_related("claim__rating")
+        .order_by("start", "-end", "pk")
+    )
+    paragraphs = annotate(revision.text, mentions)
+    return [(index, paragraphs[index]) for index in touched]
+
+
+def claim_spans(claim: Claim, article: Article) -> list[tuple[int, int]]:
+    return list(
+        claim.mentions.filter(revision=article.current_revision).values_list("start", "end")
+    )
+
+
+def first_mention(claim: Claim, article: Article) -> Mention | None:
+    return (
+        claim.mentions.filter(revision=article.current_revision)
+        .select_related("claim__rating")
+        .order_by("start", "-end", "pk")
+        .first()
+    )
 
 
 def panel_context(request: HttpRequest, claim: Claim, article: Article, **extra) -> dict:
@@ -211,15 +240,17 @@ def claim_panel(request: HttpRequest, pk: int, claim_pk: int) -> HttpResponse:
         else:
             status = 422
             extra = {"form": form, "sources": sources}
-    context = workspace_context(article, active=claim) | panel_context(
-        request, claim, article, **extra
-    )
     if not request.htmx:
+        context = workspace_context(article, active=claim) | panel_context(
+            request, claim, article, **extra
+        )
         return render(request, WORKSPACE, context, status=status)
-    # A saved rating changes the colour of the claim's highlights: send those paragraphs.
-    context["oob_paragraphs"] = (
-        paragraphs_touching(context, {claim.pk}) if extra.get("saved") else []
-    )
+    context = panel_context(request, claim, article, **extra)
+    if extra.get("saved"):
+        # A new rating recolours the claim's highlights; its list row shows the new state.
+        context["oob_paragraphs"] = paragraph_updates(article, claim_spans(claim, article))
+        row = first_mention(claim, article)
+        context["replaced_rows"] = [row] if row else []
     return render(request, f"{WORKSPACE}#panel-update", context, status=status)
 
 

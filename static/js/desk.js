@@ -288,6 +288,22 @@
     }
   });
 
+  // The claim open in the panel is outlined in the text and marked in the list.
+  function markActive() {
+    const panel = document.getElementById("claim-panel");
+    if (!panel) return;
+    const id = panel.dataset.claim;
+    for (const mark of document.querySelectorAll("#article-text mark[data-claims]")) {
+      mark.classList.toggle("is-active", !!id && mark.dataset.claims.split(" ").includes(id));
+    }
+    for (const link of document.querySelectorAll("#claims-list a[data-claim]")) {
+      if (id && link.dataset.claim === id) link.setAttribute("aria-current", "true");
+      else link.removeAttribute("aria-current");
+    }
+  }
+  markActive();
+  document.body.addEventListener("htmx:afterSettle", markActive);
+
   // Character counter for the claim as reviewed.
   document.addEventListener("input", (event) => {
     if (event.target.id !== "id_claim_reviewed") return;

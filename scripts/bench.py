@@ -1,0 +1,301 @@
+#!/usr/bin/env python
+"""Benchmarks of the text engine and the pages that matter, on generated data.
+
+    make bench            # or: .venv/bin/python scripts/bench.py [--runs 15] [--write]
+
+Runs against a throw-away SQLite database (or BENCH_DATABASE_URL), with production
+settings minus HTTPS, through Django's test client: "server time" is the time Django takes
+from request to response, without network. Reports medians and spread of repeated runs,
+and query counts. With --write, the report replaces docs/performance.md.
+"""
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+_tmp = tempfile.mkdtemp(prefix="factcheck-bench-")
+os.environ["DATABASE_URL"] = os.environ.get(
+    "BENCH_DATABASE_URL", f"sqlite:///{_tmp}/bench.sqlite3"
+)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from claims.models import Article, ArticleRevision, Claim, Mention, Rating  # noqa: E402
+from claims.roles import EDITORS, ensure_role_groups  # noqa: E402
+from claims.text import quote_context, segment  # noqa: E402
+
+WORDS = (
+    "Nordkorea Gipfel Abkommen Verhandlungen Waffenstillstand Raketen Atomwaffen Präsident "
+    "Erklärung Beziehungen Frieden Vertrag Sanktionen Treffen Wirtschaft Regierung Zukunft "
+    "sagte erklärte betonte forderte „großartige“ Schritt über für mit nach vor dem den die "
+    "der das ein eine und oder aber nicht noch schon wieder 1953 2019 😀"
+).split()
+
+
+def make_text(chars: int, rng: random.Random) -> str:
+    paragraphs, size = [], 0
+    while size < chars:
+        sentence_count = rng.randint(3, 7)
+        sentences = []
+        for _ in range(sentence_count):
+            words = [rng.choice(WORDS) for _ in range(rng.randint(6, 18))]
+            sentences.append(" ".join(words).capitalize() + ".")
+        paragraph = " ".join(sentences)
+        paragraphs.append(paragraph)
+        size += len(paragraph) + 2
+    return "\n\n".join(paragraphs)[:chars].rstrip()
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    spans, start = [], None
+    for i, ch in enumerate(text + " "):
+        if ch.isspace():
+            if start is not None:
+                spans.append((start, i))
+                start = None
+        elif start is None:
+            start = i
+    return spans
+
+
+def build_large_article(rng: random.Random, editor, rating, *, chars: int, mentions: int):
+    name = f"{chars}-{mentions}"
+    text = make_text(chars, rng)
+    article = Article.objects.create(
+        title=f"Benchmark article, {chars} characters, {mentions} mentions",
+        slug=f"bench-{name}",
+        status=Article.Status.PUBLISHED,
+        language="de",
+    )
+    revision = ArticleRevision.objects.create(article=article, number=1, text=text)
+    article.current_revision = revision
+    article.save()
+    words = word_spans(revision.text)
+    now = timezone.now()
+    claims, rows = [], []
+    for i in range(mentions):
+        first = rng.randrange(0, len(words) - 15)
+        length = rng.randint(2, 12)
+        start, end = words[first][0], words[first + length][1]
+        if i % 10 == 0:  # every tenth is nested inside the previous span
+            start, end = rows[-1][0] if rows else start, rows[-1][1] if rows else end
+            inner = [w for w in words if start <= w[0] and w[1] <= end]
+            start, end = inner[len(inner) // 2][0], inner[-1][1]
+        rows.append((start, end))
+    for i, (start, end) in enumerate(rows):
+        claims.append(
+            Claim(
+                slug=f"bench-{name}-{i}",
+                claim_reviewed=revision.text[start:end][:250],
+                status=Claim.Status.PUBLISHED,
+                published_at=now,
+                rating=rating,
+                author=editor,
+            )
+        )
+    Claim.objects.bulk_create(claims, batch_size=500)
+    objects = []
+    for claim, (start, end) in zip(claims, rows, strict=True):
+        quote = quote_context(revision.text, start, end)
+        objects.append(
+            Mention(
+                claim=claim,
+                revision=revision,
+                start=start,
+                end=end,
+                exact=quote.exact,
+                prefix=quote.prefix,
+                suffix=quote.suffix,
+            )
+        )
+    Mention.objects.bulk_create(objects, batch_size=500)
+    return article
+
+
+def measure(fn, runs: int) -> dict:
+    times, last = [], None
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        last = fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return {
+        "median": statistics.median(times),
+        "min": min(times),
+        "max": max(times),
+        "result": last,
+    }
+
+
+def page(client: Client, url: str, runs: int) -> dict:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    query_count = len(queries)  # read now: later requests reset the query log
+    assert response.status_code == 200, (url, response.status_code)
+    stats = measure(lambda: client.get(url), runs)
+    stats["queries"] = query_count
+    stats["bytes"] = len(response.content)
+    return stats
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--write", action="store_true", help="write docs/performance.md")
+    args = parser.parse_args()
+    rng = random.Random(20190228)
+
+    call_command("migrate", verbosity=0)
+    call_command("loadseeds", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    ensure_role_groups()
+    editor = get_user_model().objects.create_user("bench-editor", password="x")
+    editor.groups.add(Group.objects.get(name=EDITORS))
+    rating = Rating.objects.get(slug="true")
+    large = build_large_article(rng, editor, rating, chars=100_000, mentions=1_000)
+    small = build_large_article(rng, editor, rating, chars=100_000, mentions=10)
+    seed = Article.objects.get(slug="trump-daempft-erwartungen-an-nordkoreas-abruestung")
+
+    reader = Client()
+    desk = Client()
+    desk.force_login(editor)
+    results: list[tuple[str, dict]] = []
+
+    text = large.current_revision.text
+    spans = list(
+        Mention.objects.filter(revision=large.current_revision).values_list("pk", "start", "end")
+    )
+    results.append(
+        (
+            "Text engine: segment 100k characters, 1,000 mentions",
+            measure(lambda: segment(text, spans), args.runs),
+        )
+    )
+
+    results.append(
+        (
+            "Public article page, seed article (4 claims)",
+            page(reader, seed.get_absolute_url(), args.runs),
+        )
+    )
+    results.append(
+        (
+            "Public article page, 100k chars, 10 claims",
+            page(reader, small.get_absolute_url(), args.runs),
+        )
+    )
+    results.append(
+        (
+            "Public article page, 100k chars, 1,000 claims",
+            page(reader, large.get_absolute_url(), args.runs),
+        )
+    )
+    claim = Claim.objects.published().filter(slug__startswith="waffenstillstand").get()
+    results.append(("Public claim page", page(reader, claim.get_absolute_url(), args.runs)))
+    results.append(
+        (
+            "Desk workspace, 100k chars, 10 mentions",
+            page(desk, reverse("claims:desk-article", args=[small.pk]), args.runs),
+        )
+    )
+    results.append(
+        (
+            "Desk workspace, 100k chars, 1,000 mentions",
+            page(desk, reverse("claims:desk-article", args=[large.pk]), args.runs),
+        )
+    )
+
+    words = word_spans(text)
+    picks = iter(rng.sample(range(len(words) - 5), args.runs + 1))
+    mark_url = reverse("claims:desk-mark", args=[large.pk])
+
+    def mark_once():
+        first = next(picks)
+        start, end = words[first][0], words[first + 3][1]
+        response = desk.post(
+            mark_url,
+            {
+                "revision": large.current_revision_id,
+                "start": start,
+                "end": end,
+                "exact": text[start:end],
+            },
+            HTTP_HX_REQUEST="true",
+        )
+        assert response.status_code == 200, response.content[:300]
+        return response
+
+    with CaptureQueriesContext(connection) as queries:
+        first_response = mark_once()
+    query_count = len(queries)
+    stats = measure(mark_once, args.runs)
+    stats["queries"] = query_count
+    stats["bytes"] = len(first_response.content)
+    results.append(("Mark claim (htmx POST), 100k chars, 1,000+ mentions", stats))
+
+    report = render(results, args.runs)
+    print(report)
+    if args.write:
+        (ROOT / "docs" / "performance.md").write_text(report, encoding="utf-8")
+
+
+def database_version() -> str:
+    if connection.vendor == "sqlite":
+        return f"SQLite {connection.Database.sqlite_version}"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return f"PostgreSQL {cursor.fetchone()[0]}"
+
+
+def render(results, runs: int) -> str:
+    cores = os.cpu_count()
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (ValueError, OSError):
+        memory = float("nan")
+    lines = [
+        "# Performance",
+        "",
+        f"Measured on {date.today().isoformat()} by `make bench` (`scripts/bench.py`), "
+        f"{runs} runs per figure after one warm-up.",
+        "",
+        f"Machine: {cores} cores, {memory:.0f} GiB memory, Python {platform.python_version()}, "
+        f"{database_version()}",
+        "",
+        "Server time is Django's time from request to response through the test client "
+        "(no network, no cache); sizes are uncompressed HTML.",
+        "",
+        "| what | median ms | min–max ms | queries | response bytes |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, s in results:
+        size = f"{s['bytes']:,}".replace(",", " ") if "bytes" in s else "—"
+        lines.append(
+            f"| {name} | {s['median']:.1f} | {s['min']:.1f}–{s['max']:.1f} | "
+            f"{s.get('queries', '—')} | {size} |"
+        )
+    lines += ["", "Reproduce: `make bench` (writes this file).", ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
