@@ -12,12 +12,13 @@ PIP := $(PY) -m pip --disable-pip-version-check -q
 # (an exported DATABASE_URL must never receive the demo accounts).
 DEV_ENV := env -u DATABASE_URL DEBUG=1
 
-.PHONY: run test lint format check messages chromium services clean help
+.PHONY: run test lint format bench check messages chromium services clean help
 
 help:
 	@echo "make run [PORT=8000]   set up everything and serve the demo on http://127.0.0.1:$(PORT)"
 	@echo "make test              lint, then the whole test suite (browser tests included)"
 	@echo "make format            apply ruff's formatting and safe fixes"
+	@echo "make bench             benchmarks; writes docs/performance.md"
 	@echo "make messages          update and compile the translation catalogues (needs gettext)"
 
 # --- Virtualenv --------------------------------------------------------------------------
@@ -93,6 +94,10 @@ test: lint chromium services
 format: $(VENV)/.installed-test
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# Benchmarks on generated data (a throw-away SQLite database); writes docs/performance.md.
+bench: $(VENV)/.installed-test
+	env -u DATABASE_URL $(VENV)/bin/python scripts/bench.py --write
 
 check: $(VENV)/.installed-base
 	$(DEV_ENV) $(PY) manage.py check

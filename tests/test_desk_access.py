@@ -88,3 +88,11 @@ def test_writes_need_a_csrf_token(editor, draft):
     response = strict.post(_urls(draft)["mark"], {"revision": 1, "start": 0, "end": 2})
     assert response.status_code == 403
     assert Mention.objects.count() == 5
+
+
+def test_refusal_page_says_why(client, moderator):
+    client.force_login(moderator)
+    response = client.get(reverse("claims:desk"))
+    assert response.status_code == 403
+    assert "Not allowed" in response.content.decode()
+    assert "editors and reviewers" in response.content.decode()
