@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import translation
 
+from claims.models import Article, Claim
 from claims.roles import EDITORS, MODERATORS, REVIEWERS, ensure_role_groups
 
 PASSWORD = "correct horse battery staple"
@@ -19,6 +20,8 @@ SEED_TEXT = (
     Path(__file__).resolve().parent.parent / "seeds" / "hanoi-summit-2019.de.txt"
 ).read_text(encoding="utf-8")
 SEED_ARTICLE_SLUG = "trump-daempft-erwartungen-an-nordkoreas-abruestung"
+DRAFT_SLUG = "hanoi-gipfel-gemeinsame-erklaerung"
+PUBLISHED_SLUG = "waffenstillstand-1953-kriegszustand"
 
 
 @pytest.fixture(autouse=True)
@@ -70,6 +73,31 @@ def reader(client):
 def seeded(db):
     """The demo article, the rating scale and the demo claims, as `make run` loads them."""
     call_command("loadseeds", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def article(seeded):
+    """The demo article."""
+    return Article.objects.get(slug=SEED_ARTICLE_SLUG)
+
+
+@pytest.fixture
+def draft(seeded):
+    """The demo claim left as a draft."""
+    return Claim.objects.get(slug=DRAFT_SLUG)
+
+
+@pytest.fixture
+def published(seeded):
+    """A published demo claim."""
+    return Claim.objects.get(slug=PUBLISHED_SLUG)
+
+
+@pytest.fixture
+def desk(client, editor):
+    """The test client, signed in as an editor."""
+    client.force_login(editor)
+    return client
 
 
 # --- Browser ---------------------------------------------------------------------------

@@ -26,11 +26,6 @@ def _urls(seeded_claim: Claim) -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def draft(seeded):
-    return Claim.objects.get(status=Claim.Status.DRAFT)
-
-
 def test_anonymous_users_are_sent_to_the_login_page(client, draft):
     for name, url in _urls(draft).items():
         response = (

@@ -17,12 +17,6 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 URL = reverse("claims:desk-article-new")
 
 
-@pytest.fixture
-def desk(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def _post(client, *, follow: bool = False, **fields):
     data = {"title": "", "outlet": "", "original_url": "", "byline": "", "language": "de"}
     data.update(fields)

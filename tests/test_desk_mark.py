@@ -12,19 +12,6 @@ pytestmark = pytest.mark.django_db
 PASSAGE = "seit mehr als einem Jahr keine Atomwaffen und Raketen mehr getestet"
 
 
-@pytest.fixture
-def article(seeded):
-    from claims.models import Article
-
-    return Article.objects.get()
-
-
-@pytest.fixture
-def desk(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def _mark(client, article, start, end, exact, *, htmx=True, **extra):
     data = {"revision": article.current_revision_id, "start": start, "end": end, "exact": exact}
     data.update(extra)

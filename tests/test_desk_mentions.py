@@ -9,8 +9,6 @@ from tests.factories import make_article, make_claim, mark, mark_quote
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-DRAFT_SLUG = "hanoi-gipfel-gemeinsame-erklaerung"
-PUBLISHED_SLUG = "waffenstillstand-1953-kriegszustand"
 NEW_TEXT = (
     "Auch die Zeitung schreibt, der Kriegszustand gelte trotz des Waffenstillstands fort.\n\n"
     "Ein zweiter Absatz ohne Behauptung."
@@ -19,29 +17,8 @@ PASSAGE = "der Kriegszustand gelte trotz des Waffenstillstands fort"
 
 
 @pytest.fixture
-def article(seeded):
-    return Article.objects.get()
-
-
-@pytest.fixture
-def draft(seeded):
-    return Claim.objects.get(slug=DRAFT_SLUG)
-
-
-@pytest.fixture
-def published(seeded):
-    return Claim.objects.get(slug=PUBLISHED_SLUG)
-
-
-@pytest.fixture
 def new_article(seeded):
     return make_article(NEW_TEXT, status=Article.Status.DRAFT, title="Zweiter Artikel")
-
-
-@pytest.fixture
-def desk(client, editor):
-    client.force_login(editor)
-    return client
 
 
 def _state() -> tuple:

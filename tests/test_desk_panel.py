@@ -8,39 +8,16 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from claims.models import Article, Claim, Rating, Source
+from claims.models import Claim, Rating, Source
 from tests.factories import add_source, make_article, make_claim, mark
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-DRAFT_SLUG = "hanoi-gipfel-gemeinsame-erklaerung"
-PUBLISHED_SLUG = "waffenstillstand-1953-kriegszustand"
 HOSTILE_MARKDOWN = (
     "Vorher <script>alert(1)</script> und <img src=x onerror=alert(2)> "
     "und [klick](javascript:alert(3)) danach."
 )
-
-
-@pytest.fixture
-def article(seeded):
-    return Article.objects.get()
-
-
-@pytest.fixture
-def draft(seeded):
-    return Claim.objects.get(slug=DRAFT_SLUG)
-
-
-@pytest.fixture
-def published(seeded):
-    return Claim.objects.get(slug=PUBLISHED_SLUG)
-
-
-@pytest.fixture
-def desk(client, editor):
-    client.force_login(editor)
-    return client
 
 
 def _url(article, claim) -> str:

@@ -123,6 +123,32 @@ def _insertion_point(article, mention: Mention) -> dict:
     }
 
 
+def _apply_selection(request, article, form, write):
+    """Validate the selection in ``form`` and pass it to ``write``.
+
+    Returns ``(mention, None)``, or ``(None, response)`` with a 4xx answer in words.
+    """
+    if not form.is_valid():
+        return None, _form_error(request, form)
+    revision = _revision_of(request, article, form)
+    if revision is None:
+        return None, error_response(request, str(STALE_MESSAGE), 409)
+    data = form.cleaned_data
+    try:
+        mention = write(
+            revision=revision,
+            start=data["start"],
+            end=data["end"],
+            exact=data["exact"],
+            user=request.user,
+        )
+    except StaleRevision:
+        return None, error_response(request, str(STALE_MESSAGE), 409)
+    except SpanError as error:
+        return None, _span_error(request, error)
+    return mention, None
+
+
 @require_POST
 @desk_required
 @max_body(100_000)
@@ -131,25 +157,11 @@ def mark_claim(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_article_for_user(request.user, pk)
     if not can_mark_claims(request.user):
         return error_response(request, _("You may not mark claims."), 403)
-    form = SpanForm(request.POST)
-    if not form.is_valid():
-        return _form_error(request, form)
-    revision = _revision_of(request, article, form)
-    if revision is None:
-        return error_response(request, str(STALE_MESSAGE), 409)
-    data = form.cleaned_data
-    try:
-        mention = claim_create_with_mention(
-            revision=revision,
-            start=data["start"],
-            end=data["end"],
-            exact=data["exact"],
-            user=request.user,
-        )
-    except StaleRevision:
-        return error_response(request, str(STALE_MESSAGE), 409)
-    except SpanError as error:
-        return _span_error(request, error)
+    mention, refusal = _apply_selection(
+        request, article, SpanForm(request.POST), claim_create_with_mention
+    )
+    if refusal:
+        return refusal
     return _changed(
         request,
         article,
@@ -170,24 +182,12 @@ def link_claim(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _form_error(request, form)
     claim = get_claim_for_user(request.user, form.cleaned_data["claim"])
-    revision = _revision_of(request, article, form)
-    already_here = revision is not None and claim.mentions.filter(revision=revision).exists()
-    if revision is None:
-        return error_response(request, str(STALE_MESSAGE), 409)
-    data = form.cleaned_data
-    try:
-        mention = mention_link(
-            claim=claim,
-            revision=revision,
-            start=data["start"],
-            end=data["end"],
-            exact=data["exact"],
-            user=request.user,
-        )
-    except StaleRevision:
-        return error_response(request, str(STALE_MESSAGE), 409)
-    except SpanError as error:
-        return _span_error(request, error)
+    already_here = claim.mentions.filter(revision=article.current_revision).exists()
+    mention, refusal = _apply_selection(
+        request, article, form, lambda **span: mention_link(claim=claim, **span)
+    )
+    if refusal:
+        return refusal
     return _changed(
         request,
         article,
