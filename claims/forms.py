@@ -1,7 +1,7 @@
 """Forms of the desk. Layout lives in each form's FormHelper, not in templates."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Fieldset, Layout
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -83,12 +83,24 @@ class ClaimForm(forms.ModelForm):
         self.fields["rating"].queryset = Rating.objects.all()
         self.fields["rating"].empty_label = _("— not rated yet —")
         self.fields["assignee"].queryset = desk_users()
+        self.fields["assignee"].empty_label = _("— nobody —")
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
             "version",
-            Field("claim_reviewed", aria_describedby="claim-reviewed-count"),
+            Field(
+                "claim_reviewed",
+                aria_describedby="id_claim_reviewed_helptext claim-reviewed-count",
+            ),
+            HTML(
+                '{% load i18n %}<p class="form-text mt-n2" id="claim-reviewed-count" '
+                'aria-live="polite" data-recommended="75" data-template="'
+                '{% translate "__N__ characters (75 recommended at most)" %}">'
+                "{% blocktranslate count counter=form.claim_reviewed.value|length trimmed %}"
+                "{{ counter }} character (75 recommended at most){% plural %}"
+                "{{ counter }} characters (75 recommended at most){% endblocktranslate %}</p>"
+            ),
             Div(
                 Div("claimant", css_class="col-md-6"),
                 Div("claim_date", css_class="col-md-6"),
@@ -127,6 +139,16 @@ class SourceForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Kind and stance are a fact-checker's judgement: never a silent default.
+        for name in ("kind", "stance"):
+            field = self.fields[name]
+            field.choices = [("", _("— choose —")), *(c for c in field.choices if c[0])]
+            field.initial = None
+            if self.instance.pk is None:
+                self.initial[name] = ""
+        if "ORDER" in self.fields:
+            self.fields["ORDER"].label = _("Position")
+            self.fields["ORDER"].help_text = _("Change the numbers to reorder the sources.")
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -136,21 +158,24 @@ class SourceForm(forms.ModelForm):
                 "id",
                 "url",
                 "title",
+                "publisher",
                 Div(
-                    Div("publisher", css_class="col-md-6"),
-                    Div("kind", css_class="col-md-3"),
-                    Div("stance", css_class="col-md-3"),
+                    Div("kind", css_class="col-sm-6"),
+                    Div("stance", css_class="col-sm-6"),
                     css_class="row",
                 ),
                 Div(
-                    Div("published_on", css_class="col-md-4"),
-                    Div("accessed_on", css_class="col-md-4"),
-                    Div("ORDER", css_class="col-md-4"),
+                    Div("published_on", css_class="col-sm-6"),
+                    Div("accessed_on", css_class="col-sm-6"),
                     css_class="row",
                 ),
                 "archive_url",
                 "quote",
-                "DELETE",
+                Div(
+                    Div("ORDER", css_class="col-sm-6"),
+                    Div("DELETE", css_class="col-sm-6 pt-sm-4"),
+                    css_class="row",
+                ),
             )
         )
 

@@ -3,11 +3,6 @@
 Roles are the groups in ``claims.roles``. Superusers may do everything.
 """
 
-from functools import wraps
-
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-
 from claims.models import Claim
 from claims.roles import EDITORS, REVIEWERS
 
@@ -40,17 +35,3 @@ def can_mark_claims(user) -> bool:
 
 def can_edit_claim(user, claim: Claim) -> bool:
     return can_use_desk(user) and claim.status in EDITABLE_STATUSES
-
-
-def desk_required(view):
-    """Anonymous users go to the login page; signed-in users without a desk role get 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not can_use_desk(request.user):
-            raise PermissionDenied("The desk is for editors and reviewers.")
-        return view(request, *args, **kwargs)
-
-    return wrapper

@@ -20,10 +20,13 @@ class StaleRevision(Exception):
 
 @dataclass(frozen=True)
 class FieldChange:
+    """A field someone else changed; ``you_changed`` when this editor changed it too."""
+
     field: str
     label: str
     theirs: object
     yours: object
+    you_changed: bool
 
 
 class EditConflict(Exception):
@@ -133,7 +136,8 @@ CLAIM_FIELDS = [
 
 
 def _conflicts(claim: Claim, expected_version: int, submitted: Claim) -> list[FieldChange]:
-    """What others changed since ``expected_version``, with what this editor typed."""
+    """What others changed since ``expected_version`` (a three-way comparison with the
+    version this editor loaded), and whether this editor changed the same field."""
     seen = claim.history.filter(version=expected_version).order_by("-history_date").first()
     changes = []
     for name in CLAIM_FIELDS:
@@ -148,6 +152,7 @@ def _conflicts(claim: Claim, expected_version: int, submitted: Claim) -> list[Fi
                     label=str(field.verbose_name),
                     theirs=getattr(claim, name),
                     yours=getattr(submitted, name),
+                    you_changed=seen is None or getattr(submitted, attname) != before,
                 )
             )
     return changes

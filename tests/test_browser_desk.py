@@ -105,6 +105,8 @@ def test_editor_fills_the_panel_and_adds_a_source(desk, page: Page, console_erro
         "https://www.archives.gov/milestone-documents/"
     )
     page.get_by_label(re.compile(r"^\s*Title\s*\*?\s*$")).fill("Armistice Agreement")
+    page.get_by_label(re.compile(r"^\s*Kind")).select_option(label="Primary document")
+    page.get_by_label(re.compile(r"^\s*Stance")).select_option(label="Supports")
     page.get_by_role("button", name="Save claim").click()
     expect(page.get_by_text("Saved.")).to_be_visible()
     claim = Claim.objects.get(claim_reviewed="Der Waffenstillstand wurde 1953 geschlossen")

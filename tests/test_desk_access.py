@@ -91,3 +91,5 @@ def test_refusal_page_says_why(client, moderator):
     assert response.status_code == 403
     assert "Not allowed" in response.content.decode()
     assert "editors and reviewers" in response.content.decode()
+    assert "open the admin" in response.content.decode()  # moderators work there
+    assert "Sign out" in response.content.decode()

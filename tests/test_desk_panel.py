@@ -34,8 +34,8 @@ def _source_fields(index: int, source: Source | None = None, **changes) -> dict:
         "published_on": source.published_on.isoformat() if source and source.published_on else "",
         "accessed_on": source.accessed_on.isoformat() if source and source.accessed_on else "",
         "archive_url": source.archive_url if source else "",
-        "kind": source.kind if source else Source.Kind.OTHER,
-        "stance": source.stance if source else Source.Stance.CONTEXT,
+        "kind": source.kind if source else "",
+        "stance": source.stance if source else "",
         "quote": source.quote if source else "",
         "ORDER": index + 1 if source else "",
     }
@@ -598,3 +598,16 @@ def test_claim_search_is_for_the_desk(client, moderator):
     assert _search(client, "Waffen").status_code == 302
     client.force_login(moderator)
     assert _search(client, "Waffen").status_code == 403
+
+
+def test_a_new_source_needs_an_explicit_kind_and_stance(desk, article, draft):
+    data = _data(draft, extra_sources=1) | _source_fields(
+        1, url="https://example.org/a", title="A report"
+    )
+    response = desk.post(_url(article, draft), data)
+    assert response.status_code == 422
+    assert draft.sources.count() == 1
+    data |= {"sources-1-kind": "report", "sources-1-stance": "refutes"}
+    assert desk.post(_url(article, draft), data).status_code == 200
+    added = draft.sources.get(url="https://example.org/a")
+    assert (added.kind, added.stance) == ("report", "refutes")

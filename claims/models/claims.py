@@ -196,6 +196,22 @@ class Mention(models.Model):
                 code=error.code,
             ) from error
 
+    @property
+    def context_before(self) -> str:
+        """The text before the quote for display: whole words, "…" when cut."""
+        if self.start <= len(self.prefix):  # the prefix reaches the start of the text
+            return self.prefix
+        head, _, rest = self.prefix.partition(" ")
+        return "…" + (rest if rest else head)
+
+    @property
+    def context_after(self) -> str:
+        """The text after the quote for display: whole words, "…" when cut."""
+        if len(self.suffix) < 32:  # the suffix reaches the end of the text
+            return self.suffix
+        rest, _, tail = self.suffix.rpartition(" ")
+        return (rest if rest else tail) + "…"
+
     def take_quote(self) -> None:
         """Set ``exact``, ``prefix`` and ``suffix`` from the revision text and the offsets."""
         text = self.revision.text

@@ -1,9 +1,13 @@
-"""Access helpers: every desk lookup of an object by id starts from the user.
+"""Access to the desk: the ``desk_required`` decorator, and helpers through which every
+desk lookup of an object by id starts from the user.
 
 Each returns the object or raises 404 (does not exist, or not visible to this user) /
 403 (visible, but this user may not change it).
 """
 
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -11,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from claims.models import Article, Claim, Mention
 from claims.permissions import can_edit_claim, can_use_desk
+from claims.views.responses import error_response
 
 
 def _require_desk(user) -> None:
@@ -50,3 +55,33 @@ def get_mention_for_user(user, pk: int, *, for_edit: bool = False) -> Mention:
     if for_edit and not can_edit_claim(user, mention.claim):
         raise PermissionDenied(_("The claim of this passage cannot be edited here."))
     return mention
+
+
+def desk_required(view):
+    """Anonymous users go to the login page; signed-in users without a desk role get 403.
+
+    Inside the desk, a refusal or a missing object on an htmx request is answered in the
+    alert area (not as a whole error page swapped into a panel).
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not can_use_desk(request.user):
+            raise PermissionDenied(_("The desk is for editors and reviewers."))
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as refusal:
+            if not getattr(request, "htmx", False):
+                raise
+            message = str(refusal) or _("You may not do that.")
+            return error_response(request, message, 403)
+        except Http404:
+            if not getattr(request, "htmx", False):
+                raise
+            return error_response(
+                request, _("This item no longer exists, or is not part of this article."), 404
+            )
+
+    return wrapper

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from claims.forms import AdjustMentionForm, LinkForm, SpanForm
 from claims.models import ArticleRevision, Mention
-from claims.permissions import can_mark_claims, desk_required
+from claims.permissions import can_mark_claims
 from claims.services import (
     StaleRevision,
     claim_create_with_mention,
@@ -23,7 +23,12 @@ from claims.services import (
     mention_move,
 )
 from claims.text import SpanError, narrow_end, narrow_start, widen_end, widen_start
-from claims.views.access import get_article_for_user, get_claim_for_user, get_mention_for_user
+from claims.views.access import (
+    desk_required,
+    get_article_for_user,
+    get_claim_for_user,
+    get_mention_for_user,
+)
 from claims.views.desk import (
     WORKSPACE,
     panel_context,

@@ -8,7 +8,7 @@ from collections import Counter
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,10 +21,10 @@ from claims.importing import ArticleImportError, text_from_paste, text_from_uplo
 from claims.markdown import render_markdown
 from claims.models import Article, ArticleRevision, Claim, Mention
 from claims.models.base import unique_slug
-from claims.permissions import can_edit_claim, desk_required
+from claims.permissions import can_edit_claim
 from claims.services import EditConflict, claim_update
 from claims.text import paragraph_spans
-from claims.views.access import get_article_for_user, get_claim_in_article
+from claims.views.access import desk_required, get_article_for_user, get_claim_in_article
 from claims.views.responses import max_body
 
 WORKSPACE = "claims/desk/workspace.html"
@@ -38,7 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
         Claim.objects.filter(assignee=request.user)
         .exclude(status=Claim.Status.PUBLISHED)
         .select_related("rating")
-        .annotate(article_id=Count("mentions__revision__article", distinct=True))
+        .annotate(first_article=Min("mentions__revision__article"))
         .order_by("status", "-updated_at")
     )
     groups: dict[str, list[Claim]] = {}
@@ -268,10 +268,16 @@ def _with_extra_source(data, claim: Claim):
 
 
 def _conflict_context(request, conflict: EditConflict, form, sources) -> dict:
-    # Keep what this editor typed, but carry the current version: saving again is a
-    # deliberate overwrite of the changes listed.
+    """The panel after a lost race: the form holds the other editor's values for fields
+    this editor did not touch, and this editor's values where both changed. It carries
+    the current version, so saving again is a deliberate decision on the listed fields."""
     data = request.POST.copy()
     data["version"] = str(conflict.claim.version)
+    current = ClaimForm(instance=conflict.claim)
+    for change in conflict.changes:
+        if not change.you_changed:
+            value = current[change.field].value()
+            data[change.field] = "" if value is None else str(value)
     form = ClaimForm(data, instance=conflict.claim)
     form.is_valid()
     return {"form": form, "sources": sources, "conflict": conflict}

@@ -92,27 +92,34 @@
     fields.querySelector(`[name="${name}"]`).value = value;
   }
 
-  function showToolbar(span, rect) {
+  function showToolbar(span, range) {
     current = span;
     setField("start", span.start);
     setField("end", span.end);
     setField("exact", span.exact);
     toolbar.hidden = false;
-    const top = rect.bottom + window.scrollY + 6;
-    const left = Math.max(8, rect.left + window.scrollX);
-    toolbar.style.top = `${top}px`;
-    toolbar.style.left = `${left}px`;
+    // Placed just below the selection, against the text column (so it follows the text
+    // in the tab order).
+    const rect = range.getBoundingClientRect();
+    const box = toolbar.offsetParent.getBoundingClientRect();
+    toolbar.style.top = `${rect.bottom - box.top + 6}px`;
+    toolbar.style.left = `${Math.max(0, rect.left - box.left)}px`;
+    // Keep the passage visibly selected while the editor works in the toolbar or link panel.
+    if (window.CSS && CSS.highlights && window.Highlight) {
+      CSS.highlights.set("pending-selection", new Highlight(range.cloneRange()));
+    }
   }
 
   function hideToolbar() {
     toolbar.hidden = true;
+    if (window.CSS && CSS.highlights) CSS.highlights.delete("pending-selection");
   }
 
   function onSelectionChange() {
     if (toolbar.contains(document.activeElement)) return;
     const span = spanFromSelection();
     if (span) {
-      showToolbar(span, window.getSelection().getRangeAt(0).getBoundingClientRect());
+      showToolbar(span, window.getSelection().getRangeAt(0));
     } else if (!document.getElementById("link-panel").contains(document.activeElement)) {
       hideToolbar();
     }
@@ -141,6 +148,11 @@
     sel.removeAllRanges();
     sel.addRange(range);
     onSelectionChange();
+    // Tell screen readers what the keyboard selection now holds.
+    const status = document.getElementById("desk-status");
+    if (status && current) {
+      status.textContent = status.dataset.selectedTemplate.replace("__TEXT__", current.exact);
+    }
   }
 
   function segments(para, granularity) {
@@ -195,7 +207,13 @@
   }
 
   // --- Opening claims ------------------------------------------------------------------
+  function discardChanges() {
+    const form = document.getElementById("claim-form");
+    return !form || !form.dataset.dirty || window.confirm(form.dataset.unsavedMessage);
+  }
+
   function openPanel(url) {
+    if (!discardChanges()) return;
     window.htmx.ajax("GET", url, { target: "#claim-panel", swap: "outerHTML" }).then(() => {
       window.history.pushState({}, "", url);
     });
@@ -211,7 +229,6 @@
 
   // --- Wiring ----------------------------------------------------------------------------
   if (text && toolbar) {
-    document.body.append(toolbar); // positioned against the page
     toolbar.addEventListener("mousedown", (event) => event.preventDefault()); // keep selection
     document.addEventListener("selectionchange", onSelectionChange);
 
@@ -236,6 +253,11 @@
         event.preventDefault();
         keyboardSelect(para, event.key, event.altKey);
       }
+    });
+
+    document.getElementById("link-panel-close").addEventListener("click", () => {
+      document.getElementById("link-panel").hidden = true;
+      hideToolbar();
     });
 
     document.getElementById("link-claim-button").addEventListener("click", () => {
@@ -275,17 +297,54 @@
     }
   });
 
-  // After marking or linking, the new claim's first field takes the focus — right after
-  // the swap, before the editor can start typing somewhere else.
+  // Focus after the panel changed — right after the swap, before the editor types on:
+  // a new claim's first field (selected, to be rewritten), a new source's URL, or else
+  // the panel heading, so keyboard users never fall back to the top of the page.
   document.body.addEventListener("htmx:afterSwap", (event) => {
-    const source = event.detail.requestConfig && event.detail.requestConfig.elt;
-    if (!source) return;
+    const config = event.detail.requestConfig;
+    const source = config && config.elt;
+    if (!source || !document.getElementById("claim-panel")) return;
     if (source.id === "mark-claim-button" || source.closest("#link-results")) {
       hideToolbar();
       const panel = document.getElementById("link-panel");
       if (panel) panel.hidden = true;
-      document.getElementById("id_claim_reviewed")?.focus();
+      const field = document.getElementById("id_claim_reviewed");
+      field?.focus();
+      field?.select();
+      return;
     }
+    const submitter = config.triggeringEvent && config.triggeringEvent.submitter;
+    if (submitter && submitter.name === "add_source") {
+      const urls = document.querySelectorAll('#claim-panel input[name$="-url"]');
+      urls[urls.length - 1]?.focus();
+    } else if (document.activeElement === document.body) {
+      document.getElementById("panel-heading")?.focus();
+    }
+  });
+
+  // Unsaved changes in the claim panel are never dropped without asking.
+  document.addEventListener("input", (event) => {
+    const form = event.target.closest && event.target.closest("#claim-form");
+    if (form) form.dataset.dirty = "1";
+  });
+  document.body.addEventListener("htmx:confirm", (event) => {
+    const form = document.getElementById("claim-form");
+    const target = event.detail.target;
+    if (!form || !form.dataset.dirty || form.contains(event.detail.elt)) return;
+    if (!target || target.id !== "claim-panel") return;
+    event.preventDefault();
+    if (window.confirm(form.dataset.unsavedMessage)) event.detail.issueRequest(true);
+  });
+  window.addEventListener("beforeunload", (event) => {
+    const form = document.getElementById("claim-form");
+    if (form && form.dataset.dirty) event.preventDefault();
+  });
+
+  // Answers the desk sends to its alert area are meant to be shown there. (With DEBUG on,
+  // django-htmx's debug script would otherwise replace the whole page with them.)
+  document.body.addEventListener("htmx:beforeOnLoad", (event) => {
+    const xhr = event.detail.xhr;
+    if (xhr && xhr.getResponseHeader("HX-Retarget") === "#desk-alert") event.stopPropagation();
   });
 
   // The claim open in the panel is outlined in the text and marked in the list.
