@@ -211,3 +211,24 @@ def test_two_editors_saving_the_same_claim_get_a_conflict(desk, browser, page: P
     claim.refresh_from_db()
     assert claim.conclusion == "Erste Fassung"
     other.context.close()
+
+
+def test_selections_at_paragraph_edges_and_across_paragraphs(live_server, editor, page: Page):
+    article = make_article(
+        "Erster Absatz endet hier.\n\n\n\nZweiter Absatz beginnt nach Leerzeilen.",
+        title="Absätze",
+    )
+    sign_in(page, live_server.url, "editor")
+    page.goto(f"{live_server.url}/desk/articles/{article.pk}/")
+    drag_select(page, "Zweiter Absatz")  # starts at the very edge of a paragraph
+    page.get_by_role("button", name="Mark claim").click()
+    expect(page.get_by_label("Claim as reviewed")).to_have_value("Zweiter Absatz")
+    page.keyboard.press("Escape")
+    # From the end of one paragraph into the next (the DOM has no text between them).
+    drag_select(page, "hier.Zweiter")
+    page.get_by_role("button", name="Mark claim").click()
+    expect(page.get_by_text("2 claims in this article")).to_be_visible()
+    text = article.current_revision.text
+    for mention in Mention.objects.filter(revision__article=article):
+        assert text[mention.start : mention.end] == mention.exact
+    assert Mention.objects.filter(exact__contains="hier.\n\n\n\nZweiter").exists()

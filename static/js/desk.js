@@ -77,6 +77,15 @@
     let start = offsetOf(range.startContainer, range.startOffset);
     let end = offsetOf(range.endContainer, range.endOffset);
     if (start === null || end === null || start >= end) return null;
+    // A selection may begin at the end of one paragraph or stop at the start of the next
+    // (a drag from a line's very edge): pull its ends onto paragraph text.
+    const paras = paragraphs().map((p) => [Number(p.dataset.start), Number(p.dataset.end)]);
+    const first = paras.find(([, pe]) => pe > start);
+    const last = paras.filter(([ps]) => ps < end).pop();
+    if (!first || !last) return null;
+    start = Math.max(start, first[0]);
+    end = Math.min(end, last[1]);
+    if (start >= end) return null;
     let exact = textBetween(start, end);
     // Leading and trailing white space is never part of a claim.
     const lead = cpLength(exact) - cpLength(exact.trimStart());
