@@ -232,7 +232,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- The product ----------------------------------------------------------------------
 FACTCHECK_ORGANIZATION_NAME = env_str("FACTCHECK_ORGANIZATION_NAME", "Factcheck Desk")
-FACTCHECK_ORGANIZATION_URL = env_str("FACTCHECK_ORGANIZATION_URL", "")
+FACTCHECK_ORGANIZATION_URL = env_url("FACTCHECK_ORGANIZATION_URL", None, {"http", "https"}) or ""
+# The public address of the site, for absolute URLs in structured data and feeds
+# (e.g. https://factcheck.example.org); the request's host when empty.
+FACTCHECK_SITE_URL = env_url("FACTCHECK_SITE_URL", None, {"http", "https"}) or ""
 FACTCHECK_REQUIRED_APPROVALS = env_int("FACTCHECK_REQUIRED_APPROVALS", 1, minimum=1)
 
 LOGGING = {

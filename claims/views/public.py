@@ -7,6 +7,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from claims.annotations import annotate
+from claims.claimreview import absolute, claim_review, json_ld_script
 from claims.markdown import render_markdown
 from claims.models import Article, Claim, Mention, Rating, Source
 
@@ -76,10 +77,17 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         slug=slug,
     )
+    mentions = list(claim.mentions.all())
     return render(
         request,
         "claims/claim_detail.html",
-        {"claim": claim, "explanation": render_markdown(claim.explanation)},
+        {
+            "claim": claim,
+            "mentions": mentions,
+            "explanation": render_markdown(claim.explanation),
+            "canonical_url": absolute(request, claim.get_absolute_url()),
+            "structured_data": json_ld_script(claim_review(claim, mentions, request)),
+        },
     )
 
 

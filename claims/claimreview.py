@@ -1,0 +1,100 @@
+"""ClaimReview structured data (schema.org) for a published claim.
+
+Follows Google's fact-check markup guidelines: one ClaimReview per claim page, with the
+reviewed claim, the rating on the newsroom's scale, the organisation as author, and the
+claim's appearances (the original URLs of the articles it was found in).
+"""
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Max, Min
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from claims.models import Claim, Mention, Rating
+
+# The escapes of Django's json_script: the JSON can never close the <script> element.
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def absolute(request, path: str) -> str:
+    """``path`` as an absolute URL: on FACTCHECK_SITE_URL when set, else on the request."""
+    base = settings.FACTCHECK_SITE_URL
+    return f"{base.rstrip('/')}{path}" if base else request.build_absolute_uri(path)
+
+
+def claim_review(claim: Claim, mentions: list[Mention], request) -> dict[str, Any]:
+    """The ClaimReview object of a published ``claim`` (its published ``mentions`` given)."""
+    organization = {"@type": "Organization", "name": settings.FACTCHECK_ORGANIZATION_NAME}
+    if settings.FACTCHECK_ORGANIZATION_URL:
+        organization["url"] = settings.FACTCHECK_ORGANIZATION_URL
+    review: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": absolute(request, claim.get_absolute_url()),
+        "claimReviewed": claim.claim_reviewed,
+        "author": organization,
+        "datePublished": claim.published_at.date().isoformat() if claim.published_at else None,
+        "itemReviewed": _item_reviewed(claim, mentions, request),
+    }
+    if claim.rating is not None:
+        review["reviewRating"] = _rating(claim.rating)
+    return {key: value for key, value in review.items() if value is not None}
+
+
+def _rating(rating: Rating) -> dict[str, Any]:
+    result: dict[str, Any] = {"@type": "Rating", "alternateName": rating.label}
+    if rating.value is not None:
+        bounds = Rating.objects.filter(scale=rating.scale).aggregate(
+            best=Max("value"), worst=Min("value")
+        )
+        result |= {
+            "ratingValue": rating.value,
+            "bestRating": bounds["best"],
+            "worstRating": bounds["worst"],
+        }
+    return result
+
+
+def _item_reviewed(claim: Claim, mentions: list[Mention], request) -> dict[str, Any]:
+    item: dict[str, Any] = {"@type": "Claim"}
+    if claim.claimant:
+        author: dict[str, Any] = {"@type": "Person", "name": claim.claimant}
+        if claim.claimant_url:
+            author["sameAs"] = claim.claimant_url
+        item["author"] = author
+    if claim.claim_date:
+        item["datePublished"] = claim.claim_date.isoformat()
+    appearances = []
+    seen = set()
+    ordered = sorted(
+        (m.revision.article for m in mentions),
+        key=lambda a: (a.published_on is None, a.published_on, a.pk),
+    )
+    for article in ordered:
+        if article.pk in seen:
+            continue
+        seen.add(article.pk)
+        work: dict[str, Any] = {
+            "@type": "CreativeWork",
+            "url": article.original_url or absolute(request, article.get_absolute_url()),
+            "headline": article.title,
+        }
+        if article.published_on:
+            work["datePublished"] = article.published_on.isoformat()
+        appearances.append(work)
+    if appearances:
+        item["appearance"] = appearances
+        item["firstAppearance"] = appearances[0]
+    return item
+
+
+def json_ld_script(data: dict[str, Any]) -> SafeString:
+    """``data`` in a ``<script type="application/ld+json">`` element, escaped like
+    Django's ``json_script`` (no ``<``, ``>`` or ``&`` inside), so user text in it stays
+    inert. A data block is not executed, so the strict CSP needs no exception for it."""
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
