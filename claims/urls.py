@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from claims.feeds import ClaimsFeed, CorrectionsFeed
 from claims.views import annotate, desk, public
 
 app_name = "claims"
@@ -10,6 +11,8 @@ urlpatterns = [
     path("", public.home, name="home"),
     path("articles/<slug:slug>/", public.article_detail, name="article"),
     path("claims/<slug:slug>/", public.claim_detail, name="claim"),
+    path("feeds/claims.atom", ClaimsFeed(), name="feed-claims"),
+    path("feeds/corrections.atom", CorrectionsFeed(), name="feed-corrections"),
     # Editor desk
     path("desk/", desk.home, name="desk"),
     path(

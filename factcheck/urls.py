@@ -1,12 +1,16 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from claims.views.public import ratings_css
+from claims.sitemaps import SITEMAPS
+from claims.views.public import ratings_css, robots_txt
 
 urlpatterns = [
-    # Language-independent assets.
+    # Language-independent resources.
     path("ratings.css", ratings_css, name="ratings-css"),
+    path("robots.txt", robots_txt, name="robots"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 
 # Every page lives under a language prefix (none for the default language, /de/ for

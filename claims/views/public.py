@@ -3,6 +3,7 @@
 from django.db.models import Count, F, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
@@ -99,3 +100,17 @@ def ratings_css(request: HttpRequest) -> HttpResponse:
     return render(
         request, "claims/ratings.css", {"ratings": ratings}, content_type="text/css; charset=utf-8"
     )
+
+
+@require_safe
+@cache_control(max_age=3600, public=True)
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /desk/",
+        "Disallow: /admin/",
+        "Disallow: /de/desk/",
+        "Disallow: /de/admin/",
+        f"Sitemap: {absolute(request, reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
