@@ -9,7 +9,11 @@ app_name = "claims"
 urlpatterns = [
     # Public site
     path("", public.home, name="home"),
+    path("articles/", public.article_list, name="articles"),
     path("articles/<slug:slug>/", public.article_detail, name="article"),
+    path("corrections/", public.correction_list, name="corrections"),
+    path("methodology/", public.methodology, name="methodology"),
+    path("corrections-policy/", public.corrections_policy, name="corrections-policy"),
     path("claims/<slug:slug>/", public.claim_detail, name="claim"),
     path("feeds/claims.atom", ClaimsFeed(), name="feed-claims"),
     path("feeds/corrections.atom", CorrectionsFeed(), name="feed-corrections"),

@@ -1,5 +1,6 @@
 """What readers see. Every read of claims here goes through ``published()``."""
 
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_safe
 from claims.annotations import annotate
 from claims.claimreview import absolute, claim_review, json_ld_script
 from claims.markdown import render_markdown
-from claims.models import Article, Claim, Mention, Rating, Source
+from claims.models import Article, Claim, Correction, Mention, Rating, Source
 
 
 def _published_claims():
@@ -90,6 +91,45 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "structured_data": json_ld_script(claim_review(claim, mentions, request)),
         },
     )
+
+
+@require_safe
+def article_list(request: HttpRequest) -> HttpResponse:
+    articles = (
+        Article.objects.published()
+        .annotate(
+            claim_count=Count(
+                "current_revision__mentions__claim",
+                filter=Q(current_revision__mentions__claim__status=Claim.Status.PUBLISHED),
+                distinct=True,
+            )
+        )
+        .order_by("-published_on", "-created_at")
+    )
+    page = Paginator(articles, 25).get_page(request.GET.get("page"))
+    return render(request, "claims/article_list.html", {"page": page})
+
+
+@require_safe
+def correction_list(request: HttpRequest) -> HttpResponse:
+    corrections = (
+        Correction.objects.public()
+        .select_related("claim", "old_rating", "new_rating")
+        .order_by("-published_at")
+    )
+    page = Paginator(corrections, 25).get_page(request.GET.get("page"))
+    return render(request, "claims/correction_list.html", {"page": page})
+
+
+@require_safe
+def methodology(request: HttpRequest) -> HttpResponse:
+    """How the newsroom checks claims, with its rating scale as data."""
+    return render(request, "claims/methodology.html", {"ratings": Rating.objects.all()})
+
+
+@require_safe
+def corrections_policy(request: HttpRequest) -> HttpResponse:
+    return render(request, "claims/corrections_policy.html")
 
 
 @require_safe
