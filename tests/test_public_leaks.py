@@ -1,0 +1,94 @@
+"""Nothing unpublished reaches the public: every public URL × every non-published state."""
+
+import pytest
+from django.utils import timezone
+
+from claims.models import Article, Claim, Correction
+from tests.factories import make_article, make_claim, make_rating, mark_quote
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN_CLAIM_STATES = [
+    Claim.Status.DRAFT,
+    Claim.Status.IN_REVIEW,
+    Claim.Status.CHANGES_REQUESTED,
+    Claim.Status.DISMISSED,
+]
+HIDDEN_ARTICLE_STATES = [Article.Status.DRAFT, Article.Status.ARCHIVED]
+
+PUBLIC_LISTS = [
+    "/",
+    "/articles/",
+    "/corrections/",
+    "/methodology/",
+    "/feeds/claims.atom",
+    "/feeds/corrections.atom",
+    "/sitemap.xml",
+]
+
+
+@pytest.fixture
+def world():
+    """A published article with one claim in every hidden state, and published claims in
+    articles that are not public."""
+    rating = make_rating(label="Falsch", value=1, slug="falsch")
+    public = make_article(
+        " ".join(f"Satz{i} geheim{i}." for i in range(8)), title="Öffentlicher Artikel"
+    )
+    hidden_claims = []
+    for i, state in enumerate(HIDDEN_CLAIM_STATES):
+        claim = make_claim(status=state, rating=rating, claim_reviewed=f"LEAK-CLAIM-{state}")
+        mark_quote(claim, public, f"geheim{i}")
+        Correction.objects.create(
+            claim=claim,
+            kind="update",
+            note=f"LEAK-CORRECTION-{state}",
+            published_at=timezone.now(),
+        )
+        hidden_claims.append(claim)
+    hidden_articles = []
+    for state in HIDDEN_ARTICLE_STATES:
+        article = make_article(
+            "Nur intern: Behauptung.", title=f"LEAK-ARTICLE-{state}", status=state
+        )
+        claim = make_claim(rating=rating, claim_reviewed=f"Published in {state} article")
+        mark_quote(claim, article, "Behauptung")
+        hidden_articles.append(article)
+    visible = make_claim(rating=rating, claim_reviewed="VISIBLE-CLAIM")
+    mark_quote(visible, public, "geheim7")
+    return public, hidden_claims, hidden_articles, visible
+
+
+def _all_public_urls(public):
+    urls = [*PUBLIC_LISTS, public.get_absolute_url()]
+    return urls + ["/de" + url for url in urls if url.endswith("/")]
+
+
+def test_no_public_url_shows_unpublished_claims_articles_or_corrections(reader, world):
+    public, hidden_claims, _hidden_articles, visible = world
+    for url in _all_public_urls(public):
+        response = reader.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        assert "LEAK-" not in body, (url, body[body.find("LEAK-") - 80 : body.find("LEAK-") + 80])
+        for claim in hidden_claims:
+            assert claim.get_absolute_url() not in body, url
+    article_page = reader.get(public.get_absolute_url()).content.decode()
+    assert visible.get_absolute_url() in article_page  # the published one is there
+
+
+@pytest.mark.parametrize("state", HIDDEN_CLAIM_STATES)
+def test_unpublished_claim_pages_are_404_in_every_language(reader, world, state):
+    claim = Claim.objects.get(status=state)
+    assert reader.get(claim.get_absolute_url()).status_code == 404
+    assert reader.get("/de" + claim.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("state", HIDDEN_ARTICLE_STATES)
+def test_unpublished_article_pages_are_404_and_hide_their_claims_appearances(reader, world, state):
+    article = Article.objects.get(status=state)
+    assert reader.get(article.get_absolute_url()).status_code == 404
+    claim = Claim.objects.get(claim_reviewed=f"Published in {state} article")
+    page = reader.get(claim.get_absolute_url()).content.decode()
+    assert article.title not in page  # no appearance in an unpublished article
+    assert article.get_absolute_url() not in page
