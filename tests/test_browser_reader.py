@@ -27,6 +27,11 @@ def test_reader_follows_a_highlight_to_its_verdict(site, page: Page, console_err
     expect(page.get_by_role("link", name="Verdict: True")).to_have_count(4)
 
     page.get_by_role("link", name=re.compile("Trotz des Waffenstillstands von 1953")).click()
+    popover = page.locator(".claim-popover:popover-open")
+    expect(popover).to_have_count(1)
+    expect(popover).to_contain_text("True")
+    expect(popover).to_contain_text("ein Friedensvertrag wurde nie geschlossen")
+    popover.get_by_role("link", name="Read the fact-check").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Seit dem Waffenstillstand von 1953 herrscht formal noch Kriegszustand"
     )
@@ -35,19 +40,41 @@ def test_reader_follows_a_highlight_to_its_verdict(site, page: Page, console_err
     assert console_errors == []  # no CSP violation, no script error
 
 
-def test_highlights_are_reachable_by_keyboard(site, page: Page):
+def test_reader_opens_the_1953_claim_by_keyboard(site, page: Page, console_errors):
     page.goto(site + f"/articles/{SEED_ARTICLE_SLUG}/")
-    page.keyboard.press("Tab")
-    expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
-    page.keyboard.press("Enter")
-    for _ in range(30):
+    target = page.get_by_role("link", name=re.compile("Trotz des Waffenstillstands von 1953"))
+    for _ in range(40):
         page.keyboard.press("Tab")
-        focused = page.evaluate("document.activeElement.closest('mark') !== null")
-        if focused:
+        if target.evaluate("element => element === document.activeElement"):
             break
-    assert focused, "no highlighted claim could be reached with the Tab key"
+    else:
+        pytest.fail("the 1953 claim's highlight could not be reached with the Tab key")
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"/claims/[\w-]+/$"))
+    popover = page.locator(".claim-popover:popover-open")
+    expect(popover).to_contain_text("True")
+    read = popover.get_by_role("link", name="Read the fact-check")
+    expect(read).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(popover).to_have_count(0)
+    expect(target).to_be_focused()  # back where the reader was
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")  # on "Read the fact-check"
+    expect(page).to_have_url(re.compile(r"/claims/waffenstillstand-1953-kriegszustand/$"))
+    expect(page.get_by_text("Verdict", exact=True)).to_be_visible()
+    assert console_errors == []
+
+
+def test_without_javascript_a_highlight_leads_to_the_claims_list(browser, site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + f"/articles/{SEED_ARTICLE_SLUG}/")
+    page.get_by_role("link", name=re.compile("Trotz des Waffenstillstands von 1953")).click()
+    expect(page).to_have_url(re.compile("#claim-waffenstillstand-1953-kriegszustand$"))
+    item = page.locator("#claim-waffenstillstand-1953-kriegszustand")
+    expect(item).to_contain_text("True")
+    item.get_by_role("link").click()
+    expect(page).to_have_url(re.compile(r"/claims/waffenstillstand-1953-kriegszustand/$"))
+    context.close()
 
 
 def test_reader_switches_to_german(site, page: Page, console_errors):
