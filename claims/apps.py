@@ -6,3 +6,6 @@ class ClaimsConfig(AppConfig):
     name = "claims"
     verbose_name = _("Fact-checks")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from claims import signals  # noqa: F401 (connects the cache invalidation)

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -238,6 +239,9 @@ FACTCHECK_ORGANIZATION_URL = env_url("FACTCHECK_ORGANIZATION_URL", None, {"http"
 # (e.g. https://factcheck.example.org); the request's host when empty.
 FACTCHECK_SITE_URL = env_url("FACTCHECK_SITE_URL", None, {"http", "https"}) or ""
 FACTCHECK_REQUIRED_APPROVALS = env_int("FACTCHECK_REQUIRED_APPROVALS", 1, minimum=1)
+# How long a public page may be served from the cache; any change to published content
+# invalidates it earlier (claims.caching).
+FACTCHECK_PUBLIC_CACHE_SECONDS = env_int("FACTCHECK_PUBLIC_CACHE_SECONDS", 600, minimum=0)
 
 LOGGING = {
     "version": 1,

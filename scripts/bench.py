@@ -34,6 +34,7 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -147,12 +148,24 @@ def measure(fn, runs: int) -> dict:
     }
 
 
-def page(client: Client, url: str, runs: int) -> dict:
+def page(client: Client, url: str, runs: int, *, cached: bool = False) -> dict:
+    """Server time of ``url``; public pages are served from a cleared (``cached=False``)
+    or warm page cache."""
+    if not cached:
+        cache.clear()
+    else:
+        client.get(url)  # warm
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     query_count = len(queries)  # read now: later requests reset the query log
     assert response.status_code == 200, (url, response.status_code)
-    stats = measure(lambda: client.get(url), runs)
+
+    def fetch():
+        if not cached:
+            cache.clear()
+        return client.get(url)
+
+    stats = measure(fetch, runs)
     stats["queries"] = query_count
     stats["bytes"] = len(response.content)
     return stats
@@ -199,6 +212,12 @@ def main() -> None:
     )
     results.append(
         (
+            "… seed article page from the page cache",
+            page(reader, seed.get_absolute_url(), args.runs, cached=True),
+        )
+    )
+    results.append(
+        (
             "Public article page, 100k chars, 10 claims",
             page(reader, small.get_absolute_url(), args.runs),
         )
@@ -207,6 +226,12 @@ def main() -> None:
         (
             "Public article page, 100k chars, 1,000 claims",
             page(reader, large.get_absolute_url(), args.runs),
+        )
+    )
+    results.append(
+        (
+            "… 1,000-claim article page from the page cache",
+            page(reader, large.get_absolute_url(), args.runs, cached=True),
         )
     )
     claim = Claim.objects.published().filter(slug__startswith="waffenstillstand").get()
@@ -282,7 +307,8 @@ def render(results, runs: int) -> str:
         f"{database_version()}",
         "",
         "Server time is Django's time from request to response through the test client "
-        "(no network, no cache); sizes are uncompressed HTML.",
+        "(no network; public pages with a cleared page cache unless marked as cached, "
+        "local-memory cache); sizes are uncompressed HTML.",
         "",
         "| what | median ms | min–max ms | queries | response bytes |",
         "|---|---:|---:|---:|---:|",

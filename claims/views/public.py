@@ -9,6 +9,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from claims.annotations import annotate
+from claims.caching import cached_public_page
 from claims.claimreview import absolute, claim_review, json_ld_script
 from claims.markdown import render_markdown
 from claims.models import Article, Claim, Correction, Mention, Rating, Source
@@ -19,6 +20,7 @@ def _published_claims():
 
 
 @require_safe
+@cached_public_page
 def home(request: HttpRequest) -> HttpResponse:
     articles = (
         Article.objects.published()
@@ -40,6 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cached_public_page
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(
         Article.objects.published().select_related("current_revision"), slug=slug
@@ -63,6 +66,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@cached_public_page
 def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
     claim = get_object_or_404(
         _published_claims().prefetch_related(
@@ -94,6 +98,7 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@cached_public_page
 def article_list(request: HttpRequest) -> HttpResponse:
     articles = (
         Article.objects.published()
@@ -111,6 +116,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cached_public_page
 def correction_list(request: HttpRequest) -> HttpResponse:
     corrections = (
         Correction.objects.public()
@@ -122,12 +128,14 @@ def correction_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cached_public_page
 def methodology(request: HttpRequest) -> HttpResponse:
     """How the newsroom checks claims, with its rating scale as data."""
     return render(request, "claims/methodology.html", {"ratings": Rating.objects.all()})
 
 
 @require_safe
+@cached_public_page
 def corrections_policy(request: HttpRequest) -> HttpResponse:
     return render(request, "claims/corrections_policy.html")
 

@@ -1,0 +1,85 @@
+"""Public pages come from the cache, and go stale exactly when published content changes."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from claims.models import Claim, Rating
+from tests.conftest import SEED_ARTICLE_SLUG
+from tests.factories import make_claim, mark_quote
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE_URL = f"/articles/{SEED_ARTICLE_SLUG}/"
+
+
+def _get(client, url, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+    return response, len(queries)
+
+
+def test_second_request_is_served_from_the_cache_without_queries(reader, seeded):
+    first, first_queries = _get(reader, ARTICLE_URL)
+    second, second_queries = _get(reader, ARTICLE_URL)
+    assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit")
+    assert first_queries == 2
+    assert second_queries == 0
+    assert second.content == first.content
+    assert "csrfmiddlewaretoken" not in second.content.decode()  # nothing per visitor
+    assert "HX-Request" in second["Vary"]
+
+
+def test_publishing_a_claim_makes_its_article_page_fresh(reader, seeded, article):
+    reader.get(ARTICLE_URL)
+    draft = Claim.objects.get(status=Claim.Status.DRAFT)
+    assert draft.get_absolute_url() not in reader.get(ARTICLE_URL).content.decode()
+    draft.status = Claim.Status.PUBLISHED
+    draft.published_at = timezone.now()
+    draft.save()
+    response = reader.get(ARTICLE_URL)
+    assert response["X-Cache"] == "miss"
+    assert f"#claim-{draft.slug}" in response.content.decode()
+
+
+def test_a_rating_scale_edit_invalidates_pages(reader, seeded):
+    reader.get("/methodology/")
+    rating = Rating.objects.get(slug="true")
+    rating.description = "Stimmt genau."
+    rating.save()
+    response = reader.get("/methodology/")
+    assert response["X-Cache"] == "miss"
+    assert "Stimmt genau." in response.content.decode()
+
+
+def test_work_on_drafts_does_not_flush_the_public_cache(reader, seeded, article):
+    reader.get(ARTICLE_URL)
+    draft = make_claim(status=Claim.Status.DRAFT, claim_reviewed="Still a draft")
+    mark_quote(draft, article, "Kim Jong Un")
+    assert reader.get(ARTICLE_URL)["X-Cache"] == "hit"
+
+
+def test_conditional_get_answers_304(reader, seeded):
+    etag = reader.get(ARTICLE_URL)["ETag"]
+    response = reader.get(ARTICLE_URL, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert response.content == b""
+    Rating.objects.filter(slug="true").get().save()  # any public change: a new ETag
+    assert reader.get(ARTICLE_URL, HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_languages_and_htmx_requests_are_cached_apart(reader, seeded):
+    english = reader.get(ARTICLE_URL)
+    german = reader.get("/de" + ARTICLE_URL)
+    assert german["X-Cache"] == "miss"
+    assert english.content != german.content
+    fragment = reader.get(ARTICLE_URL, HTTP_HX_REQUEST="true")
+    assert fragment["X-Cache"] == "miss"
+
+
+def test_error_pages_are_not_cached(reader, seeded):
+    assert reader.get("/claims/nope/").status_code == 404
+    claim = make_claim(slug="nope")
+    response = reader.get(claim.get_absolute_url())
+    assert response.status_code == 200
