@@ -26,6 +26,8 @@ def _matters(sender, instance) -> bool:
     if sender is Claim:
         return _public_claim(instance)
     if sender in (Mention, Source):
+        if sender.claim.is_cached(instance):  # usually: no query needed
+            return _public_claim(instance.claim)
         return _public_claim(Claim.objects.filter(pk=instance.claim_id).first())
     return False
 
