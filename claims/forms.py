@@ -258,3 +258,49 @@ class ArticleForm(forms.ModelForm):
                 code="two_texts",
             )
         return data
+
+
+class ClaimSearchForm(forms.Form):
+    """Search and filters of the public claims index; every field optional (GET)."""
+
+    SORTS = [("relevance", _("Best match")), ("newest", _("Newest")), ("oldest", _("Oldest"))]
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    rating = forms.ChoiceField(label=_("Verdict"), required=False)
+    claimant = forms.CharField(label=_("Claimed by"), required=False, max_length=200)
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    date_from = forms.DateField(
+        label=_("Published from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = forms.DateField(
+        label=_("Published until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORTS)
+
+    def __init__(self, *args, ratings=(), languages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rating"].choices = [("", _("Any verdict"))] + [
+            (rating.slug, rating.label) for rating in ratings
+        ]
+        self.fields["language"].choices = [("", _("Any language"))] + [
+            (code, code) for code in languages
+        ]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Field("q", type="search"),
+            Div(
+                Div("rating", css_class="col-sm-6 col-lg-3"),
+                Div("claimant", css_class="col-sm-6 col-lg-3"),
+                Div("language", css_class="col-sm-4 col-lg-2"),
+                Div("date_from", css_class="col-sm-4 col-lg-2"),
+                Div("date_to", css_class="col-sm-4 col-lg-2"),
+                css_class="row",
+            ),
+            "sort",
+        )

@@ -14,6 +14,7 @@ urlpatterns = [
     path("corrections/", public.correction_list, name="corrections"),
     path("methodology/", public.methodology, name="methodology"),
     path("corrections-policy/", public.corrections_policy, name="corrections-policy"),
+    path("claims/", public.claim_list, name="claims"),
     path("claims/<slug:slug>/", public.claim_detail, name="claim"),
     path("feeds/claims.atom", ClaimsFeed(), name="feed-claims"),
     path("feeds/corrections.atom", CorrectionsFeed(), name="feed-corrections"),

@@ -18,6 +18,9 @@ HIDDEN_ARTICLE_STATES = [Article.Status.DRAFT, Article.Status.ARCHIVED]
 
 PUBLIC_LISTS = [
     "/",
+    "/claims/",
+    "/claims/?q=LEAK",
+    "/claims/?q=geheim",
     "/articles/",
     "/corrections/",
     "/methodology/",
@@ -61,7 +64,9 @@ def world():
 
 def _all_public_urls(public):
     urls = [*PUBLIC_LISTS, public.get_absolute_url()]
-    return urls + ["/de" + url for url in urls if url.endswith("/")]
+    return urls + [
+        "/de" + url for url in urls if url.startswith(("/claims", "/articles")) or url == "/"
+    ]
 
 
 def test_no_public_url_shows_unpublished_claims_articles_or_corrections(reader, world):

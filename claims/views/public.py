@@ -11,8 +11,10 @@ from django.views.decorators.http import require_safe
 from claims.annotations import annotate
 from claims.caching import cached_public_page
 from claims.claimreview import absolute, claim_review, json_ld_script
+from claims.forms import ClaimSearchForm
 from claims.markdown import render_markdown
 from claims.models import Article, Claim, Correction, Mention, Rating, Source
+from claims.search import search_claims
 
 
 def _published_claims():
@@ -95,6 +97,46 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "structured_data": json_ld_script(claim_review(claim, mentions, request)),
         },
     )
+
+
+@require_safe
+@cached_public_page
+def claim_list(request: HttpRequest) -> HttpResponse:
+    """The claims index: search, filters, sorting; the URL holds them all (shareable)."""
+    ratings = list(Rating.objects.all())
+    languages = sorted(
+        set(Claim.objects.published().values_list("language", flat=True).distinct())
+    )
+    form = ClaimSearchForm(request.GET or None, ratings=ratings, languages=languages)
+    claims = _published_claims()
+    query = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        query = data["q"]
+        if data["rating"]:
+            claims = claims.filter(rating__slug=data["rating"])
+        if data["claimant"]:
+            claims = claims.filter(claimant__icontains=data["claimant"])
+        if data["language"]:
+            claims = claims.filter(language=data["language"])
+        if data["date_from"]:
+            claims = claims.filter(published_at__date__gte=data["date_from"])
+        if data["date_to"]:
+            claims = claims.filter(published_at__date__lte=data["date_to"])
+        claims = search_claims(claims, query)
+        sort = data["sort"] or ("relevance" if query else "newest")
+        if sort == "oldest":
+            claims = claims.order_by("published_at", "pk")
+        elif sort == "newest" or not query:
+            claims = claims.order_by("-published_at", "-pk")
+    else:
+        claims = claims.order_by("-published_at", "-pk")
+    page = Paginator(claims, 20).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {"form": form, "page": page, "query": query, "params": params.urlencode()}
+    template = "claims/claim_list.html#results" if request.htmx else "claims/claim_list.html"
+    return render(request, template, context)
 
 
 @require_safe
