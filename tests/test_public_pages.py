@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from claims.models import Article, Claim
+from claims.models import Article, Claim, Rating
 from tests.conftest import SEED_ARTICLE_SLUG
 from tests.factories import add_source, make_article, make_claim, make_rating, mark, mark_quote
 
@@ -208,3 +208,15 @@ def test_claim_page_links_each_appearance_to_its_highlight(reader, seeded):
     assert f'href="{ARTICLE_URL}#mention-{mention.pk}"' in html
     assert f'id="mention-{mention.pk}"' in reader.get(ARTICLE_URL).content.decode()
     assert '<h1 id="claim-title" class="mb-3" lang="de">' in html
+
+
+def test_home_chart_counts_published_claims_per_rating(reader, seeded):
+    make_claim(status=Claim.Status.DRAFT, rating=Rating.objects.get(slug="false"))
+    html = reader.get("/").content.decode()
+    chart = re.search(r'<svg class="ratings-chart.*?</svg>', html, re.S).group(0)
+    assert 'role="img"' in chart
+    desc = re.search(r"<desc[^>]*>(.*?)</desc>", chart).group(1)
+    assert desc.startswith("True: 4; Mostly true: 0")  # in scale order
+    assert "False: 0" in desc  # the draft is not counted
+    assert 'class="chart-bar rating-true"' in chart
+    assert "style=" not in chart

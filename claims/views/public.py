@@ -39,8 +39,27 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "claims/home.html",
-        {"articles": articles, "latest_claims": latest_claims},
+        {"articles": articles, "latest_claims": latest_claims, "chart": _ratings_chart()},
     )
+
+
+def _ratings_chart() -> list[dict]:
+    """Published claims per rating, as bars for the home page's server-drawn SVG chart."""
+    ratings = list(
+        Rating.objects.annotate(
+            published=Count("claims", filter=Q(claims__status=Claim.Status.PUBLISHED))
+        ).order_by("scale", "position", "pk")
+    )
+    most = max((rating.published for rating in ratings), default=0) or 1
+    return [
+        {
+            "rating": rating,
+            "count": rating.published,
+            "width": round(70 * rating.published / most, 1),  # percent of the chart width
+            "y": index * 28,
+        }
+        for index, rating in enumerate(ratings)
+    ]
 
 
 @require_safe
