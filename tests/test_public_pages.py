@@ -220,3 +220,30 @@ def test_home_chart_counts_published_claims_per_rating(reader, seeded):
     assert "False: 0" in desc  # the draft is not counted
     assert 'class="chart-bar rating-true"' in chart
     assert "style=" not in chart
+
+
+def test_claim_page_shows_review_and_corrections_with_constant_queries(reader, seeded, reviewer):
+    from django.utils import timezone
+
+    from claims.models import Correction, Review
+
+    claim = Claim.objects.get(slug="waffenstillstand-1953-kriegszustand")
+    Review.objects.create(
+        claim=claim, reviewer=reviewer, decision="approve", claim_version=claim.version
+    )
+    html = reader.get(claim.get_absolute_url()).content.decode()
+    assert "Approved by 1 reviewer besides the author" in html
+    assert "Corrections" not in html.split("<main", 1)[1].split("</main>")[0]
+    with CaptureQueriesContext(connection) as before:
+        reader.get("/de" + claim.get_absolute_url())
+    Correction.objects.create(
+        claim=claim, kind="clarification", note="Satz präzisiert.", published_at=timezone.now()
+    )
+    Correction.objects.create(claim=claim, kind="update", note="Noch intern.")
+    for i in range(5):
+        add_source(claim, url=f"https://example.org/{i}", title=f"Quelle {i}")
+    with CaptureQueriesContext(connection) as after:
+        html = reader.get(claim.get_absolute_url()).content.decode()
+    assert "Satz präzisiert." in html
+    assert "Noch intern." not in html
+    assert len(after) == len(before)

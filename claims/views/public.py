@@ -13,7 +13,7 @@ from claims.caching import cached_public_page
 from claims.claimreview import absolute, claim_review, json_ld_script
 from claims.forms import ClaimSearchForm
 from claims.markdown import render_markdown
-from claims.models import Article, Claim, Correction, Mention, Rating, Source
+from claims.models import Article, Claim, Correction, Mention, Rating, Review, Source
 from claims.search import search_claims
 
 
@@ -92,6 +92,20 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
     claim = get_object_or_404(
         _published_claims().prefetch_related(
             Prefetch("sources", queryset=Source.objects.order_by("position", "pk")),
+            Prefetch(
+                "reviews",
+                queryset=Review.objects.filter(decision=Review.Decision.APPROVE).order_by(
+                    "created_at"
+                ),
+                to_attr="approvals",
+            ),
+            Prefetch(
+                "corrections",
+                queryset=Correction.objects.filter(published_at__isnull=False).order_by(
+                    "-published_at"
+                ),
+                to_attr="public_corrections",
+            ),
             Prefetch(
                 "mentions",
                 queryset=Mention.objects.filter(
