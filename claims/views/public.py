@@ -21,10 +21,9 @@ def _published_claims():
     return Claim.objects.published().select_related("rating")
 
 
-@require_safe
-@cached_public_page
-def home(request: HttpRequest) -> HttpResponse:
-    articles = (
+def _published_articles():
+    """Published articles, newest first, with the number of published claims in each."""
+    return (
         Article.objects.published()
         .annotate(
             claim_count=Count(
@@ -33,8 +32,14 @@ def home(request: HttpRequest) -> HttpResponse:
                 distinct=True,
             )
         )
-        .order_by("-published_on", "-created_at")[:50]
+        .order_by("-published_on", "-created_at")
     )
+
+
+@require_safe
+@cached_public_page
+def home(request: HttpRequest) -> HttpResponse:
+    articles = _published_articles()[:50]
     latest_claims = _published_claims().order_by("-published_at")[:10]
     return render(
         request,
@@ -175,17 +180,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @cached_public_page
 def article_list(request: HttpRequest) -> HttpResponse:
-    articles = (
-        Article.objects.published()
-        .annotate(
-            claim_count=Count(
-                "current_revision__mentions__claim",
-                filter=Q(current_revision__mentions__claim__status=Claim.Status.PUBLISHED),
-                distinct=True,
-            )
-        )
-        .order_by("-published_on", "-created_at")
-    )
+    articles = _published_articles()
     page = Paginator(articles, 25).get_page(request.GET.get("page"))
     return render(request, "claims/article_list.html", {"page": page})
 
