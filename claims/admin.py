@@ -114,10 +114,10 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 @admin.register(Rating)
 class RatingAdmin(SimpleHistoryAdmin):
-    list_display = ["label", "slug", "value", "colour", "position", "scale"]
+    list_display = ["label", "label_de", "slug", "value", "colour", "position", "scale"]
     list_editable = ["position"]
     list_filter = ["scale"]
-    search_fields = ["label", "slug", "description"]
+    search_fields = ["label", "label_de", "slug", "description", "description_de"]
     prepopulated_fields = {"slug": ["label"]}
 
 

@@ -46,7 +46,7 @@ def claim_review(claim: Claim, mentions: list[Mention], request) -> dict[str, An
 
 
 def _rating(rating: Rating) -> dict[str, Any]:
-    result: dict[str, Any] = {"@type": "Rating", "alternateName": rating.label}
+    result: dict[str, Any] = {"@type": "Rating", "alternateName": rating.local_label}
     if rating.value is not None:
         bounds = Rating.objects.filter(scale=rating.scale).aggregate(
             best=Max("value"), worst=Min("value")

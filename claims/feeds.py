@@ -23,7 +23,7 @@ class ClaimsFeed(Feed):
         return claim.claim_reviewed
 
     def item_description(self, claim: Claim) -> str:
-        verdict = f"{claim.rating.label}: " if claim.rating else ""
+        verdict = f"{claim.rating.local_label}: " if claim.rating else ""
         return f"{verdict}{claim.conclusion}"
 
     def item_pubdate(self, claim: Claim):

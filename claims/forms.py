@@ -284,7 +284,7 @@ class ClaimSearchForm(forms.Form):
     def __init__(self, *args, ratings=(), languages=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rating"].choices = [("", _("Any verdict"))] + [
-            (rating.slug, rating.label) for rating in ratings
+            (rating.slug, rating.local_label) for rating in ratings
         ]
         self.fields["language"].choices = [("", _("Any language"))] + [
             (code, code) for code in languages

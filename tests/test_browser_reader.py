@@ -83,5 +83,5 @@ def test_reader_switches_to_german(site, page: Page, console_errors):
     expect(page).to_have_url(re.compile(f"/de/articles/{SEED_ARTICLE_SLUG}/$"))
     expect(page.locator("html")).to_have_attribute("lang", "de")
     expect(page.get_by_role("link", name="Zum Hauptinhalt springen")).to_be_attached()
-    expect(page.get_by_role("link", name="Urteil: True")).to_have_count(4)
+    expect(page.get_by_role("link", name="Urteil: Wahr")).to_have_count(4)
     assert console_errors == []

@@ -136,3 +136,14 @@ def test_demo_users_are_refused_in_production(settings):
     assert not Article.objects.exists()  # nothing half-loaded
     _load("--demo-users", "--force")
     assert get_user_model().objects.count() == 5
+
+
+def test_loading_adds_german_rating_texts_to_an_older_scale(seeded):
+    rating = Rating.objects.get(slug="false")
+    rating.label_de = rating.description_de = ""
+    rating.label = "Wrong"  # the newsroom renamed it: that stays
+    rating.save()
+    _load()
+    rating.refresh_from_db()
+    assert (rating.label, rating.label_de) == ("Wrong", "Falsch")
+    assert rating.description_de == "Die Aussage ist nicht zutreffend."

@@ -247,3 +247,17 @@ def test_claim_page_shows_review_and_corrections_with_constant_queries(reader, s
     assert "Satz präzisiert." in html
     assert "Noch intern." not in html
     assert len(after) == len(before)
+
+
+def test_rating_labels_follow_the_page_language(reader, seeded):
+    english = reader.get(ARTICLE_URL).content.decode()
+    german = reader.get("/de" + ARTICLE_URL).content.decode()
+    assert re.search(r'lang="en">Verdict: </span>True</a>', english)
+    assert re.search(r'lang="de">Urteil: </span>Wahr</a>', german)
+    methodology = reader.get("/de/methodology/").content.decode()
+    assert "Die Aussage ist nicht zutreffend." in methodology
+    # A rating without German texts falls back to its English ones.
+    rating = Rating.objects.get(slug="true")
+    rating.label_de = ""
+    rating.save()  # also makes the cached pages stale
+    assert re.search(r"Urteil: </span>True</a>", reader.get("/de" + ARTICLE_URL).content.decode())

@@ -1,6 +1,7 @@
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -29,6 +30,10 @@ class Rating(models.Model):
         _("colour"), max_length=7, default="#6c757d", validators=[hex_colour_validator]
     )
     description = models.TextField(_("description"), blank=True)
+    # The public site speaks English and German (settings.LANGUAGES): label and description
+    # above are the English ones; these are shown on German pages when filled in.
+    label_de = models.CharField(_("label (German)"), max_length=50, blank=True)
+    description_de = models.TextField(_("description (German)"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     history = HistoricalRecords()
@@ -50,6 +55,20 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def local_label(self) -> str:
+        """The label in the language of the current request."""
+        return self._localized("label")
+
+    @property
+    def local_description(self) -> str:
+        return self._localized("description")
+
+    def _localized(self, field: str) -> str:
+        if (get_language() or "").split("-")[0] == "de":
+            return getattr(self, f"{field}_de") or getattr(self, field)
+        return getattr(self, field)
 
     @property
     def css_class(self) -> str:

@@ -121,8 +121,15 @@ class Command(BaseCommand):
                     value=item["value"],
                     colour=item["colour"],
                     description=item["description"],
+                    label_de=item.get("label_de", ""),
+                    description_de=item.get("description_de", ""),
                     position=position,
                 )
+            elif not rating.label_de and not rating.description_de and item.get("label_de"):
+                # German texts came after the first load: add them, change nothing else.
+                rating.label_de = item["label_de"]
+                rating.description_de = item.get("description_de", "")
+                rating.save(update_fields=["label_de", "description_de"])
             ratings[item["slug"]] = rating
         return ratings
 
