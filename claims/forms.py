@@ -54,16 +54,7 @@ class ClaimForm(forms.ModelForm):
 
     class Meta:
         model = Claim
-        fields = [
-            "claim_reviewed",
-            "claimant",
-            "claimant_url",
-            "claim_date",
-            "rating",
-            "conclusion",
-            "explanation",
-            "assignee",
-        ]
+        fields = Claim.PANEL_FIELDS
         widgets = {
             "claim_reviewed": forms.Textarea(attrs={"rows": 2, "maxlength": 250}),
             "claim_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -25,10 +25,6 @@ def can_use_desk(user) -> bool:
     return user.is_superuser or bool(_roles(user) & DESK_ROLES)
 
 
-def can_import_article(user) -> bool:
-    return can_use_desk(user)
-
-
 def can_mark_claims(user) -> bool:
     return can_use_desk(user)
 

@@ -11,7 +11,7 @@ from django.db.models import F
 
 from claims.models import ArticleRevision, Claim, Mention, Source
 from claims.models.base import unique_slug
-from claims.text import check_boundaries, quote_context, validate_span
+from claims.text import validate_span
 
 
 class StaleRevision(Exception):
@@ -38,25 +38,19 @@ class EditConflict(Exception):
         self.changes = changes
 
 
-def _checked_span(revision: ArticleRevision, start: int, end: int, exact: str) -> tuple:
+def _check_span(revision: ArticleRevision, start: int, end: int, exact: str) -> None:
+    """The revision is still current and ``exact`` is what the editor selected there."""
     if revision.article.current_revision_id != revision.pk:
         raise StaleRevision
     validate_span(revision.text, start, end, exact)
-    check_boundaries(revision.text, start, end)
-    return quote_context(revision.text, start, end)
 
 
-def _new_mention(claim, revision, start, end, quote, user) -> Mention:
-    return Mention.objects.create(
-        claim=claim,
-        revision=revision,
-        start=start,
-        end=end,
-        exact=quote.exact,
-        prefix=quote.prefix,
-        suffix=quote.suffix,
-        created_by=user,
+def _new_mention(claim, revision, start, end, user) -> Mention:
+    mention = Mention.for_span(
+        claim=claim, revision=revision, start=start, end=end, created_by=user
     )
+    mention.save()
+    return mention
 
 
 def default_claim_text(exact: str) -> str:
@@ -70,8 +64,8 @@ def claim_create_with_mention(
     *, revision: ArticleRevision, start: int, end: int, exact: str, user
 ) -> Mention:
     """Create a draft claim for the passage ``[start, end)`` and the mention that marks it."""
-    quote = _checked_span(revision, start, end, exact)
-    text = default_claim_text(quote.exact)
+    _check_span(revision, start, end, exact)
+    text = default_claim_text(exact)
     claim = Claim.objects.create(
         slug=unique_slug(Claim, text),
         claim_reviewed=text,
@@ -80,7 +74,7 @@ def claim_create_with_mention(
         last_edited_by=user,
         assignee=user,
     )
-    return _new_mention(claim, revision, start, end, quote, user)
+    return _new_mention(claim, revision, start, end, user)
 
 
 @transaction.atomic
@@ -88,20 +82,20 @@ def mention_link(
     *, claim: Claim, revision: ArticleRevision, start: int, end: int, exact: str, user
 ) -> Mention:
     """Attach the passage to an existing claim (the same statement made again)."""
-    quote = _checked_span(revision, start, end, exact)
+    _check_span(revision, start, end, exact)
     existing = Mention.objects.filter(claim=claim, revision=revision, start=start, end=end)
     if existing.exists():
         return existing.get()
-    return _new_mention(claim, revision, start, end, quote, user)
+    return _new_mention(claim, revision, start, end, user)
 
 
 @transaction.atomic
 def mention_move(*, mention: Mention, start: int, end: int, user) -> Mention:
     """Give a mention new edges within its revision (widen or narrow it)."""
     revision = mention.revision
-    quote = _checked_span(revision, start, end, revision.text[start:end])
+    _check_span(revision, start, end, revision.text[start:end])
     mention.start, mention.end = start, end
-    mention.exact, mention.prefix, mention.suffix = quote.exact, quote.prefix, quote.suffix
+    mention.take_quote()
     mention._history_user = user
     mention.save()
     return mention
@@ -123,24 +117,12 @@ def mention_delete(*, mention: Mention, delete_claim: bool, user) -> bool:
     return False
 
 
-CLAIM_FIELDS = [
-    "claim_reviewed",
-    "claimant",
-    "claimant_url",
-    "claim_date",
-    "rating",
-    "conclusion",
-    "explanation",
-    "assignee",
-]
-
-
 def _conflicts(claim: Claim, expected_version: int, submitted: Claim) -> list[FieldChange]:
     """What others changed since ``expected_version`` (a three-way comparison with the
     version this editor loaded), and whether this editor changed the same field."""
     seen = claim.history.filter(version=expected_version).order_by("-history_date").first()
     changes = []
-    for name in CLAIM_FIELDS:
+    for name in Claim.PANEL_FIELDS:
         field = Claim._meta.get_field(name)
         attname = field.attname
         current = getattr(claim, attname)

@@ -44,7 +44,7 @@ from django.utils import timezone  # noqa: E402
 
 from claims.models import Article, ArticleRevision, Claim, Mention, Rating  # noqa: E402
 from claims.roles import EDITORS, ensure_role_groups  # noqa: E402
-from claims.text import quote_context, segment  # noqa: E402
+from claims.text import segment  # noqa: E402
 
 WORDS = (
     "Nordkorea Gipfel Abkommen Verhandlungen Waffenstillstand Raketen Atomwaffen Präsident "
@@ -116,21 +116,13 @@ def build_large_article(rng: random.Random, editor, rating, *, chars: int, menti
             )
         )
     Claim.objects.bulk_create(claims, batch_size=500)
-    objects = []
-    for claim, (start, end) in zip(claims, rows, strict=True):
-        quote = quote_context(revision.text, start, end)
-        objects.append(
-            Mention(
-                claim=claim,
-                revision=revision,
-                start=start,
-                end=end,
-                exact=quote.exact,
-                prefix=quote.prefix,
-                suffix=quote.suffix,
-            )
-        )
-    Mention.objects.bulk_create(objects, batch_size=500)
+    Mention.objects.bulk_create(
+        [
+            Mention.for_span(claim=claim, revision=revision, start=start, end=end)
+            for claim, (start, end) in zip(claims, rows, strict=True)
+        ],
+        batch_size=500,
+    )
     return article
 
 

@@ -5,7 +5,7 @@ import itertools
 from django.utils import timezone
 
 from claims.models import Article, ArticleRevision, Claim, Mention, Rating, Source
-from claims.text import normalize, quote_context
+from claims.text import normalize
 
 _counter = itertools.count(1)
 
@@ -38,17 +38,11 @@ def make_claim(*, status=Claim.Status.PUBLISHED, rating: Rating | None = None, *
 
 
 def mark(claim: Claim, article: Article, start: int, end: int) -> Mention:
-    revision = article.current_revision
-    quote = quote_context(revision.text, start, end)
-    return Mention.objects.create(
-        claim=claim,
-        revision=revision,
-        start=start,
-        end=end,
-        exact=quote.exact,
-        prefix=quote.prefix,
-        suffix=quote.suffix,
+    mention = Mention.for_span(
+        claim=claim, revision=article.current_revision, start=start, end=end
     )
+    mention.save()
+    return mention
 
 
 def mark_quote(claim: Claim, article: Article, quote: str) -> Mention:

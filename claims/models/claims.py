@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from claims.models.articles import Article, ArticleRevision
+from claims.models.articles import ArticleRevision
 from claims.models.base import WebURLField, validate_language_tag
 from claims.text import SpanError, check_boundaries, quote_context
 
@@ -14,9 +14,6 @@ class ClaimQuerySet(models.QuerySet):
     def published(self) -> "ClaimQuerySet":
         """Claims the public may see. Every public read starts here."""
         return self.filter(status=Claim.Status.PUBLISHED)
-
-    def for_article(self, article: Article) -> "ClaimQuerySet":
-        return self.filter(mentions__revision__article=article).distinct()
 
 
 class Claim(models.Model):
@@ -30,6 +27,17 @@ class Claim(models.Model):
         DISMISSED = "dismissed", _("Dismissed")
 
     RECOMMENDED_CLAIM_LENGTH = 75
+    # What the desk's claim panel edits (and compares when two editors collide).
+    PANEL_FIELDS = [
+        "claim_reviewed",
+        "claimant",
+        "claimant_url",
+        "claim_date",
+        "rating",
+        "conclusion",
+        "explanation",
+        "assignee",
+    ]
 
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     claim_reviewed = models.CharField(
@@ -108,10 +116,6 @@ class Claim(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("claims:claim", kwargs={"slug": self.slug})
-
-    @property
-    def is_public(self) -> bool:
-        return self.status == self.Status.PUBLISHED
 
 
 class MentionQuerySet(models.QuerySet):
@@ -211,6 +215,14 @@ class Mention(models.Model):
             return self.suffix
         rest, _, tail = self.suffix.rpartition(" ")
         return (rest if rest else tail) + "…"
+
+    @classmethod
+    def for_span(cls, *, claim, revision, start: int, end: int, created_by=None) -> "Mention":
+        """An unsaved mention of ``[start, end)`` in ``revision``, quote and context taken
+        from the text (raises the text engine's ``SpanError`` for a span that does not fit)."""
+        mention = cls(claim=claim, revision=revision, start=start, end=end, created_by=created_by)
+        mention.take_quote()
+        return mention
 
     def take_quote(self) -> None:
         """Set ``exact``, ``prefix`` and ``suffix`` from the revision text and the offsets."""

@@ -10,11 +10,6 @@ hex_colour_validator = RegexValidator(
 )
 
 
-class RatingQuerySet(models.QuerySet):
-    def in_scale(self, scale: str = "default") -> "RatingQuerySet":
-        return self.filter(scale=scale)
-
-
 class Rating(models.Model):
     """One step of the newsroom's rating scale, e.g. "Mostly false".
 
@@ -37,7 +32,6 @@ class Rating(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     history = HistoricalRecords()
-    objects = RatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["scale", "position", "pk"]

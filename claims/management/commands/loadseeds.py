@@ -22,7 +22,7 @@ from django.db.models import Q
 
 from claims.models import Article, ArticleRevision, Claim, Mention, Rating, Review, Source
 from claims.roles import EDITORS, MODERATORS, REVIEWERS, ensure_role_groups
-from claims.text import normalize, quote_context
+from claims.text import normalize
 
 SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
 
@@ -183,7 +183,6 @@ class Command(BaseCommand):
             raise CommandError(f"The quote of {item['slug']} must occur exactly once in the text.")
         start = text.index(item["quote"])
         end = start + len(item["quote"])
-        quote = quote_context(text, start, end)
         published = item["status"] == Claim.Status.PUBLISHED
         claim, created = Claim.objects.get_or_create(
             slug=item["slug"],
@@ -206,16 +205,9 @@ class Command(BaseCommand):
             },
         )
         if created or not claim.mentions.filter(revision=revision).exists():
-            Mention.objects.create(
-                claim=claim,
-                revision=revision,
-                start=start,
-                end=end,
-                exact=quote.exact,
-                prefix=quote.prefix,
-                suffix=quote.suffix,
-                created_by=editor,
-            )
+            Mention.for_span(
+                claim=claim, revision=revision, start=start, end=end, created_by=editor
+            ).save()
         if created or not claim.sources.exists():
             for position, source in enumerate(item["sources"]):
                 Source.objects.create(
