@@ -261,3 +261,22 @@ def test_rating_labels_follow_the_page_language(reader, seeded):
     rating.label_de = ""
     rating.save()  # also makes the cached pages stale
     assert re.search(r"Urteil: </span>True</a>", reader.get("/de" + ARTICLE_URL).content.decode())
+
+
+def test_home_latest_verdicts_name_their_article_with_constant_queries(reader, seeded):
+    html = reader.get("/").content.decode()
+    latest = html.split('id="latest-heading"', 1)[1]
+    assert latest.count(f'in <a href="{ARTICLE_URL}">') == 4
+    with CaptureQueriesContext(connection) as before:
+        reader.get("/de/")
+    article = make_article(title="Zweiter Artikel", slug="zweiter-artikel")
+    for i in range(3):
+        claim = make_claim(rating=Rating.objects.get(slug="true"), claim_reviewed=f"Neu {i}")
+        mark(claim, article, 0, 5)
+    with CaptureQueriesContext(connection) as after:
+        html = reader.get("/").content.decode()
+    assert (
+        html.split('id="latest-heading"', 1)[1].count('in <a href="/articles/zweiter-artikel/">')
+        == 3
+    )
+    assert len(after) == len(before)

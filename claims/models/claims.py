@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from claims.models.articles import ArticleRevision
+from claims.models.articles import Article, ArticleRevision
 from claims.models.base import WebURLField, validate_language_tag
 from claims.text import SpanError, check_boundaries, quote_context
 
@@ -121,6 +121,13 @@ class Claim(models.Model):
 class MentionQuerySet(models.QuerySet):
     def published(self) -> "MentionQuerySet":
         return self.filter(claim__status=Claim.Status.PUBLISHED)
+
+    def in_public_articles(self) -> "MentionQuerySet":
+        """Mentions in the current text of a published article (claims not filtered)."""
+        return self.filter(
+            revision__article__status=Article.Status.PUBLISHED,
+            revision__article__current_revision=models.F("revision"),
+        )
 
     def in_revision(self, revision: ArticleRevision) -> "MentionQuerySet":
         return self.filter(revision=revision)

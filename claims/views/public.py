@@ -1,7 +1,7 @@
 """What readers see. Every read of claims here goes through ``published()``."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -40,7 +40,15 @@ def _published_articles():
 @cached_public_page
 def home(request: HttpRequest) -> HttpResponse:
     articles = _published_articles()[:50]
-    latest_claims = _published_claims().order_by("-published_at")[:10]
+    latest_claims = _published_claims().order_by("-published_at")[:10].prefetch_related(
+        Prefetch(
+            "mentions",
+            queryset=Mention.objects.in_public_articles()
+            .select_related("revision__article")
+            .order_by("revision__article__published_on", "pk"),
+            to_attr="appearances",
+        )
+    )
     return render(
         request,
         "claims/home.html",
@@ -113,10 +121,7 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
             ),
             Prefetch(
                 "mentions",
-                queryset=Mention.objects.filter(
-                    revision__article__status=Article.Status.PUBLISHED,
-                    revision__article__current_revision=F("revision"),
-                )
+                queryset=Mention.objects.in_public_articles()
                 .select_related("revision__article")
                 .order_by("revision__article__published_on", "pk"),
             ),
