@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from claims.models import Article, Claim, Rating, Source
+from claims.abuse import HONEYPOT_FIELD
+from claims.models import Article, Claim, Correction, ErrorReport, Rating, Source, Tip
 from claims.roles import EDITORS, REVIEWERS
 
 
@@ -68,7 +69,10 @@ class ClaimForm(forms.ModelForm):
             "explanation": _("Markdown: **bold**, *italic*, [links](https://…), lists."),
         }
 
-    def __init__(self, *args, **kwargs):
+    # Fields a published claim changes only through a correction.
+    VERDICT_FIELDS = ("claim_reviewed", "rating", "conclusion", "explanation")
+
+    def __init__(self, *args, verdict_locked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["claim_reviewed"].required = True
         self.fields["rating"].queryset = Rating.objects.all()
@@ -78,6 +82,19 @@ class ClaimForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        details = [
+            Div(
+                Div("claimant", css_class="col-md-6"),
+                Div("claim_date", css_class="col-md-6"),
+                css_class="row",
+            ),
+            "claimant_url",
+        ]
+        if verdict_locked:
+            for name in self.VERDICT_FIELDS:
+                del self.fields[name]
+            self.helper.layout = Layout("version", *details, "assignee")
+            return
         self.helper.layout = Layout(
             "version",
             Field(
@@ -92,12 +109,7 @@ class ClaimForm(forms.ModelForm):
                 "{{ counter }} character (75 recommended at most){% plural %}"
                 "{{ counter }} characters (75 recommended at most){% endblocktranslate %}</p>"
             ),
-            Div(
-                Div("claimant", css_class="col-md-6"),
-                Div("claim_date", css_class="col-md-6"),
-                css_class="row",
-            ),
-            "claimant_url",
+            *details,
             Div(
                 Div("rating", css_class="col-md-6"),
                 Div("assignee", css_class="col-md-6"),
@@ -181,6 +193,79 @@ SourceFormSet = forms.inlineformset_factory(
     max_num=50,
     validate_max=True,
 )
+
+
+class _FieldsOnly:
+    """Crispy renders only the fields; the template writes the <form> and its buttons."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class DecisionForm(_FieldsOnly, forms.Form):
+    """A reviewer's decision on the version they read."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    comment = forms.CharField(
+        label=_("Comment for the editor"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you request changes: say what needs to change."),
+    )
+
+
+class ReasonForm(_FieldsOnly, forms.Form):
+    """Why a claim is dismissed or unpublished (kept in its timeline)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CorrectionForm(_FieldsOnly, forms.ModelForm):
+    """The correction of a published verdict: its public note and the new verdict."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = Correction
+        fields = ["kind", "note", "new_rating", "new_conclusion", "new_explanation"]
+        widgets = {
+            "note": forms.Textarea(attrs={"rows": 3, "maxlength": 5000}),
+            "new_explanation": forms.Textarea(attrs={"rows": 8}),
+        }
+        labels = {
+            "new_rating": _("Corrected rating"),
+            "new_conclusion": _("Corrected conclusion"),
+            "new_explanation": _("Corrected explanation"),
+        }
+        help_texts = {
+            "note": _("Shown to readers on the claim page and in the corrections log."),
+            "new_explanation": _("Markdown."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_rating"].queryset = Rating.objects.all()
+        self.fields["new_rating"].required = True
+        self.fields["new_conclusion"].required = True
+
+
+class CorrectionStartForm(_FieldsOnly, forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = Correction
+        fields = ["kind", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3, "maxlength": 5000})}
+        help_texts = {
+            "note": _("What changes and why, for readers. You can refine it before review."),
+        }
 
 
 class ArticleForm(forms.ModelForm):
@@ -295,3 +380,127 @@ class ClaimSearchForm(forms.Form):
             ),
             "sort",
         )
+
+
+# --- Reader input ------------------------------------------------------------------------
+class ReaderTextField(forms.CharField):
+    """Text a reader typed: line breaks as ``\\n`` (browsers send ``\\r\\n``, which would
+    count twice against the length limit); emoji, right-to-left text and marks unchanged."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        return super().to_python(value)
+
+
+class ReaderInputForm(forms.ModelForm):
+    """What every reader form has: an optional email with consent, and the honeypot."""
+
+    email = forms.EmailField(
+        label=_("Your email address (optional)"),
+        required=False,
+        max_length=254,
+        help_text=_("Only if you would like a reply. We use it for nothing else."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    consent = forms.BooleanField(
+        label=_("You may write to me at this address about what I sent."),
+        required=False,
+        help_text=_("Needed only when you give an email address."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Hidden from people (CSS class, aria-hidden, out of the tab order); bots fill it in.
+        self.fields[HONEYPOT_FIELD] = forms.CharField(
+            label=_("Leave this field empty"),
+            required=False,
+            strip=False,
+            max_length=200,
+            widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def reply_layout(self) -> list:
+        return [
+            Fieldset(_("Reply (optional)"), "email", "consent"),
+            Div(
+                Field(HONEYPOT_FIELD, tabindex="-1", autocomplete="off"),
+                css_class="reader-hp",
+                aria_hidden="true",
+            ),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("email") and not data.get("consent"):
+            self.add_error(
+                "consent",
+                forms.ValidationError(
+                    _(
+                        "Tick this box so that we may write to you, "
+                        "or leave the email address empty."
+                    ),
+                    code="consent_required",
+                ),
+            )
+        elif not data.get("email"):
+            data["consent"] = False  # consent to nothing is no consent
+        return data
+
+
+class TipForm(ReaderInputForm):
+    """A claim a reader suggests for checking."""
+
+    class Meta:
+        model = Tip
+        fields = ["claim_text", "seen_at_url", "seen_at", "email", "consent"]
+        field_classes = {"claim_text": ReaderTextField, "seen_at": ReaderTextField}
+        labels = {
+            "claim_text": _("The claim, as you saw or heard it"),
+            "seen_at_url": _("Link to where you saw it (optional)"),
+            "seen_at": _("Or describe where (optional)"),
+        }
+        help_texts = {
+            "claim_text": _("Quote it as exactly as you can."),
+            "seen_at_url": _("A web address starting with http:// or https://."),
+            "seen_at": _("For example: a TV programme, a newspaper page, a speech."),
+        }
+        error_messages = {
+            "claim_text": {"required": _("Write down the claim you would like us to check.")},
+            "seen_at_url": {
+                "invalid": _("Enter a web address starting with http:// or https://.")
+            },
+        }
+        widgets = {"claim_text": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        url = self.fields["seen_at_url"]
+        url.widget.attrs.update({"spellcheck": "false", "inputmode": "url"})
+        self.helper.layout = Layout("claim_text", "seen_at_url", "seen_at", *self.reply_layout())
+
+
+class ErrorReportForm(ReaderInputForm):
+    """A reader's report that a published fact-check is wrong."""
+
+    class Meta:
+        model = ErrorReport
+        fields = ["reason", "message", "email"]
+        field_classes = {"message": ReaderTextField}
+        labels = {"reason": _("What is wrong?"), "message": _("Tell us more")}
+        help_texts = {
+            "message": _("What should be different, and how do you know? Links help."),
+        }
+        error_messages = {
+            "reason": {"required": _("Choose what is wrong.")},
+            "message": {"required": _("Tell us in a few words what is wrong.")},
+        }
+        widgets = {"reason": forms.RadioSelect, "message": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = ErrorReport.Reason.choices  # no empty "------" radio
+        self.helper.layout = Layout("reason", "message", *self.reply_layout())

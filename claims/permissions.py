@@ -1,33 +1,32 @@
-"""Who may do what on the desk. Views ask these functions; templates show only what they allow.
+"""Who may do what on the desk: the role map in ``claims.roles`` plus the claim's state.
 
-Roles are the groups in ``claims.roles``. Superusers may do everything.
+Views ask these functions (and ``Claim.actions_for``); templates show only what they allow.
 """
 
 from claims.models import Claim
-from claims.roles import EDITORS, REVIEWERS
-
-DESK_ROLES = frozenset({EDITORS, REVIEWERS})
+from claims.roles import may
 
 # Statuses in which the desk may change a claim's text, verdict and sources. Claims in
-# review wait for the reviewer; published claims change only through a correction.
+# review wait for the reviewer; published claims change their verdict only through a
+# correction (their sources and claimant details stay editable, with history).
 EDITABLE_STATUSES = frozenset({Claim.Status.DRAFT, Claim.Status.CHANGES_REQUESTED})
 
 
-def _roles(user) -> frozenset[str]:
-    if not hasattr(user, "_factcheck_roles"):
-        user._factcheck_roles = frozenset(user.groups.values_list("name", flat=True))
-    return user._factcheck_roles
-
-
 def can_use_desk(user) -> bool:
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return user.is_superuser or bool(_roles(user) & DESK_ROLES)
+    return may(user, "use_desk")
 
 
 def can_mark_claims(user) -> bool:
-    return can_use_desk(user)
+    return may(user, "mark")
 
 
 def can_edit_claim(user, claim: Claim) -> bool:
-    return can_use_desk(user) and claim.status in EDITABLE_STATUSES
+    """The claim panel's form is open to this user (for a published claim: without the
+    verdict, which only a correction changes)."""
+    if not may(user, "edit"):
+        return False
+    return claim.status in EDITABLE_STATUSES or claim.status == Claim.Status.PUBLISHED
+
+
+def can_change_mentions(user, claim: Claim) -> bool:
+    return may(user, "mark") and claim.status in EDITABLE_STATUSES

@@ -1,7 +1,10 @@
-"""The newsroom's roles as Django groups, and the model permissions each one holds.
+"""The newsroom's roles as Django groups: which role may take which action on the desk,
+and the model permissions each group holds in the admin.
 
-The groups are created by a data migration (so every database has them) and again,
-idempotently, by ``loadseeds --demo-users``.
+``ACTION_ROLES`` is the one permission map. Model methods (``Claim.approve`` …), views and
+templates all ask :func:`may`; object rules on top of it (four-eyes, statuses) live in the
+claim's lifecycle methods. The groups are created by a data migration (so every database
+has them) and again, idempotently, by ``loadseeds --demo-users``.
 """
 
 from django.apps import apps as global_apps
@@ -9,6 +12,35 @@ from django.apps import apps as global_apps
 EDITORS = "Editors"
 REVIEWERS = "Reviewers"
 MODERATORS = "Moderators"
+
+# Desk actions → the roles that may take them. Superusers may take every action.
+ACTION_ROLES: dict[str, frozenset[str]] = {
+    "use_desk": frozenset({EDITORS, REVIEWERS}),
+    "mark": frozenset({EDITORS, REVIEWERS}),  # mark passages, link, adjust, remove
+    "edit": frozenset({EDITORS, REVIEWERS}),  # the claim panel: text, verdict, sources
+    "submit": frozenset({EDITORS, REVIEWERS}),  # send a claim or correction to review
+    "review": frozenset({REVIEWERS}),  # approve, request changes
+    "publish": frozenset({REVIEWERS}),
+    "dismiss": frozenset({EDITORS, REVIEWERS}),  # not check-worthy; and reopen
+    "correct": frozenset({EDITORS, REVIEWERS}),  # open, edit, withdraw a correction
+    "unpublish": frozenset({REVIEWERS, MODERATORS}),
+}
+
+
+def user_roles(user) -> frozenset[str]:
+    """The names of the user's groups, read once per request."""
+    if not hasattr(user, "_factcheck_roles"):
+        user._factcheck_roles = frozenset(user.groups.values_list("name", flat=True))
+    return user._factcheck_roles
+
+
+def may(user, action: str) -> bool:
+    """Whether ``user``'s role allows ``action`` (a key of ``ACTION_ROLES``)."""
+    allowed = ACTION_ROLES[action]
+    if user is None or not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or bool(user_roles(user) & allowed)
+
 
 _EDITORIAL = {
     "article": ["add", "change", "view"],
@@ -18,18 +50,20 @@ _EDITORIAL = {
     "source": ["add", "change", "delete", "view"],
     "rating": ["view"],
     "review": ["view"],
-    "correction": ["add", "view"],
+    "correction": ["add", "change", "view"],
+    "claimevent": ["view"],
 }
 
 GROUP_PERMISSIONS: dict[str, dict[str, list[str]]] = {
     EDITORS: _EDITORIAL,
-    REVIEWERS: {**_EDITORIAL, "review": ["add", "view"], "correction": ["add", "change", "view"]},
+    REVIEWERS: {**_EDITORIAL, "review": ["add", "view"]},
     MODERATORS: {
         "tip": ["change", "view", "delete"],
         "errorreport": ["change", "view", "delete"],
         "claim": ["view"],
         "article": ["view"],
         "correction": ["view"],
+        "claimevent": ["view"],
     },
 }
 

@@ -8,10 +8,22 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
-from claims.models import ArticleRevision, Claim, Mention, Source
+from claims.models import (
+    ArticleRevision,
+    Claim,
+    ClaimEvent,
+    Correction,
+    Mention,
+    Source,
+    WorkflowError,
+)
 from claims.models.base import unique_slug
 from claims.text import validate_span
+
+# Statuses in which the claim panel saves (a published claim without its verdict).
+PANEL_EDITABLE = (Claim.Status.DRAFT, Claim.Status.CHANGES_REQUESTED, Claim.Status.PUBLISHED)
 
 
 class StaleRevision(Exception):
@@ -144,25 +156,68 @@ def _conflicts(claim: Claim, expected_version: int, submitted: Claim) -> list[Fi
 def claim_update(*, claim: Claim, expected_version: int, sources_formset, user) -> Claim:
     """Save the edited ``claim`` (an unsaved instance with new values) and its sources.
 
-    The version check happens in the UPDATE itself, so two editors saving at once cannot
-    both win, on SQLite (no row locks) as on PostgreSQL. The loser gets
-    :class:`EditConflict` listing what the winner changed; nothing of theirs is written.
+    The version and status checks happen in the UPDATE itself, so two editors saving at
+    once cannot both win, on SQLite (no row locks) as on PostgreSQL, and nobody edits a
+    claim that went to review meanwhile. The loser gets :class:`EditConflict` listing what
+    the winner changed (or ``WorkflowError`` when the status moved); nothing is written.
     """
-    # Compare-and-set on the version only; the save() below writes the full row and its
-    # history record in the same transaction, so history misses nothing.
-    won = Claim.objects.filter(pk=claim.pk, version=expected_version).update(
+    if claim.status not in PANEL_EDITABLE:
+        raise WorkflowError(_("This claim cannot be edited now."), "status")
+    won = Claim.objects.filter(pk=claim.pk, version=expected_version, status=claim.status).update(
         version=F("version") + 1
     )
     if not won:
         current = Claim.objects.select_related("rating", "assignee").get(pk=claim.pk)
+        if current.status != claim.status:
+            raise WorkflowError(
+                _("Meanwhile the claim became %(status)s; nothing was saved.")
+                % {"status": current.get_status_display().lower()},
+                "status",
+            )
         raise EditConflict(current, _conflicts(current, expected_version, claim))
+    previous_assignee = Claim.objects.values_list("assignee", flat=True).get(pk=claim.pk)
     claim.version = expected_version + 1
     claim.last_edited_by = user
     claim._history_user = user
-    claim.save()
+    # The panel's fields only: the status and dates belong to the lifecycle methods.
+    claim.save(update_fields=[*Claim.PANEL_FIELDS, "version", "last_edited_by", "updated_at"])
     sources_formset.instance = claim
     _save_sources(sources_formset, user)
+    if claim.assignee_id != previous_assignee and claim.assignee_id not in (None, user.pk):
+        claim.events.create(
+            kind=ClaimEvent.Kind.ASSIGNED,
+            actor=user,
+            recipient=claim.assignee,
+            claim_version=claim.version,
+        )
     return claim
+
+
+@transaction.atomic
+def correction_update(*, correction: Correction, expected_version: int, user) -> Correction:
+    """Save the edited, still open ``correction`` of a published claim.
+
+    Editing a correction is editing the claim's next version: the claim's version goes up
+    (approvals given before do not count) and the editor becomes its last editor, so the
+    four-eyes rule covers corrections too.
+    """
+    claim = correction.claim
+    won = Claim.objects.filter(
+        pk=claim.pk, version=expected_version, status=Claim.Status.PUBLISHED
+    ).update(version=F("version") + 1)
+    stored = Correction.objects.filter(pk=correction.pk).values_list("status", flat=True).first()
+    if not won or stored not in (Correction.Status.DRAFT, Correction.Status.CHANGES_REQUESTED):
+        raise WorkflowError(
+            _("The claim or its correction changed meanwhile; reload and check it again."),
+            "stale",
+        )
+    claim.refresh_from_db()
+    claim.last_edited_by = user
+    claim._history_user = user
+    claim._change_reason = "correction edited"
+    claim.save(update_fields=["last_edited_by", "updated_at"])
+    correction.save()
+    return correction
 
 
 def _save_sources(formset, user) -> None:

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from claims.feeds import ClaimsFeed, CorrectionsFeed
-from claims.views import annotate, desk, public
+from claims.views import annotate, desk, public, reader_input, workflow
 
 app_name = "claims"
 
@@ -16,6 +16,15 @@ urlpatterns = [
     path("corrections-policy/", public.corrections_policy, name="corrections-policy"),
     path("claims/", public.claim_list, name="claims"),
     path("claims/<slug:slug>/", public.claim_detail, name="claim"),
+    # Reader input (never cached: forms with a CSRF token)
+    path("tips/new/", reader_input.tip_new, name="tip-new"),
+    path("tips/thanks/", reader_input.tip_thanks, name="tip-thanks"),
+    path("claims/<slug:slug>/report/", reader_input.claim_report, name="claim-report"),
+    path(
+        "claims/<slug:slug>/report/thanks/",
+        reader_input.claim_report_thanks,
+        name="claim-report-thanks",
+    ),
     path("feeds/claims.atom", ClaimsFeed(), name="feed-claims"),
     path("feeds/corrections.atom", CorrectionsFeed(), name="feed-corrections"),
     # Editor desk
@@ -43,4 +52,19 @@ urlpatterns = [
     ),
     path("desk/claims/search/", desk.claim_search, name="desk-claim-search"),
     path("desk/preview/", desk.explanation_preview, name="desk-preview"),
+    # Editorial workflow
+    path("desk/review/", workflow.review_queue, name="desk-review-queue"),
+    path("desk/claims/<int:pk>/", workflow.claim_review, name="desk-claim-review"),
+    path("desk/claims/<int:pk>/history/", workflow.claim_history, name="desk-claim-history"),
+    path("desk/claims/<int:pk>/correction/", workflow.correction_edit, name="desk-correction"),
+    *[
+        path(
+            f"desk/claims/<int:pk>/{action}/",
+            workflow.transition,
+            {"action": action},
+            name=f"desk-claim-{action}",
+        )
+        for action in workflow.TRANSITIONS
+    ],
+    path("desk/notifications/", workflow.notifications, name="desk-notifications"),
 ]

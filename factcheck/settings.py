@@ -242,6 +242,15 @@ FACTCHECK_REQUIRED_APPROVALS = env_int("FACTCHECK_REQUIRED_APPROVALS", 1, minimu
 # How long a public page may be served from the cache; any change to published content
 # invalidates it earlier (claims.caching).
 FACTCHECK_PUBLIC_CACHE_SECONDS = env_int("FACTCHECK_PUBLIC_CACHE_SECONDS", 600, minimum=0)
+# Reader tips and error reports (claims.abuse): at most RATE_LIMIT submissions per client
+# in each window of RATE_WINDOW seconds, counted in the shared cache (Redis in production).
+FACTCHECK_READER_RATE_LIMIT = env_int("FACTCHECK_READER_RATE_LIMIT", 5, minimum=1)
+FACTCHECK_READER_RATE_WINDOW = env_int("FACTCHECK_READER_RATE_WINDOW", 600, minimum=1)
+# How many proxies in front of the site append the client address to X-Forwarded-For;
+# 0: the header is ignored (anyone can send one) and REMOTE_ADDR is the client.
+FACTCHECK_TRUSTED_PROXY_COUNT = env_int("FACTCHECK_TRUSTED_PROXY_COUNT", 0, minimum=0)
+# Tips and error reports older than this are deleted by `manage.py purgereaderinput`.
+FACTCHECK_READER_RETENTION_DAYS = env_int("FACTCHECK_READER_RETENTION_DAYS", 365, minimum=1)
 
 LOGGING = {
     "version": 1,

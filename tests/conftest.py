@@ -59,6 +59,16 @@ def reviewer(db):
 
 
 @pytest.fixture
+def reviewer2(db):
+    return _member("reviewer2", REVIEWERS)
+
+
+@pytest.fixture
+def superuser(db):
+    return _member("chief", None, is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
 def moderator(db):
     return _member("moderator", MODERATORS, is_staff=True)
 

@@ -54,3 +54,19 @@ def add_source(claim: Claim, **fields) -> Source:
     fields.setdefault("url", "https://example.org/evidence")
     fields.setdefault("title", "Evidence")
     return Source.objects.create(claim=claim, **fields)
+
+
+def make_ready_claim(author, *, rating: Rating | None = None, **fields) -> Claim:
+    """A draft by ``author`` with everything review needs: rating, conclusion, a source."""
+    rating = rating or Rating.objects.first() or make_rating()
+    fields.setdefault("conclusion", "Das stimmt so nicht.")
+    claim = make_claim(
+        status=Claim.Status.DRAFT,
+        rating=rating,
+        author=author,
+        last_edited_by=author,
+        assignee=author,
+        **fields,
+    )
+    add_source(claim)
+    return claim

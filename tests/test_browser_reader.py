@@ -17,7 +17,7 @@ def site(live_server, seeded):
 
 def test_reader_follows_a_highlight_to_its_verdict(site, page: Page, console_errors):
     page.goto(site + "/")
-    page.get_by_role("link", name=re.compile("Trump dämpft Erwartungen")).click()
+    page.get_by_role("link", name=re.compile("Trump dämpft Erwartungen")).first.click()
     expect(page).to_have_url(re.compile(f"/articles/{SEED_ARTICLE_SLUG}/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ich bin in keiner Eile")
 

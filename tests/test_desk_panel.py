@@ -142,16 +142,43 @@ def test_draft_claim_panel_shows_the_form_with_its_sources(desk, article, draft)
     assert draft.claim_reviewed in html
 
 
-def test_published_claim_panel_is_read_only(desk, article, published):
+def test_published_claim_panel_locks_the_verdict_but_not_the_details(desk, article, published):
     response = desk.get(_url(article, published))
     assert response.status_code == 200
     html = _text(response)
-    assert 'id="claim-form"' not in html
-    assert 'name="claim_reviewed"' not in html
+    # Claimant details and sources stay editable; the verdict is shown, not editable.
+    assert 'id="claim-form"' in html
+    assert 'name="claimant"' in html
+    assert 'name="sources-TOTAL_FORMS"' in html
+    for name in ("claim_reviewed", "rating", "conclusion", "explanation"):
+        assert f'name="{name}"' not in html, name
     assert published.claim_reviewed in html
-    assert "cannot be edited here" in html
-    # No passage controls either: a published claim changes only through a correction.
+    assert "changes only through a correction" in html
+    assert reverse("claims:desk-claim-correction-start", args=[published.pk]) in html
+    # No passage controls either.
     assert reverse("claims:desk-mention-adjust", args=[published.mentions.get().pk]) not in html
+
+
+def test_saving_a_published_claim_cannot_change_its_verdict(desk, article, published):
+    rating_before, conclusion_before = published.rating_id, published.conclusion
+    data = {
+        "version": published.version,
+        "claimant": "Neuer Urheber",
+        "claim_reviewed": "Forged",
+        "conclusion": "Forged conclusion",
+        "rating": "",
+        "sources-TOTAL_FORMS": "0",
+        "sources-INITIAL_FORMS": "0",
+        "save": "1",
+    }
+    response = desk.post(_url(article, published), data)
+    assert response.status_code == 200
+    published.refresh_from_db()
+    assert published.claimant == "Neuer Urheber"
+    assert published.rating_id == rating_before
+    assert published.conclusion == conclusion_before
+    assert published.claim_reviewed != "Forged"
+    assert published.history.first().history_user.username == "editor"
 
 
 def test_claim_not_marked_in_that_article_is_404(desk, article):
@@ -512,11 +539,42 @@ def test_anonymous_user_is_sent_to_login(client, article, draft):
     assert _snapshot(draft) == before
 
 
-def test_published_claim_cannot_be_saved(desk, article, published):
-    before = _snapshot(published)
-    response = desk.post(_url(article, published), _data(published, conclusion="Umgeschrieben"))
+def test_claim_in_review_cannot_be_saved(desk, article, draft):
+    Claim.objects.filter(pk=draft.pk).update(status=Claim.Status.IN_REVIEW)
+    draft.refresh_from_db()
+    before = _snapshot(draft)
+    response = desk.post(_url(article, draft), _data(draft, conclusion="Umgeschrieben"))
     assert response.status_code == 403
-    assert _snapshot(published) == before
+    assert _snapshot(draft) == before
+
+
+def test_claim_that_went_to_review_meanwhile_is_not_overwritten(editor, draft, editor2):
+    from claims.forms import SourceFormSet
+    from claims.models import WorkflowError
+    from claims.services import claim_update
+
+    draft.rating, draft.conclusion = Rating.objects.first(), "Stimmt."
+    draft.save()
+    add_source(draft)
+    stale = Claim.objects.get(pk=draft.pk)  # what the editor's form was built from
+    data = _data(Claim.objects.get(pk=draft.pk))
+    Claim.objects.get(pk=draft.pk).submit_for_review(by=editor2)
+    stale.conclusion = "Zu spät"
+    sources = SourceFormSet(data, instance=stale, prefix="sources")
+    assert sources.is_valid()
+    with pytest.raises(WorkflowError, match="in review"):
+        claim_update(
+            claim=stale, expected_version=stale.version, sources_formset=sources, user=editor
+        )
+    draft.refresh_from_db()
+    assert (draft.conclusion, draft.status) == ("Stimmt.", Claim.Status.IN_REVIEW)
+
+
+def test_published_claim_verdict_is_not_changed_by_a_panel_post(desk, article, published):
+    response = desk.post(_url(article, published), _data(published, conclusion="Umgeschrieben"))
+    assert response.status_code == 200
+    published.refresh_from_db()
+    assert published.conclusion != "Umgeschrieben"
 
 
 def test_reviewer_may_save_a_draft(client, reviewer, article, draft):

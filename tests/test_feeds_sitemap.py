@@ -39,10 +39,12 @@ def test_corrections_feed_lists_public_corrections_of_published_claims(reader):
     hidden = make_claim(claim_reviewed="Hidden claim", status=Claim.Status.DRAFT)
     now = timezone.now()
     Correction.objects.create(
-        claim=public, kind="correction", note="Fixed a date.", published_at=now
+        claim=public, kind="correction", note="Fixed a date.", status="published", published_at=now
     )
     Correction.objects.create(claim=public, kind="update", note="Not yet public.")
-    Correction.objects.create(claim=hidden, kind="update", note="Draft claim.", published_at=now)
+    Correction.objects.create(
+        claim=hidden, kind="update", note="Draft claim.", status="published", published_at=now
+    )
     feed = ET.fromstring(reader.get("/feeds/corrections.atom").content)
     titles = [entry.find(f"{ATOM}title").text for entry in feed.iter(f"{ATOM}entry")]
     assert titles == ["Correction: Public claim"]

@@ -41,10 +41,16 @@ def test_corrections_log_shows_public_corrections_of_published_claims_only(reade
     draft = make_claim(claim_reviewed="Entwurf", status=Claim.Status.DRAFT)
     now = timezone.now()
     Correction.objects.create(
-        claim=published, kind="correction", note="Datum korrigiert.", published_at=now
+        claim=published,
+        kind="correction",
+        note="Datum korrigiert.",
+        status="published",
+        published_at=now,
     )
     Correction.objects.create(claim=published, kind="update", note="Noch nicht öffentlich.")
-    Correction.objects.create(claim=draft, kind="update", note="Zum Entwurf.", published_at=now)
+    Correction.objects.create(
+        claim=draft, kind="update", note="Zum Entwurf.", status="published", published_at=now
+    )
     html = reader.get("/corrections/").content.decode()
     assert "Datum korrigiert." in html
     assert "Noch nicht öffentlich." not in html

@@ -46,6 +46,7 @@ def world():
             claim=claim,
             kind="update",
             note=f"LEAK-CORRECTION-{state}",
+            status="published",
             published_at=timezone.now(),
         )
         hidden_claims.append(claim)

@@ -237,7 +237,11 @@ def test_claim_page_shows_review_and_corrections_with_constant_queries(reader, s
     with CaptureQueriesContext(connection) as before:
         reader.get("/de" + claim.get_absolute_url())
     Correction.objects.create(
-        claim=claim, kind="clarification", note="Satz präzisiert.", published_at=timezone.now()
+        claim=claim,
+        kind="clarification",
+        note="Satz präzisiert.",
+        status="published",
+        published_at=timezone.now(),
     )
     Correction.objects.create(claim=claim, kind="update", note="Noch intern.")
     for i in range(5):

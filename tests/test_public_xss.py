@@ -42,7 +42,7 @@ def hostile_world():
     mark_quote(claim, article, "Einleitung")
     add_source(claim, title=HOSTILE[:300], publisher=HOSTILE[:200], quote=HOSTILE)
     Correction.objects.create(
-        claim=claim, kind="update", note=HOSTILE, published_at=timezone.now()
+        claim=claim, kind="update", note=HOSTILE, status="published", published_at=timezone.now()
     )
     return article, claim
 

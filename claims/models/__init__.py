@@ -2,19 +2,23 @@
 
 from claims.models.articles import Article, ArticleRevision
 from claims.models.claims import Claim, Mention, Source
+from claims.models.lifecycle import WorkflowError
 from claims.models.ratings import Rating
 from claims.models.reader_input import ErrorReport, Tip
-from claims.models.workflow import Correction, Review
+from claims.models.workflow import ClaimEvent, Correction, DeskProfile, Review
 
 __all__ = [
     "Article",
     "ArticleRevision",
     "Claim",
+    "ClaimEvent",
     "Correction",
+    "DeskProfile",
     "ErrorReport",
     "Mention",
     "Rating",
     "Review",
     "Source",
     "Tip",
+    "WorkflowError",
 ]

@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from claims.models.articles import Article, ArticleRevision
 from claims.models.base import WebURLField, validate_language_tag
+from claims.models.lifecycle import ClaimLifecycle
 from claims.text import SpanError, check_boundaries, quote_context
 
 
@@ -15,9 +16,21 @@ class ClaimQuerySet(models.QuerySet):
         """Claims the public may see. Every public read starts here."""
         return self.filter(status=Claim.Status.PUBLISHED)
 
+    def awaiting_review(self) -> "ClaimQuerySet":
+        """Claims in review, and published claims whose correction is in review; the
+        longest-waiting first."""
+        return self.filter(
+            models.Q(status=Claim.Status.IN_REVIEW)
+            | models.Q(status=Claim.Status.PUBLISHED, corrections__status="in_review")
+        ).order_by("submitted_at", "pk")
 
-class Claim(models.Model):
-    """A checkable statement, its verdict and the evidence for it."""
+
+class Claim(ClaimLifecycle, models.Model):
+    """A checkable statement, its verdict and the evidence for it.
+
+    Its status changes only through the lifecycle methods (``submit_for_review``,
+    ``approve``, ``publish`` …) in ``claims.models.lifecycle``.
+    """
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -93,6 +106,15 @@ class Claim(models.Model):
     # Bumped on every saved edit: reviews approve one version, and a stale form is
     # refused instead of overwriting someone else's change.
     version = models.PositiveIntegerField(_("version"), default=1)
+    submitted_at = models.DateTimeField(_("submitted for review"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)

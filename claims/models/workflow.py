@@ -22,6 +22,15 @@ class Review(models.Model):
         related_name="reviews",
     )
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
+    # Set when the decision was on a correction of a published claim.
+    correction = models.ForeignKey(
+        "Correction",
+        verbose_name=_("correction"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reviews",
+    )
     comment = models.TextField(_("comment"), blank=True)
     # The Claim.version the decision was made on: an approval does not carry over edits.
     claim_version = models.PositiveIntegerField(_("claim version"))
@@ -44,11 +53,34 @@ class Review(models.Model):
 
 class CorrectionQuerySet(models.QuerySet):
     def public(self) -> "CorrectionQuerySet":
-        return self.filter(published_at__isnull=False, claim__status=Claim.Status.PUBLISHED)
+        return self.filter(
+            status=Correction.Status.PUBLISHED,
+            published_at__isnull=False,
+            claim__status=Claim.Status.PUBLISHED,
+        )
+
+    def open(self) -> "CorrectionQuerySet":
+        return self.filter(status__in=Correction.OPEN_STATUSES)
 
 
 class Correction(models.Model):
-    """A public note recording how and why a published verdict changed."""
+    """A change to a published verdict and the public note explaining it.
+
+    While it is open, ``new_*`` hold the proposed verdict and the claim keeps showing the
+    published one; on publish, the claim takes the new values and ``old_*`` keep the
+    previous ones for the public record.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    OPEN_STATUSES = (Status.DRAFT, Status.IN_REVIEW, Status.CHANGES_REQUESTED)
+    # The claim fields a correction changes; everything else is a plain edit.
+    FIELDS = ("rating", "conclusion", "explanation")
 
     class Kind(models.TextChoices):
         CORRECTION = "correction", _("Correction")
@@ -59,7 +91,10 @@ class Correction(models.Model):
         Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="corrections"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    note = models.TextField(_("public note"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    note = models.TextField(_("public note"), max_length=5000)
     old_rating = models.ForeignKey(
         "Rating",
         verbose_name=_("previous rating"),
@@ -97,6 +132,132 @@ class Correction(models.Model):
         ordering = ["-published_at", "-created_at"]
         verbose_name = _("correction")
         verbose_name_plural = _("corrections")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=models.Q(status__in=["draft", "in_review", "changes_requested"]),
+                name="correction_one_open_per_claim",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
+                name="correction_published_has_date",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.claim}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    def proposed_changes(self) -> list[tuple[str, object, object]]:
+        """(label, current, proposed) for each verdict field the correction changes."""
+        changes = []
+        for name in self.FIELDS:
+            current, proposed = getattr(self.claim, name), getattr(self, f"new_{name}")
+            if current != proposed:
+                label = Claim._meta.get_field(name).verbose_name
+                changes.append((label, current, proposed))
+        return changes
+
+
+class ClaimEventQuerySet(models.QuerySet):
+    def notifications_for(self, user) -> "ClaimEventQuerySet":
+        """What others did with the user's claims (authored or assigned), or addressed
+        to the user: their desk notifications."""
+        mine = (
+            models.Q(claim__author=user)
+            | models.Q(claim__assignee=user)
+            | models.Q(recipient=user)
+        )
+        return self.filter(mine).exclude(actor=user)
+
+    def unread_by(self, user) -> "ClaimEventQuerySet":
+        seen_at = (
+            DeskProfile.objects.filter(user=user)
+            .values_list("notifications_seen_at", flat=True)
+            .first()
+        )
+        events = self.notifications_for(user)
+        return events if seen_at is None else events.filter(created_at__gt=seen_at)
+
+
+class ClaimEvent(models.Model):
+    """Something that happened to a claim: the desk's timeline and notifications."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted for review")
+        APPROVED = "approved", _("approved")
+        CHANGES_REQUESTED = "changes_requested", _("requested changes")
+        PUBLISHED = "published", _("published")
+        DISMISSED = "dismissed", _("dismissed")
+        REOPENED = "reopened", _("reopened")
+        UNPUBLISHED = "unpublished", _("unpublished")
+        ASSIGNED = "assigned", _("assigned")
+        CORRECTION_OPENED = "correction_opened", _("opened a correction")
+        CORRECTION_WITHDRAWN = "correction_withdrawn", _("withdrew a correction")
+        ERROR_REPORTED = "error_reported", _("error reported by a reader")
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    # None for readers (error reports) and the system.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Whom it concerns besides the claim's author and assignee (e.g. the new assignee).
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("for"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    claim_version = models.PositiveIntegerField(_("claim version"))
+    correction = models.ForeignKey(
+        Correction,
+        verbose_name=_("correction"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    objects = ClaimEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("claim event")
+        verbose_name_plural = _("claim events")
+
+    def __str__(self) -> str:
+        return f"{self.claim} · {self.get_kind_display()}"
+
+
+class DeskProfile(models.Model):
+    """Per-user desk state: when the user last read their notifications."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="desk_profile",
+    )
+    notifications_seen_at = models.DateTimeField(_("notifications read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("desk profile")
+        verbose_name_plural = _("desk profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)

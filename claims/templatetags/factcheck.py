@@ -21,3 +21,17 @@ def language_links(context) -> list[dict]:
             }
         )
     return links
+
+
+@register.simple_tag(takes_context=True)
+def desk_counts(context) -> dict:
+    """The desk navigation's counters: the review queue (for reviewers) and unread
+    notifications. Only desk pages use this; public pages stay the same for everyone."""
+    from claims.models import Claim, ClaimEvent
+    from claims.roles import may
+
+    user = context["request"].user
+    counts = {"unread": ClaimEvent.objects.unread_by(user).count(), "review": None}
+    if may(user, "review"):
+        counts["review"] = Claim.objects.awaiting_review().distinct().count()
+    return counts

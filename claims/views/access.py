@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from claims.models import Article, Claim, Mention
-from claims.permissions import can_edit_claim, can_use_desk
+from claims.permissions import can_change_mentions, can_edit_claim, can_use_desk
 from claims.views.responses import error_response
 
 
@@ -52,7 +52,7 @@ def get_mention_for_user(user, pk: int, *, for_edit: bool = False) -> Mention:
     mention = get_object_or_404(
         Mention.objects.select_related("claim", "revision__article"), pk=pk
     )
-    if for_edit and not can_edit_claim(user, mention.claim):
+    if for_edit and not can_change_mentions(user, mention.claim):
         raise PermissionDenied(_("The claim of this passage cannot be edited here."))
     return mention
 

@@ -19,13 +19,14 @@ from claims.annotations import annotate
 from claims.forms import ArticleForm, ClaimForm, SourceFormSet
 from claims.importing import ArticleImportError, text_from_paste, text_from_upload
 from claims.markdown import render_markdown
-from claims.models import Article, ArticleRevision, Claim, Mention
+from claims.models import Article, ArticleRevision, Claim, Mention, WorkflowError
 from claims.models.base import unique_slug
-from claims.permissions import can_edit_claim
+from claims.permissions import can_change_mentions, can_edit_claim
 from claims.services import EditConflict, claim_update
 from claims.text import paragraph_spans
 from claims.views.access import desk_required, get_article_for_user, get_claim_in_article
-from claims.views.responses import max_body
+from claims.views.responses import error_response, max_body
+from claims.views.workflow import workflow_context
 
 WORKSPACE = "claims/desk/workspace.html"
 
@@ -181,7 +182,9 @@ def panel_context(request: HttpRequest, claim: Claim, article: Article, **extra)
     editable = can_edit_claim(request.user, claim)
     form = extra.pop("form", None)
     if form is None:
-        form = ClaimForm(instance=claim, initial={"version": claim.version})
+        form = ClaimForm(
+            instance=claim, initial={"version": claim.version}, verdict_locked=_locked(claim)
+        )
     sources = extra.pop("sources", None)
     if sources is None:
         sources = SourceFormSet(instance=claim, prefix="sources")
@@ -191,12 +194,19 @@ def panel_context(request: HttpRequest, claim: Claim, article: Article, **extra)
         "form": form,
         "sources": sources,
         "editable": editable,
+        "mentions_editable": can_change_mentions(request.user, claim),
         "claim_mentions": claim.mentions.filter(revision=article.current_revision).order_by(
             "start"
         ),
         "explanation_html": render_markdown(claim.explanation),
+        **workflow_context(request, claim, next_url=panel_url(article, claim)),
         **extra,
     }
+
+
+def _locked(claim: Claim) -> bool:
+    """A published claim's verdict changes only through a correction."""
+    return claim.status == Claim.Status.PUBLISHED
 
 
 @require_safe
@@ -218,7 +228,7 @@ def claim_panel(request: HttpRequest, pk: int, claim_pk: int) -> HttpResponse:
     extra: dict = {}
     status = 200
     if request.method == "POST":
-        form = ClaimForm(request.POST, instance=claim)
+        form = ClaimForm(request.POST, instance=claim, verdict_locked=_locked(claim))
         sources = SourceFormSet(request.POST, instance=claim, prefix="sources")
         if "add_source" in request.POST:
             sources = _with_extra_source(request.POST, claim)
@@ -235,6 +245,8 @@ def claim_panel(request: HttpRequest, pk: int, claim_pk: int) -> HttpResponse:
             except EditConflict as conflict:
                 status = 409
                 extra = _conflict_context(request, conflict, form, sources)
+            except WorkflowError as refusal:
+                return error_response(request, refusal.message, 409)
             else:
                 extra = {"saved": True}
         else:
@@ -273,12 +285,12 @@ def _conflict_context(request, conflict: EditConflict, form, sources) -> dict:
     the current version, so saving again is a deliberate decision on the listed fields."""
     data = request.POST.copy()
     data["version"] = str(conflict.claim.version)
-    current = ClaimForm(instance=conflict.claim)
+    current = ClaimForm(instance=conflict.claim, verdict_locked=_locked(conflict.claim))
     for change in conflict.changes:
-        if not change.you_changed:
+        if not change.you_changed and change.field in current.fields:
             value = current[change.field].value()
             data[change.field] = "" if value is None else str(value)
-    form = ClaimForm(data, instance=conflict.claim)
+    form = ClaimForm(data, instance=conflict.claim, verdict_locked=_locked(conflict.claim))
     form.is_valid()
     return {"form": form, "sources": sources, "conflict": conflict}
 

@@ -40,13 +40,17 @@ def _published_articles():
 @cached_public_page
 def home(request: HttpRequest) -> HttpResponse:
     articles = _published_articles()[:50]
-    latest_claims = _published_claims().order_by("-published_at")[:10].prefetch_related(
-        Prefetch(
-            "mentions",
-            queryset=Mention.objects.in_public_articles()
-            .select_related("revision__article")
-            .order_by("revision__article__published_on", "pk"),
-            to_attr="appearances",
+    latest_claims = (
+        _published_claims()
+        .order_by("-published_at")[:10]
+        .prefetch_related(
+            Prefetch(
+                "mentions",
+                queryset=Mention.objects.in_public_articles()
+                .select_related("revision__article")
+                .order_by("revision__article__published_on", "pk"),
+                to_attr="appearances",
+            )
         )
     )
     return render(

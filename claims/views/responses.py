@@ -17,8 +17,9 @@ def error_response(request: HttpRequest, message: str, status: int) -> HttpRespo
     return render(request, "claims/desk/error.html", {"message": message}, status=status)
 
 
-def max_body(limit: int):
-    """Refuse requests whose body is larger than ``limit`` bytes with 413 and a message."""
+def max_body(limit: int, *, template: str | None = None):
+    """Refuse requests whose body is larger than ``limit`` bytes with 413 and a message
+    (on the desk's error page, or in ``template`` with ``message`` in its context)."""
 
     def decorator(view):
         @wraps(view)
@@ -32,6 +33,8 @@ def max_body(limit: int):
                     "The request is too large (%(size)s MB; the limit is %(limit)s MB). "
                     "Nothing was saved."
                 ) % {"size": round(length / 1_000_000, 1), "limit": round(limit / 1_000_000, 1)}
+                if template:
+                    return render(request, template, {"message": message}, status=413)
                 return error_response(request, message, 413)
             return view(request, *args, **kwargs)
 

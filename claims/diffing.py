@@ -1,0 +1,77 @@
+"""Readable differences between versions of a claim, for reviewers and the timeline.
+
+Diffs are lists of ``(op, text)`` segments (``"equal"``, ``"delete"``, ``"insert"``) that
+templates render with ``<del>``/``<ins>``; the text is escaped there like any other.
+"""
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from claims.models import Claim, Source
+
+_TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
+
+
+def text_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """Word-level differences between two texts."""
+    a, b = _TOKENS.findall(old or ""), _TOKENS.findall(new or "")
+    segments: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            segments.append(("equal", "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            segments.append(("delete", "".join(a[i1:i2])))
+        if j2 > j1:
+            segments.append(("insert", "".join(b[j1:j2])))
+    return segments
+
+
+@dataclass(frozen=True)
+class FieldDiff:
+    label: str
+    old: str
+    new: str
+    segments: list[tuple[str, str]]
+
+
+def _display(record, name: str) -> str:
+    field = Claim._meta.get_field(name)
+    if field.is_relation:
+        value = getattr(record, field.attname)
+        return "" if value is None else str(getattr(record, name, value))
+    value = getattr(record, name)
+    return "" if value is None else str(value)
+
+
+def field_diffs(old, new, names=Claim.PANEL_FIELDS) -> list[FieldDiff]:
+    """What differs between two claim states (claims or their history records)."""
+    diffs = []
+    for name in names:
+        before, after = _display(old, name), _display(new, name)
+        if before != after:
+            label = str(Claim._meta.get_field(name).verbose_name)
+            diffs.append(FieldDiff(label, before, after, text_diff(before, after)))
+    return diffs
+
+
+def changes_since_review(claim: Claim) -> tuple[object | None, list[FieldDiff], list]:
+    """The last review round (a ``Review`` or None), the claim's field changes since the
+    version it was given on, and the source history records written after it."""
+    last = claim.reviews.select_related("reviewer").order_by("-created_at").first()
+    if last is None:
+        return None, [], []
+    reviewed = (
+        claim.history.filter(version=last.claim_version, history_date__lte=last.created_at)
+        .select_related("rating", "assignee")
+        .order_by("-history_date")
+        .first()
+    )
+    diffs = field_diffs(reviewed, claim) if reviewed is not None else []
+    sources = list(
+        Source.history.filter(claim_id=claim.pk, history_date__gt=last.created_at)
+        .select_related("history_user")
+        .order_by("history_date")
+    )
+    return last, diffs, sources

@@ -1,0 +1,376 @@
+"""The claim's lifecycle: ``draft → in_review → published``, with ``changes_requested`` and
+``dismissed``, and corrections of published verdicts.
+
+Each transition is a method with a verb name that takes the acting user (``by=``). It
+asks the role map (``claims.roles.may``), then re-reads the claim row under a lock and
+checks its state there, so two people acting at once are served one after the other and
+the second sees what the first did. It writes the change with its history record and a
+``ClaimEvent``, or raises :class:`WorkflowError` with a sentence for the user. Nothing is
+silently skipped.
+
+A transition may carry the ``version`` the user was looking at; if the claim changed
+since, it is refused ("stale"), so nobody approves or publishes text they have not seen.
+"""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from claims.roles import may
+
+
+class WorkflowError(Exception):
+    """A transition that may not happen now; ``message`` says why, in words for the user."""
+
+    def __init__(self, message: str, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def required_approvals() -> int:
+    return settings.FACTCHECK_REQUIRED_APPROVALS
+
+
+class ClaimLifecycle:
+    """Mixed into ``Claim``: the transitions and what the desk may offer a user."""
+
+    # --- Reading the state ----------------------------------------------------------------
+    def missing_for_review(self) -> list[str]:
+        """What the claim still lacks before it can go to review, in words."""
+        missing = []
+        if not self.claim_reviewed.strip():
+            missing.append(_("the claim as reviewed"))
+        if self.rating_id is None:
+            missing.append(_("a rating"))
+        if not self.conclusion.strip():
+            missing.append(_("a conclusion"))
+        if not self.sources.exists():
+            missing.append(_("at least one source"))
+        return missing
+
+    def open_correction(self):
+        """The correction being prepared or reviewed for this published claim, if any."""
+        return self.corrections.open().first()
+
+    def approvals_count(self, correction=None) -> int:
+        """Approvals that count: on the current version, by someone other than the
+        author and the last editor."""
+        excluded = {self.author_id, self.last_edited_by_id}
+        if correction is not None:
+            excluded.add(correction.created_by_id)
+        return (
+            self.reviews.filter(
+                decision="approve", claim_version=self.version, correction=correction
+            )
+            .exclude(reviewer_id__in=[pk for pk in excluded if pk is not None])
+            .values("reviewer")
+            .distinct()
+            .count()
+        )
+
+    def is_own_work(self, user, correction=None) -> bool:
+        """Four-eyes: the author, the last editor (and a correction's author) never approve."""
+        own = {self.author_id, self.last_edited_by_id}
+        if correction is not None:
+            own.add(correction.created_by_id)
+        return user.pk in own
+
+    def available_actions(self, user) -> set[str]:
+        """The workflow actions the desk may offer ``user`` on this claim right now."""
+        status, S = self.status, self.Status
+        actions: set[str] = set()
+        correction = self.open_correction() if status == S.PUBLISHED else None
+        in_review = status == S.IN_REVIEW or (
+            correction is not None and correction.status == correction.Status.IN_REVIEW
+        )
+        if status in (S.DRAFT, S.CHANGES_REQUESTED) and may(user, "submit"):
+            actions.add("submit")
+        if status in (S.DRAFT, S.CHANGES_REQUESTED, S.IN_REVIEW) and may(user, "dismiss"):
+            actions.add("dismiss")
+        if status == S.DISMISSED and may(user, "dismiss"):
+            actions.add("reopen")
+        if status == S.PUBLISHED:
+            if may(user, "unpublish"):
+                actions.add("unpublish")
+            if correction is None and may(user, "correct"):
+                actions.add("open_correction")
+            if correction is not None and may(user, "correct"):
+                actions.add("withdraw_correction")
+                if correction.status != correction.Status.IN_REVIEW and may(user, "submit"):
+                    actions.add("submit_correction")
+        if in_review and may(user, "review"):
+            decided = self.reviews.filter(reviewer=user, claim_version=self.version).exists()
+            if not decided:
+                actions.add("request_changes")
+                if not self.is_own_work(user, correction):
+                    actions.add("approve")
+            if may(user, "publish") and self.approvals_count(correction) >= required_approvals():
+                actions.add("publish")
+        return actions
+
+    # --- Helpers for the transitions ------------------------------------------------------
+    def _locked(self, by, action: str, version: int | None):
+        """The claim row re-read under a lock, after the role check."""
+        if not may(by, action):
+            raise WorkflowError(_("Your role does not allow this."), "forbidden")
+        claim = type(self).objects.select_for_update().get(pk=self.pk)
+        if version is not None and claim.version != version:
+            raise WorkflowError(
+                _(
+                    "The claim changed since you opened it (it is now at version "
+                    "%(version)s). Reload it and check it again."
+                )
+                % {"version": claim.version},
+                "stale",
+            )
+        return claim
+
+    def _refuse_status(self, message: str):
+        raise WorkflowError(message % {"status": self.get_status_display().lower()}, "status")
+
+    def _review_target(self):
+        """What is waiting for a reviewer: ``None`` for the claim itself, or its correction."""
+        if self.status == self.Status.IN_REVIEW:
+            return None
+        correction = self.open_correction() if self.status == self.Status.PUBLISHED else None
+        if correction is None or correction.status != correction.Status.IN_REVIEW:
+            self._refuse_status(_("This claim is not waiting for review; it is %(status)s."))
+        return correction
+
+    def _record(self, claim, by, kind: str, *, comment="", correction=None, recipient=None):
+        claim._history_user = by
+        claim._change_reason = comment[:100] or kind
+        claim.save()
+        claim.events.create(
+            kind=kind,
+            actor=by,
+            comment=comment,
+            claim_version=claim.version,
+            correction=correction,
+            recipient=recipient,
+        )
+        self.refresh_from_db()
+
+    @staticmethod
+    def _required_text(value: str, message: str) -> str:
+        value = (value or "").strip()
+        if not value:
+            raise WorkflowError(message, "required")
+        return value
+
+    # --- Transitions ----------------------------------------------------------------------
+    @transaction.atomic
+    def submit_for_review(self, *, by, version: int | None = None) -> None:
+        claim = self._locked(by, "submit", version)
+        if claim.status not in (self.Status.DRAFT, self.Status.CHANGES_REQUESTED):
+            claim._refuse_status(
+                _(
+                    "Only a draft or a claim with changes requested goes to review; "
+                    "this one is %(status)s."
+                )
+            )
+        missing = claim.missing_for_review()
+        if missing:
+            raise WorkflowError(
+                _("Before it goes to review, the claim needs %(missing)s.")
+                % {"missing": ", ".join(missing)},
+                "incomplete",
+            )
+        claim.status = self.Status.IN_REVIEW
+        claim.submitted_at, claim.submitted_by = timezone.now(), by
+        self._record(claim, by, "submitted")
+
+    @transaction.atomic
+    def approve(self, *, by, version: int | None = None, comment: str = "") -> None:
+        claim = self._locked(by, "review", version)
+        correction = claim._review_target()
+        if claim.is_own_work(by, correction):
+            raise WorkflowError(
+                _("You wrote or last edited this, so another reviewer must approve it."),
+                "four_eyes",
+            )
+        claim._decide(by, "approve", comment, correction)
+        self._record_event_only(claim, by, "approved", comment=comment, correction=correction)
+
+    @transaction.atomic
+    def request_changes(self, *, by, comment: str, version: int | None = None) -> None:
+        comment = self._required_text(
+            comment, _("Say what needs to change: the comment is required.")
+        )
+        claim = self._locked(by, "review", version)
+        correction = claim._review_target()
+        claim._decide(by, "request_changes", comment, correction)
+        if correction is not None:
+            correction.status = correction.Status.CHANGES_REQUESTED
+            correction.save(update_fields=["status"])
+        else:
+            claim.status = self.Status.CHANGES_REQUESTED
+        self._record(claim, by, "changes_requested", comment=comment, correction=correction)
+
+    def _decide(self, by, decision: str, comment: str, correction) -> None:
+        if self.reviews.filter(reviewer=by, claim_version=self.version).exists():
+            raise WorkflowError(_("You already gave your decision on this version."), "duplicate")
+        self.reviews.create(
+            reviewer=by,
+            decision=decision,
+            comment=comment,
+            claim_version=self.version,
+            correction=correction,
+        )
+
+    def _record_event_only(self, claim, by, kind: str, *, comment="", correction=None):
+        claim.events.create(
+            kind=kind,
+            actor=by,
+            comment=comment,
+            claim_version=claim.version,
+            correction=correction,
+        )
+        self.refresh_from_db()
+
+    @transaction.atomic
+    def publish(self, *, by, version: int | None = None) -> None:
+        claim = self._locked(by, "publish", version)
+        correction = claim._review_target()
+        required, count = required_approvals(), claim.approvals_count(correction)
+        if count < required:
+            raise WorkflowError(
+                ngettext(
+                    "Publishing needs %(required)d approval of this version by someone "
+                    "other than its authors; it has %(count)d.",
+                    "Publishing needs %(required)d approvals of this version by people "
+                    "other than its authors; it has %(count)d.",
+                    required,
+                )
+                % {"required": required, "count": count},
+                "approvals",
+            )
+        now = timezone.now()
+        if correction is None:
+            claim.status = self.Status.PUBLISHED
+            claim.published_at = claim.published_at or now
+        else:
+            for name in correction.FIELDS:
+                setattr(correction, f"old_{name}", getattr(claim, name))
+                setattr(claim, name, getattr(correction, f"new_{name}"))
+            correction.status, correction.published_at = correction.Status.PUBLISHED, now
+            correction.save()
+            claim.version += 1
+        self._record(
+            claim,
+            by,
+            "published",
+            comment=correction.note if correction else "",
+            correction=correction,
+        )
+
+    @transaction.atomic
+    def dismiss(self, *, by, reason: str, version: int | None = None) -> None:
+        reason = self._required_text(reason, _("Say why the claim is dismissed."))
+        claim = self._locked(by, "dismiss", version)
+        if claim.status not in (
+            self.Status.DRAFT,
+            self.Status.CHANGES_REQUESTED,
+            self.Status.IN_REVIEW,
+        ):
+            claim._refuse_status(_("A claim that is %(status)s cannot be dismissed."))
+        claim.status = self.Status.DISMISSED
+        self._record(claim, by, "dismissed", comment=reason)
+
+    @transaction.atomic
+    def reopen(self, *, by) -> None:
+        claim = self._locked(by, "dismiss", None)
+        if claim.status != self.Status.DISMISSED:
+            claim._refuse_status(
+                _("Only a dismissed claim can be reopened; this one is %(status)s.")
+            )
+        claim.status = self.Status.DRAFT
+        self._record(claim, by, "reopened")
+
+    @transaction.atomic
+    def unpublish(self, *, by, reason: str) -> None:
+        """Take a published claim off the public site and back to the desk as a draft."""
+        reason = self._required_text(reason, _("Say why the claim is unpublished."))
+        claim = self._locked(by, "unpublish", None)
+        if claim.status != self.Status.PUBLISHED:
+            claim._refuse_status(
+                _("Only a published claim can be unpublished; this one is %(status)s.")
+            )
+        for correction in claim.corrections.open():
+            correction.status = correction.Status.WITHDRAWN
+            correction.save(update_fields=["status"])
+        claim.status = self.Status.DRAFT
+        self._record(claim, by, "unpublished", comment=reason)
+
+    @transaction.atomic
+    def assign(self, *, by, to) -> None:
+        """Give the claim to an editor (``to=None`` leaves it unassigned)."""
+        claim = self._locked(by, "edit", None)
+        if to is not None and not may(to, "edit"):
+            raise WorkflowError(
+                _("Claims can only be assigned to editors and reviewers."), "assignee"
+            )
+        claim.assignee = to
+        self._record(claim, by, "assigned", recipient=to)
+
+    # --- Corrections of published verdicts ------------------------------------------------
+    @transaction.atomic
+    def start_correction(self, *, by, kind: str, note: str, version: int | None = None):
+        """Open a correction: the verdict can then be changed in it, and goes to review."""
+        from claims.models.workflow import Correction
+
+        note = self._required_text(note, _("Write the public correction note."))
+        if kind not in Correction.Kind.values:
+            raise WorkflowError(_("Choose the kind of correction."), "kind")
+        claim = self._locked(by, "correct", version)
+        if claim.status != self.Status.PUBLISHED:
+            claim._refuse_status(
+                _(
+                    "Only a published claim takes a correction; this one is %(status)s. "
+                    "Edit it directly."
+                )
+            )
+        if claim.corrections.open().exists():
+            raise WorkflowError(_("This claim already has an open correction."), "duplicate")
+        correction = claim.corrections.create(
+            kind=kind,
+            note=note,
+            created_by=by,
+            **{f"new_{name}": getattr(claim, name) for name in Correction.FIELDS},
+        )
+        # A new version: approvals given before do not carry over to the correction.
+        claim.version += 1
+        claim.last_edited_by = by
+        self._record(claim, by, "correction_opened", comment=note, correction=correction)
+        return correction
+
+    @transaction.atomic
+    def submit_correction(self, *, by, version: int | None = None) -> None:
+        claim = self._locked(by, "submit", version)
+        correction = claim.open_correction() if claim.status == self.Status.PUBLISHED else None
+        if correction is None or correction.status == correction.Status.IN_REVIEW:
+            raise WorkflowError(
+                _("There is no correction waiting to be sent to review."), "status"
+            )
+        if not correction.proposed_changes():
+            raise WorkflowError(
+                _("The correction does not change the rating, conclusion or explanation yet."),
+                "incomplete",
+            )
+        correction.status = correction.Status.IN_REVIEW
+        correction.save(update_fields=["status"])
+        claim.submitted_at, claim.submitted_by = timezone.now(), by
+        self._record(claim, by, "submitted", comment=correction.note, correction=correction)
+
+    @transaction.atomic
+    def withdraw_correction(self, *, by) -> None:
+        claim = self._locked(by, "correct", None)
+        correction = claim.open_correction()
+        if correction is None:
+            raise WorkflowError(_("This claim has no open correction."), "status")
+        correction.status = correction.Status.WITHDRAWN
+        correction.save(update_fields=["status"])
+        self._record(claim, by, "correction_withdrawn", correction=correction)

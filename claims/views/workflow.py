@@ -1,0 +1,306 @@
+"""The editorial workflow on the desk: the review queue, a claim's review screen, the
+transitions (submit, approve, request changes, publish, dismiss, reopen, unpublish,
+corrections), the claim's timeline and the user's notifications.
+
+Transitions are plain form POSTs answered with a redirect (and a message), so they work
+without JavaScript. A refused transition re-renders the review screen with the reason in
+words and what the user typed still in the form.
+"""
+
+from django.contrib import messages
+from django.db.models import F, Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from claims.diffing import changes_since_review, field_diffs, text_diff
+from claims.forms import CorrectionForm, CorrectionStartForm, DecisionForm, ReasonForm
+from claims.markdown import render_markdown
+from claims.models import Claim, ClaimEvent, Correction, DeskProfile, Mention, Source
+from claims.models.lifecycle import WorkflowError, required_approvals
+from claims.roles import may
+from claims.services import correction_update
+from claims.views.access import desk_required, get_claim_for_user
+from claims.views.responses import max_body
+
+REVIEW_SCREEN = "claims/desk/claim_review.html"
+
+# The transitions a POST may ask for: URL part → (lifecycle method, form, success message).
+TRANSITIONS = {
+    "submit": ("submit_for_review", None, gettext_lazy("Sent to review.")),
+    "approve": ("approve", "decision_form", gettext_lazy("Approved.")),
+    "request-changes": ("request_changes", "decision_form", gettext_lazy("Changes requested.")),
+    "publish": ("publish", None, gettext_lazy("Published.")),
+    "dismiss": ("dismiss", "reason_form", gettext_lazy("Dismissed.")),
+    "reopen": ("reopen", None, gettext_lazy("Reopened as a draft.")),
+    "unpublish": (
+        "unpublish",
+        "reason_form",
+        gettext_lazy("Unpublished: the claim is back on the desk."),
+    ),
+    "correction-start": ("start_correction", "start_form", gettext_lazy("Correction opened.")),
+    "correction-submit": ("submit_correction", None, gettext_lazy("Correction sent to review.")),
+    "correction-withdraw": ("withdraw_correction", None, gettext_lazy("Correction withdrawn.")),
+}
+# Refusals by their code → HTTP status.
+_STATUS_FOR = {"forbidden": 403, "four_eyes": 403, "stale": 409, "status": 409, "duplicate": 409}
+
+
+def claim_url(claim: Claim) -> str:
+    return reverse("claims:desk-claim-review", kwargs={"pk": claim.pk})
+
+
+# --- Review queue -------------------------------------------------------------------------
+@require_safe
+@desk_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    claims = (
+        Claim.objects.awaiting_review()
+        .select_related("rating", "submitted_by", "author")
+        .prefetch_related(
+            Prefetch(
+                "corrections",
+                queryset=Correction.objects.filter(status=Correction.Status.IN_REVIEW),
+                to_attr="corrections_in_review",
+            )
+        )
+        .distinct()
+    )
+    return render(
+        request,
+        "claims/desk/review_queue.html",
+        {"claims": claims, "may_review": may(request.user, "review")},
+    )
+
+
+# --- The review screen --------------------------------------------------------------------
+def workflow_forms(claim: Claim, data=None, bound: str | None = None) -> dict:
+    """The forms of the workflow box; ``bound`` names the one to bind to ``data``."""
+    initial = {"version": claim.version}
+    forms = {}
+    for key, form_class, prefix in (
+        ("decision_form", DecisionForm, "decision"),
+        ("reason_form", ReasonForm, "reason"),
+        ("start_form", CorrectionStartForm, "correction"),
+    ):
+        auto_id = f"{prefix}-%s"
+        if key == bound:
+            forms[key] = form_class(data, auto_id=auto_id)
+        else:
+            forms[key] = form_class(initial=initial, auto_id=auto_id)
+    return forms
+
+
+def workflow_context(request: HttpRequest, claim: Claim, *, forms=None, next_url="") -> dict:
+    """What the workflow box (review screen and claim panel) shows this user."""
+    correction = claim.open_correction() if claim.status == Claim.Status.PUBLISHED else None
+    actions = claim.available_actions(request.user)
+    return {
+        "correction": correction,
+        "actions": actions,
+        "approvals": claim.approvals_count(correction),
+        "required_approvals": required_approvals(),
+        "missing": claim.missing_for_review()
+        if claim.status in (Claim.Status.DRAFT, Claim.Status.CHANGES_REQUESTED)
+        else [],
+        "own_work": claim.is_own_work(request.user, correction),
+        "next_url": next_url,
+        **(forms or workflow_forms(claim)),
+    }
+
+
+def review_context(request: HttpRequest, claim: Claim, *, forms=None, error=None) -> dict:
+    context = workflow_context(request, claim, forms=forms)
+    correction = context["correction"]
+    last_review, diffs, source_changes = changes_since_review(claim)
+    mentions = (
+        Mention.objects.filter(claim=claim, revision__article__current_revision=F("revision"))
+        .select_related("revision__article")
+        .order_by("revision__article__title", "start")
+    )
+    context |= {
+        "claim": claim,
+        "mentions": mentions,
+        "sources": Source.objects.filter(claim=claim).order_by("position", "pk"),
+        "explanation_html": render_markdown(claim.explanation),
+        "last_review": last_review,
+        "diffs": diffs,
+        "source_changes": source_changes,
+        "reviews": claim.reviews.select_related("reviewer").order_by("-created_at")[:20],
+        "error": error,
+    }
+    if correction is not None:
+        context["correction_changes"] = [
+            (label, text_diff(str(old or ""), str(new or "")))
+            for label, old, new in correction.proposed_changes()
+        ]
+    return context
+
+
+@require_safe
+@desk_required
+def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_claim_for_user(request.user, pk)
+    return render(request, REVIEW_SCREEN, review_context(request, claim))
+
+
+@require_POST
+@desk_required
+@max_body(200_000)
+def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Move the claim along its lifecycle; the refusal, if any, in words."""
+    claim = get_claim_for_user(request.user, pk)
+    method, form_key, success = TRANSITIONS[action]
+    forms = workflow_forms(claim, request.POST, bound=form_key)
+    form = forms.get(form_key)
+    try:
+        if form is not None and not form.is_valid():
+            raise WorkflowError(_("Please correct the form below."), "form")
+        kwargs = _transition_arguments(request, form, method)
+        getattr(claim, method)(by=request.user, **kwargs)
+    except WorkflowError as refusal:
+        claim.refresh_from_db()
+        context = review_context(request, claim, forms=forms, error=refusal.message)
+        return render(request, REVIEW_SCREEN, context, status=_STATUS_FOR.get(refusal.code, 422))
+    messages.success(request, success)
+    return redirect(_next_url(request, claim))
+
+
+def _transition_arguments(request: HttpRequest, form, method: str) -> dict:
+    data = form.cleaned_data if form is not None else {}
+    kwargs = {}
+    if method not in ("reopen", "unpublish", "withdraw_correction"):
+        version = data.get("version") if form is not None else request.POST.get("version")
+        if version in (None, ""):
+            raise WorkflowError(_("The form is missing the claim's version; reload the page."))
+        try:
+            kwargs["version"] = int(version)
+        except (TypeError, ValueError):
+            raise WorkflowError(_("The form's claim version is not a number.")) from None
+    if method in ("approve", "request_changes"):
+        kwargs["comment"] = data["comment"]
+    elif method in ("dismiss", "unpublish"):
+        kwargs["reason"] = data["reason"]
+    elif method == "start_correction":
+        kwargs["kind"], kwargs["note"] = data["kind"], data["note"]
+    return kwargs
+
+
+def _next_url(request: HttpRequest, claim: Claim) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return claim_url(claim)
+
+
+# --- Editing a correction -----------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+@desk_required
+@max_body(1_000_000)
+def correction_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_claim_for_user(request.user, pk)
+    correction = claim.open_correction() if claim.status == Claim.Status.PUBLISHED else None
+    editable = (
+        correction is not None
+        and correction.status != Correction.Status.IN_REVIEW
+        and may(request.user, "correct")
+    )
+    if not editable:
+        return render(
+            request,
+            "claims/desk/error.html",
+            {"message": _("There is no correction of this claim you can edit now.")},
+            status=409 if correction is not None or claim.status == "published" else 404,
+        )
+    form = CorrectionForm(
+        request.POST or None, instance=correction, initial={"version": claim.version}
+    )
+    status = 200
+    error = None
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                correction_update(
+                    correction=form.save(commit=False),
+                    expected_version=form.cleaned_data["version"],
+                    user=request.user,
+                )
+            except WorkflowError as refusal:
+                error, status = refusal.message, 409
+            else:
+                messages.success(request, _("Correction saved."))
+                return redirect(claim_url(claim))
+        else:
+            status = 422
+    return render(
+        request,
+        "claims/desk/correction_form.html",
+        {"claim": claim, "correction": correction, "form": form, "error": error},
+        status=status,
+    )
+
+
+# --- Timeline -----------------------------------------------------------------------------
+@require_safe
+@desk_required
+def claim_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything that happened to a claim: events with comments, and field changes."""
+    claim = get_claim_for_user(request.user, pk)
+    records = list(
+        claim.history.select_related("history_user", "rating", "assignee").order_by(
+            "history_date", "history_id"
+        )
+    )
+    entries = []
+    for previous, record in zip([None, *records], records, strict=False):
+        if previous is None:
+            entries.append(
+                {"when": record.history_date, "who": record.history_user, "created": True}
+            )
+            continue
+        diffs = field_diffs(previous, record)
+        if diffs:
+            entries.append(
+                {"when": record.history_date, "who": record.history_user, "diffs": diffs}
+            )
+    for record in Source.history.filter(claim_id=claim.pk).select_related("history_user"):
+        entries.append({"when": record.history_date, "who": record.history_user, "source": record})
+    events = claim.events.select_related("actor", "recipient", "correction")
+    entries.extend(
+        {"when": event.created_at, "who": event.actor, "event": event} for event in events
+    )
+    entries.sort(key=lambda entry: entry["when"], reverse=True)
+    return render(request, "claims/desk/claim_history.html", {"claim": claim, "entries": entries})
+
+
+# --- Notifications ------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+@desk_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        DeskProfile.objects.update_or_create(
+            user=request.user, defaults={"notifications_seen_at": timezone.now()}
+        )
+        messages.success(request, _("All notifications marked as read."))
+        return redirect("claims:desk-notifications")
+    profile = DeskProfile.objects.filter(user=request.user).first()
+    events = list(
+        ClaimEvent.objects.notifications_for(request.user).select_related(
+            "claim", "actor", "correction"
+        )[:100]
+    )
+    seen_at = profile.notifications_seen_at if profile else None
+    for event in events:
+        event.unread = seen_at is None or event.created_at > seen_at
+    return render(
+        request,
+        "claims/desk/notifications.html",
+        {"events": events, "unread": sum(event.unread for event in events)},
+    )

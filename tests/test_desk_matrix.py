@@ -1,0 +1,340 @@
+"""The role × action matrix: every desk URL, as every persona, answers with the expected
+status and leaves the expected trace in the database (a write with its history record
+and nothing at all for a refusal).
+
+Every named URL under ``desk/`` must have a row here: a new view without one fails
+``test_every_desk_url_is_in_the_matrix``.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import reverse
+
+from claims.models import (
+    Article,
+    Claim,
+    ClaimEvent,
+    Correction,
+    DeskProfile,
+    Mention,
+    Review,
+    Source,
+)
+from claims.urls import urlpatterns
+from tests.factories import make_article, make_rating, make_ready_claim, mark
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["anonymous", "editor", "editor2", "reviewer", "moderator", "superuser"]
+DESK = {"editor", "editor2", "reviewer", "superuser"}
+TEXT = "Nordkorea hat seit Jahren nichts getestet. Ein zweiter Satz.\n\nZweiter Absatz hier."
+
+
+@dataclass
+class World:
+    article: Article
+    claim: Claim
+    mention: Mention
+    users: dict
+
+
+# --- States a row needs -------------------------------------------------------------------
+def in_review(w: World) -> None:
+    w.claim.submit_for_review(by=w.users["editor"])
+
+
+def approved(w: World) -> None:
+    in_review(w)
+    w.claim.approve(by=w.users["reviewer2"])
+
+
+def published(w: World) -> None:
+    approved(w)
+    w.claim.publish(by=w.users["reviewer2"])
+
+
+def dismissed(w: World) -> None:
+    w.claim.dismiss(by=w.users["editor"], reason="Meinung, keine Tatsache.")
+
+
+def correction_open(w: World) -> None:
+    published(w)
+    correction = w.claim.start_correction(by=w.users["editor2"], kind="update", note="Neu.")
+    correction.new_conclusion = "Teilweise richtig."
+    correction.save()
+
+
+def nothing(w: World) -> None:
+    pass
+
+
+@dataclass
+class Row:
+    name: str
+    method: str = "get"
+    args: str = ""  # "article", "claim", "mention", "article,claim"
+    data: dict | None = None
+    state: object = nothing
+    # Personas for whom the request succeeds, and the status they get.
+    allowed: set = field(default_factory=lambda: set(DESK))
+    ok: int = 200
+    # Whether a successful request writes (and so must leave a record by its user).
+    writes: bool = False
+    query: str = ""
+
+
+def _panel_data(w: World) -> dict:
+    return {
+        "version": w.claim.version,
+        "claim_reviewed": w.claim.claim_reviewed,
+        "claimant": "Neuer Urheber",
+        "claimant_url": "",
+        "claim_date": "",
+        "rating": w.claim.rating_id,
+        "conclusion": w.claim.conclusion,
+        "explanation": "",
+        "assignee": "",
+        "sources-TOTAL_FORMS": 0,
+        "sources-INITIAL_FORMS": 0,
+    }
+
+
+def _span(w: World, text="zweiter Satz") -> dict:
+    start = w.article.current_revision.text.index(text)
+    return {
+        "revision": w.article.current_revision_id,
+        "start": start,
+        "end": start + len(text),
+        "exact": text,
+    }
+
+
+REVIEWERS_ONLY = {"reviewer", "superuser"}
+
+ROWS = [
+    Row("login", allowed={"anonymous"}),  # the signed-in are sent on
+    Row("logout", method="post", allowed=set(PERSONAS), ok=302),
+    Row("desk"),
+    Row("desk-article-new"),
+    Row(
+        "desk-article-new",
+        method="post",
+        data={"title": "Neu", "text": "Ein neuer Text.", "language": "de"},
+        ok=302,
+        writes=True,
+    ),
+    Row("desk-article", args="article"),
+    Row("desk-claim", args="article,claim"),
+    Row("desk-claim", method="post", args="article,claim", data=_panel_data, writes=True),
+    Row("desk-mark", method="post", args="article", data=_span, ok=302, writes=True),
+    Row(
+        "desk-link",
+        method="post",
+        args="article",
+        data=lambda w: _span(w) | {"claim": w.claim.pk},
+        ok=302,
+        writes=True,
+    ),
+    Row(
+        "desk-mention-adjust",
+        method="post",
+        args="mention",
+        data={"edge": "end", "direction": "widen"},
+        ok=302,
+        writes=True,
+    ),
+    Row("desk-mention-delete", args="mention"),
+    Row("desk-mention-delete", method="post", args="mention", ok=302, writes=True),
+    Row("desk-claim-search", query="?q=Nordkorea"),
+    Row("desk-preview", method="post", data={"explanation": "**fett**"}),
+    Row("desk-review-queue"),
+    Row("desk-claim-review", args="claim"),
+    Row("desk-claim-history", args="claim"),
+    Row("desk-correction", args="claim", state=correction_open),
+    Row(
+        "desk-correction",
+        method="post",
+        args="claim",
+        state=correction_open,
+        data=lambda w: {
+            "version": w.claim.version,
+            "kind": "update",
+            "note": "Neue Zahlen.",
+            "new_rating": w.claim.rating_id,
+            "new_conclusion": "Überholt.",
+            "new_explanation": "",
+        },
+        ok=302,
+        writes=True,
+    ),
+    Row(
+        "desk-claim-submit",
+        method="post",
+        args="claim",
+        data=lambda w: {"version": w.claim.version},
+        ok=302,
+        writes=True,
+    ),
+    Row(
+        "desk-claim-approve",
+        method="post",
+        args="claim",
+        state=in_review,
+        data=lambda w: {"version": w.claim.version, "comment": ""},
+        allowed=REVIEWERS_ONLY,
+        ok=302,
+        writes=True,
+    ),
+    Row(
+        "desk-claim-request-changes",
+        method="post",
+        args="claim",
+        state=in_review,
+        data=lambda w: {"version": w.claim.version, "comment": "Quelle fehlt."},
+        allowed=REVIEWERS_ONLY,
+        ok=302,
+        writes=True,
+    ),
+    Row(
+        "desk-claim-publish",
+        method="post",
+        args="claim",
+        state=approved,
+        data=lambda w: {"version": w.claim.version},
+        allowed=REVIEWERS_ONLY,
+        ok=302,
+        writes=True,
+    ),
+    Row(
+        "desk-claim-dismiss",
+        method="post",
+        args="claim",
+        data=lambda w: {"version": w.claim.version, "reason": "Keine Tatsache."},
+        ok=302,
+        writes=True,
+    ),
+    Row("desk-claim-reopen", method="post", args="claim", state=dismissed, ok=302, writes=True),
+    Row(
+        "desk-claim-unpublish",
+        method="post",
+        args="claim",
+        state=published,
+        data={"reason": "Quelle zurückgezogen."},
+        allowed=REVIEWERS_ONLY,
+        ok=302,
+        writes=True,
+    ),
+    Row(
+        "desk-claim-correction-start",
+        method="post",
+        args="claim",
+        state=published,
+        data=lambda w: {"version": w.claim.version, "kind": "correction", "note": "Falsch."},
+        ok=302,
+        writes=True,
+    ),
+    Row(
+        "desk-claim-correction-submit",
+        method="post",
+        args="claim",
+        state=correction_open,
+        data=lambda w: {"version": w.claim.version},
+        ok=302,
+        writes=True,
+    ),
+    Row(
+        "desk-claim-correction-withdraw",
+        method="post",
+        args="claim",
+        state=correction_open,
+        ok=302,
+        writes=True,
+    ),
+    Row("desk-notifications"),
+    Row("desk-notifications", method="post", ok=302),
+]
+
+
+@pytest.fixture
+def world(db, editor, editor2, reviewer, reviewer2, moderator, superuser) -> World:
+    make_rating("True", 5)
+    article = make_article(TEXT, created_by=editor)
+    claim = make_ready_claim(editor, claim_reviewed="Nordkorea testet nicht")
+    mention = mark(claim, article, 0, 9)
+    users = {
+        "editor": editor,
+        "editor2": editor2,
+        "reviewer": reviewer,
+        "reviewer2": reviewer2,
+        "moderator": moderator,
+        "superuser": superuser,
+    }
+    return World(article, claim, mention, users)
+
+
+def _url(row: Row, w: World) -> str:
+    objects = {"article": w.article.pk, "claim": w.claim.pk, "mention": w.mention.pk}
+    args = [objects[name] for name in row.args.split(",") if name]
+    return reverse(f"claims:{row.name}", args=args) + row.query
+
+
+def _snapshot() -> tuple:
+    claims = tuple(Claim.objects.order_by("pk").values_list("status", "version", "claimant"))
+    counts = tuple(
+        model.objects.count()
+        for model in (Article, Claim, Mention, Source, Review, ClaimEvent, Correction)
+    )
+    histories = tuple(model.history.count() for model in (Article, Claim, Mention, Source))
+    corrections = tuple(Correction.objects.values_list("status", "new_conclusion"))
+    seen = tuple(DeskProfile.objects.values_list("notifications_seen_at", flat=True))
+    return claims, counts, histories, corrections, seen
+
+
+def _records_by(user) -> int:
+    """History rows, reviews and events written by ``user``."""
+    histories = sum(
+        model.history.filter(history_user=user).count()
+        for model in (Article, Claim, Mention, Source)
+    )
+    return (
+        histories
+        + Review.objects.filter(reviewer=user).count()
+        + ClaimEvent.objects.filter(actor=user).count()
+    )
+
+
+def test_every_desk_url_is_in_the_matrix():
+    names = {pattern.name for pattern in urlpatterns if str(pattern.pattern).startswith("desk/")}
+    covered = {row.name for row in ROWS}
+    assert names - covered == set(), "desk URLs missing from the matrix"
+    assert covered - names == set()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("row", ROWS, ids=[f"{r.method}-{r.name}" for r in ROWS])
+def test_matrix(client, world, row: Row, persona: str):
+    row.state(world)
+    world.claim.refresh_from_db()
+    user = world.users.get(persona)
+    if user is not None:
+        client.force_login(user)
+    url = _url(row, world)
+    data = row.data(world) if callable(row.data) else (row.data or {})
+    before, records_before = _snapshot(), _records_by(user) if user else 0
+    response = getattr(client, row.method)(url, data)
+    if persona in row.allowed:
+        assert response.status_code == row.ok, response.content.decode()[:2000]
+        if row.writes:
+            assert _snapshot() != before
+            assert _records_by(user) > records_before, "a write without a record of who did it"
+        elif row.method == "get":
+            assert _snapshot() == before
+    else:
+        # Signed-in users are sent on from the login page; otherwise anonymous users go
+        # to the login page, and everyone else is refused.
+        expected = 302 if persona == "anonymous" or row.name == "login" else 403
+        assert response.status_code == expected, response.content.decode()[:500]
+        if persona == "anonymous" and row.name != "login":
+            assert response["Location"].startswith(reverse("claims:login"))
+        assert _snapshot() == before
