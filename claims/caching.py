@@ -16,6 +16,8 @@ from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 GENERATION_KEY = "public-pages:generation"
+# 410: a withdrawn fact-check's notice is a public page like the others.
+CACHEABLE_STATUSES = (200, 410)
 
 
 def _generation() -> int:
@@ -51,20 +53,22 @@ def cached_public_page(view):
         key = _key(request, generation)
         stored = cache.get(key)
         if stored is not None:
-            content, content_type = stored
-            response = HttpResponse(content, content_type=content_type)
+            content, content_type, *rest = stored  # entries from before 410s: 2 items
+            response = HttpResponse(
+                content, content_type=content_type, status=rest[0] if rest else 200
+            )
             response["X-Cache"] = "hit"
         else:
             response = view(request, *args, **kwargs)
-            cacheable = response.status_code == 200 and not response.cookies
+            cacheable = response.status_code in CACHEABLE_STATUSES and not response.cookies
             if cacheable and not getattr(response, "streaming", False):
                 cache.set(
                     key,
-                    (response.content, response["Content-Type"]),
+                    (response.content, response["Content-Type"], response.status_code),
                     settings.FACTCHECK_PUBLIC_CACHE_SECONDS,
                 )
                 response["X-Cache"] = "miss"
-        if response.status_code == 200:
+        if response.status_code in CACHEABLE_STATUSES:
             # The same generation and URL always give the same page.
             response["ETag"] = f'"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
             patch_vary_headers(response, ["HX-Request"])

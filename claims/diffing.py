@@ -11,13 +11,22 @@ from dataclasses import dataclass
 from claims.models import Claim, Source
 
 _TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
+# Below this similarity a text counts as rewritten rather than edited.
+REWRITE_RATIO = 0.4
 
 
 def text_diff(old: str, new: str) -> list[tuple[str, str]]:
     """Word-level differences between two texts."""
     a, b = _TOKENS.findall(old or ""), _TOKENS.findall(new or "")
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    words = difflib.SequenceMatcher(
+        None, [t for t in a if not t.isspace()], [t for t in b if not t.isspace()]
+    )
+    if a and b and words.ratio() < REWRITE_RATIO:
+        # Mostly rewritten: word-by-word pieces would be unreadable; show before and after.
+        return [("delete", old), ("insert", new)]
     segments: list[tuple[str, str]] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             segments.append(("equal", "".join(a[i1:i2])))
             continue

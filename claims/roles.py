@@ -22,8 +22,13 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "review": frozenset({REVIEWERS}),  # approve, request changes
     "publish": frozenset({REVIEWERS}),
     "dismiss": frozenset({EDITORS, REVIEWERS}),  # not check-worthy; and reopen
-    "correct": frozenset({EDITORS, REVIEWERS}),  # open, edit, withdraw a correction
+    # Open, edit, withdraw a correction. Moderators open one from a reader's error report
+    # in the admin (they still cannot use the desk, where it is edited).
+    "correct": frozenset({EDITORS, REVIEWERS, MODERATORS}),
     "unpublish": frozenset({REVIEWERS, MODERATORS}),
+    # Reader tips and error reports in the admin: status, notes, tip → draft claim; and
+    # readers' email addresses, which nobody else sees.
+    "moderate": frozenset({MODERATORS}),
 }
 
 

@@ -46,10 +46,10 @@ def test_changelist_search_and_change_pages_work(client, seeded, model):
         assert client.get(change).status_code == 200
 
 
-def test_admin_history_shows_claim_changes(client, seeded):
+def test_admin_edit_is_in_the_history_and_bumps_the_version(client, seeded):
     admin_user = get_user_model().objects.create_superuser("root", "root@example.org", "pw")
     client.force_login(admin_user)
-    claim = Claim.objects.get(slug="waffenstillstand-1953-kriegszustand")
+    claim = Claim.objects.get(status=Claim.Status.DRAFT)
     url = reverse("admin:claims_claim_change", args=[claim.pk])
     data = {
         "slug": claim.slug,
@@ -58,8 +58,7 @@ def test_admin_history_shows_claim_changes(client, seeded):
         "claimant_url": "",
         "claim_date": "2019-02-28",
         "language": "de",
-        "status": claim.status,
-        "rating": claim.rating_id,
+        "rating": claim.rating_id or "",
         "conclusion": "Changed in the admin",
         "explanation": claim.explanation,
         "mentions-TOTAL_FORMS": "0",
@@ -72,6 +71,35 @@ def test_admin_history_shows_claim_changes(client, seeded):
     latest = claim.history.first()
     assert latest.conclusion == "Changed in the admin"
     assert latest.history_user == admin_user
+    assert latest.version == claim.version + 1
+    assert latest.last_edited_by == admin_user
+
+
+def test_admin_cannot_change_a_published_verdict(client, seeded):
+    admin_user = get_user_model().objects.create_superuser("root", "root@example.org", "pw")
+    client.force_login(admin_user)
+    claim = Claim.objects.get(slug="waffenstillstand-1953-kriegszustand")
+    url = reverse("admin:claims_claim_change", args=[claim.pk])
+    page = client.get(url).content.decode()
+    assert 'name="conclusion"' not in page
+    assert 'name="rating"' not in page
+    data = {
+        "slug": claim.slug,
+        "claimant": "Neu im Admin",
+        "claimant_url": "",
+        "claim_date": "2019-02-28",
+        "language": "de",
+        "conclusion": "Forged in the admin",
+        "mentions-TOTAL_FORMS": "0",
+        "mentions-INITIAL_FORMS": "0",
+        "sources-TOTAL_FORMS": "0",
+        "sources-INITIAL_FORMS": "0",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    claim.refresh_from_db()
+    assert claim.claimant == "Neu im Admin"
+    assert claim.conclusion != "Forged in the admin"
 
 
 def test_anonymous_and_editors_cannot_use_the_admin(client, editor):

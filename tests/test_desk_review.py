@@ -217,7 +217,7 @@ def test_correction_end_to_end_through_the_desk(client, editor, editor2, reviewe
     queue = client.get(reverse("claims:desk-review-queue")).content.decode()
     assert "Correction" in queue
     page = client.get(reverse("claims:desk-claim-review", args=[claim.pk])).content.decode()
-    assert "[added: </span>Irreführend<" in page
+    assert "[added: </span>Irreführend.<" in page
     assert _post(client, "desk-claim-approve", claim, version=claim.version).status_code == 302
     assert _post(client, "desk-claim-publish", claim, version=claim.version).status_code == 302
     claim.refresh_from_db()
@@ -272,7 +272,7 @@ def test_timeline_shows_status_changes_comments_and_field_diffs(client, editor, 
     assert "Quelle &lt;script&gt;alert(1)&lt;/script&gt; fehlt." in page
     assert "<script>alert(1)" not in page
     assert "Submitted for review" in page
-    assert "[added: </span>Ganz<" in page  # the field diff of the edit
+    assert "[added: </span>Ganz falsch.<" in page  # the field diff of the edit
 
 
 def test_notifications_list_what_others_did_and_count_unread(client, editor, reviewer, claim):

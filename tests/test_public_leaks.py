@@ -98,3 +98,37 @@ def test_unpublished_article_pages_are_404_and_hide_their_claims_appearances(rea
     page = reader.get(claim.get_absolute_url()).content.decode()
     assert article.title not in page  # no appearance in an unpublished article
     assert article.get_absolute_url() not in page
+
+
+@pytest.mark.parametrize("state", HIDDEN_CLAIM_STATES)
+def test_withdrawn_claim_pages_are_410_and_show_nothing_of_the_claim(reader, world, state):
+    """A claim published once and unpublished since (then edited, in review, dismissed…)
+    answers 410 Gone with a plain notice in both languages, nothing of the claim; the
+    never-published claims above stay 404. Nothing else shows it either."""
+    public = world[0]
+    claim = make_claim(
+        status=state,
+        slug=f"withdrawn-{state}",
+        claim_reviewed=f"LEAK-WITHDRAWN-{state}",
+        claimant="LEAK-CLAIMANT",
+        conclusion="LEAK-CONCLUSION",
+        published_at=timezone.now(),
+    )
+    mark_quote(claim, public, "Satz1")
+    Correction.objects.create(
+        claim=claim,
+        kind="update",
+        note="LEAK-WITHDRAWN-CORRECTION",
+        status="published",
+        published_at=timezone.now(),
+    )
+    for url in (claim.get_absolute_url(), "/de" + claim.get_absolute_url()):
+        response = reader.get(url)
+        assert response.status_code == 410, url
+        body = response.content.decode()
+        assert "LEAK-" not in body, url
+        assert "/corrections-policy/" in body
+    for url in _all_public_urls(public):
+        body = reader.get(url).content.decode()
+        assert "LEAK-" not in body, url
+        assert claim.get_absolute_url() not in body, url

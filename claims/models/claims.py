@@ -16,6 +16,11 @@ class ClaimQuerySet(models.QuerySet):
         """Claims the public may see. Every public read starts here."""
         return self.filter(status=Claim.Status.PUBLISHED)
 
+    def withdrawn(self) -> "ClaimQuerySet":
+        """Claims published once and no longer public (unpublished). Their public page
+        says only that the fact-check was withdrawn (410), nothing of the claim."""
+        return self.exclude(status=Claim.Status.PUBLISHED).filter(published_at__isnull=False)
+
     def awaiting_review(self) -> "ClaimQuerySet":
         """Claims in review, and published claims whose correction is in review; the
         longest-waiting first."""

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from claims.models.base import WebURLField
 from claims.models.claims import Claim
@@ -12,6 +13,10 @@ class ModerationStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     REJECTED = "rejected", _("Rejected")
     SPAM = "spam", _("Spam")
+
+
+# Personal data kept out of the moderation history (see ``purgereaderinput``).
+HISTORY_EXCLUDED = ["email", "client_hash"]
 
 
 class ReaderInput(models.Model):
@@ -63,6 +68,10 @@ class Tip(ReaderInput):
         related_name="tips",
     )
 
+    # Every moderation step with the moderator (history_user). The reader's address and
+    # client hash stay out of the history, so deleting the tip deletes them.
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
+
     class Meta(ReaderInput.Meta):
         verbose_name = _("tip")
         verbose_name_plural = _("tips")
@@ -85,6 +94,17 @@ class ErrorReport(ReaderInput):
     )
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     message = models.TextField(_("message"), max_length=5000)
+    # The correction a moderator opened from this report, if any.
+    correction = models.ForeignKey(
+        "Correction",
+        verbose_name=_("correction"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="error_reports",
+    )
+
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta(ReaderInput.Meta):
         verbose_name = _("error report")

@@ -1,8 +1,11 @@
-"""What readers see. Every read of claims here goes through ``published()``."""
+"""What readers see. Every read of claims here goes through ``published()`` (only
+``withdrawn()`` decides whether a missing claim page is 410 or 404, reading nothing else)."""
+
+from functools import wraps
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
@@ -103,8 +106,26 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _gone_when_withdrawn(view):
+    """A claim that was published once and unpublished since answers 410 Gone with a plain
+    notice that links to the corrections policy: nothing of the claim, not even its text
+    (it may have been withdrawn for legal reasons). Never published stays 404."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, slug: str) -> HttpResponse:
+        try:
+            return view(request, slug)
+        except Http404:
+            if Claim.objects.withdrawn().filter(slug=slug).exists():
+                return render(request, "claims/claim_withdrawn.html", status=410)
+            raise
+
+    return wrapper
+
+
 @require_safe
 @cached_public_page
+@_gone_when_withdrawn
 def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
     claim = get_object_or_404(
         _published_claims().prefetch_related(

@@ -6,6 +6,8 @@ Run it daily (cron, systemd timer). ``--dry-run`` only counts what would go.
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -30,7 +32,19 @@ class Command(BaseCommand):
         with transaction.atomic():
             for name, model in (("Tips", Tip), ("Error reports", ErrorReport)):
                 old = model.objects.filter(created_at__lt=cutoff)
-                count = old.count() if dry_run else old.delete()[1].get(model._meta.label, 0)
+                if dry_run:
+                    count = old.count()
+                else:
+                    ids = [str(pk) for pk in old.values_list("pk", flat=True)]
+                    count = old.delete()[1].get(model._meta.label, 0)
+                    # The moderation history and the admin's log hold the reader's text
+                    # too (never the address): they go with the input they record.
+                    model.history.filter(created_at__lt=cutoff).delete()
+                    content_type = ContentType.objects.get_for_model(model)
+                    for start in range(0, len(ids), 500):
+                        LogEntry.objects.filter(
+                            content_type=content_type, object_id__in=ids[start : start + 500]
+                        ).delete()
                 self.stdout.write(
                     f"{name}: {count} {verb} "
                     f"(received before {cutoff:%Y-%m-%d %H:%M} UTC, retention {days} days)."
