@@ -37,6 +37,27 @@ def text_diff(old: str, new: str) -> list[tuple[str, str]]:
     return segments
 
 
+def paragraph_diff(old: str, new: str) -> list[tuple[str, object]]:
+    """Differences between two article texts, paragraph by paragraph: ``("equal", text)``,
+    ``("delete", text)``, ``("insert", text)`` or ``("change", segments)`` with a word
+    diff of a paragraph that was edited. Linear in the paragraphs that stayed the same."""
+    a, b = old.split("\n\n"), new.split("\n\n")
+    blocks: list[tuple[str, object]] = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            blocks.extend(("equal", paragraph) for paragraph in a[i1:i2])
+        elif op == "replace" and i2 - i1 == j2 - j1:
+            blocks.extend(
+                ("change", text_diff(before, after))
+                for before, after in zip(a[i1:i2], b[j1:j2], strict=True)
+            )
+        else:
+            blocks.extend(("delete", paragraph) for paragraph in a[i1:i2])
+            blocks.extend(("insert", paragraph) for paragraph in b[j1:j2])
+    return blocks
+
+
 @dataclass(frozen=True)
 class FieldDiff:
     label: str

@@ -284,6 +284,18 @@ class ArticleForm(forms.ModelForm):
         help_text=_(".txt, .md or .html (web pages: navigation and ads are dropped)."),
         widget=forms.ClearableFileInput(attrs={"accept": ".txt,.md,.html,.htm"}),
     )
+    fetch_url = forms.CharField(
+        label=_("…or fetch it from a web address"),
+        required=False,
+        max_length=2000,
+        widget=forms.URLInput(attrs={"placeholder": "https://", "inputmode": "url"}),
+        help_text=_(
+            "The page is fetched and its article extracted; you check the result before "
+            "it is saved."
+        ),
+    )
+    # Set by the preview of a fetched page: where the text came from.
+    fetched_from = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
     class Meta:
         model = Article
@@ -320,20 +332,41 @@ class ArticleForm(forms.ModelForm):
             ),
             "text",
             "upload",
+            "fetch_url",
+            "fetched_from",
         )
 
     def clean(self):
         data = super().clean()
-        if not data.get("text", "").strip() and not data.get("upload"):
+        given = [
+            bool(data.get("text", "").strip()),
+            bool(data.get("upload")),
+            bool(data.get("fetch_url", "").strip()),
+        ]
+        if not any(given):
             raise forms.ValidationError(
-                _("Paste the article text or upload a file."), code="no_text"
+                _("Paste the article text, upload a file or give a web address."),
+                code="no_text",
             )
-        if data.get("text", "").strip() and data.get("upload"):
+        if sum(given) > 1:
             raise forms.ValidationError(
-                _("Give the text one way only: paste it or upload a file, not both."),
+                _("Give the text one way only: paste it, upload a file or give a web address."),
                 code="two_texts",
             )
         return data
+
+
+class RevisionForm(_FieldsOnly, forms.Form):
+    """A new version of an article's text."""
+
+    text = forms.CharField(
+        label=_("New text"),
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=_("The whole article as it reads now. Paragraphs: blank lines."),
+    )
+    # Set when the text came from fetching the article's address again.
+    fetched = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class ClaimSearchForm(forms.Form):

@@ -111,7 +111,8 @@ class ImportedText:
 
     ``text`` is normalised and never empty; ``notices`` are translated sentences about what
     the import changed or guessed. The metadata fields come from an HTML page's metadata and
-    are empty (``None`` for the date) when the source has none.
+    are empty (``None`` for the date) when the source has none. ``url`` is the address the
+    text was fetched from, after redirects (:mod:`claims.fetching`); empty otherwise.
     """
 
     text: str
@@ -121,6 +122,7 @@ class ImportedText:
     published_on: datetime.date | None = None
     language: str = ""  # BCP 47
     site_name: str = ""
+    url: str = ""
 
 
 # --- Public entry points -----------------------------------------------------------------

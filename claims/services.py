@@ -4,14 +4,16 @@ Views call these with validated input; every function re-checks what the databas
 guarantee (current revision, exact quote, claim version) so nothing is half-saved.
 """
 
+import dataclasses
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from claims.models import (
+    Article,
     ArticleRevision,
     Claim,
     ClaimEvent,
@@ -25,7 +27,8 @@ from claims.models import (
 from claims.models.base import unique_slug, validate_language_tag
 from claims.models.reader_input import ModerationStatus
 from claims.roles import may
-from claims.text import validate_span
+from claims.text import normalize, validate_span
+from claims.text.reanchor import reanchor_all
 
 # Statuses in which the claim panel saves (a published claim without its verdict).
 PANEL_EDITABLE = (Claim.Status.DRAFT, Claim.Status.CHANGES_REQUESTED, Claim.Status.PUBLISHED)
@@ -247,6 +250,91 @@ def _save_sources(formset, user) -> None:
         source.position = position
         source._history_user = user
         source.save()
+
+
+# --- New revisions of an article ------------------------------------------------------------
+@dataclass(frozen=True)
+class RevisionResult:
+    revision: ArticleRevision
+    anchored: int
+    reanchored: int
+    orphaned: int
+    quote_changed: int
+
+
+class SameText(Exception):
+    """The new text is the article's current text: no revision is made."""
+
+
+@transaction.atomic
+def article_revise(*, article: Article, text: str, origin: str, user) -> RevisionResult:
+    """Make ``text`` the article's new current revision and re-anchor every mention of
+    the previous one onto it (``claims.text.reanchor``).
+
+    A mention found at the same place keeps being ``anchored``; one found elsewhere, or
+    fuzzily with enough confidence, moves and becomes ``reanchored`` (with where it was
+    before, so an editor can compare); one that cannot be placed without doubt stays on
+    the old revision as ``orphaned``. Nothing moves silently with low confidence.
+    """
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    old = article.current_revision
+    text = normalize(text)
+    if old is not None and old.text == text:
+        raise SameText
+    number = (article.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+    revision = ArticleRevision.objects.create(
+        article=article, number=number, text=text, origin=origin, created_by=user
+    )
+    article.current_revision = revision
+    article._history_user = user
+    article.save(update_fields=["current_revision", "updated_at"])
+    counts = {"anchored": 0, "reanchored": 0, "orphaned": 0, "quote_changed": 0}
+    if old is None:
+        return RevisionResult(revision, **counts)
+    mentions = list(Mention.objects.filter(revision=old).select_related("claim"))
+    results = reanchor_all(
+        old.text,
+        text,
+        [(m, m.start, m.end, m.exact, m.prefix, m.suffix) for m in mentions],
+    )
+    placed: set[tuple[int, int, int]] = set()
+    for mention, anchoring in results:
+        mention._history_user = user
+        spot = (mention.claim_id, anchoring.start, anchoring.end)
+        if anchoring.state != Mention.Anchor.ORPHANED and spot in placed:
+            # Two passages of one claim landed on the same place: neither is certain.
+            anchoring = dataclasses.replace(
+                anchoring, state="orphaned", start=None, end=None, confidence=0.0
+            )
+        placed.add(spot)
+        counts[anchoring.state] += 1
+        if anchoring.state == Mention.Anchor.ORPHANED:
+            mention.anchor, mention.anchor_confidence = Mention.Anchor.ORPHANED, 0.0
+            mention.save()
+            continue
+        if anchoring.state == Mention.Anchor.REANCHORED:
+            mention.previous_revision = old
+            mention.previous_exact = mention.exact
+            mention.previous_prefix, mention.previous_suffix = mention.prefix, mention.suffix
+        mention.revision = revision
+        mention.start, mention.end = anchoring.start, anchoring.end
+        mention.take_quote()
+        mention.anchor = anchoring.state
+        mention.anchor_confidence = anchoring.confidence
+        mention.quote_changed = anchoring.quote_changed
+        counts["quote_changed"] += anchoring.quote_changed
+        mention.save()
+    return RevisionResult(revision, **counts)
+
+
+@transaction.atomic
+def mention_confirm(*, mention: Mention, user) -> Mention:
+    """The editor accepts a re-anchored mention's new place (and, if the quoted text
+    changed, that the verdict still applies to the new wording)."""
+    mention._history_user = user
+    mention.anchor = Mention.Anchor.ANCHORED
+    mention.save()
+    return mention
 
 
 # --- Moderation of reader input (the admin) -------------------------------------------------

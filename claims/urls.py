@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from claims.feeds import ClaimsFeed, CorrectionsFeed
-from claims.views import annotate, desk, public, reader_input, workflow
+from claims.views import annotate, desk, public, reader_input, revisions, workflow
 
 app_name = "claims"
 
@@ -11,6 +11,11 @@ urlpatterns = [
     path("", public.home, name="home"),
     path("articles/", public.article_list, name="articles"),
     path("articles/<slug:slug>/", public.article_detail, name="article"),
+    path(
+        "articles/<slug:slug>/revisions/<int:number>/",
+        public.article_revision,
+        name="article-revision",
+    ),
     path("corrections/", public.correction_list, name="corrections"),
     path("methodology/", public.methodology, name="methodology"),
     path("corrections-policy/", public.corrections_policy, name="corrections-policy"),
@@ -49,6 +54,18 @@ urlpatterns = [
         "desk/mentions/<int:mention_pk>/delete/",
         annotate.delete_mention,
         name="desk-mention-delete",
+    ),
+    path("desk/articles/<int:pk>/revise/", revisions.revise, name="desk-article-revise"),
+    path("desk/articles/<int:pk>/anchors/", revisions.anchors, name="desk-article-anchors"),
+    path(
+        "desk/articles/<int:pk>/revisions/",
+        revisions.revision_list,
+        name="desk-article-revisions",
+    ),
+    path(
+        "desk/mentions/<int:mention_pk>/resolve/",
+        revisions.resolve_mention,
+        name="desk-mention-resolve",
     ),
     path("desk/claims/search/", desk.claim_search, name="desk-claim-search"),
     path("desk/preview/", desk.explanation_preview, name="desk-preview"),

@@ -1,6 +1,7 @@
 """Loading an article on the desk: pasted text, uploaded files, and every refusal."""
 
 import datetime
+import html as html_module
 import re
 from pathlib import Path
 
@@ -123,7 +124,11 @@ def _file(name: str, content: bytes) -> SimpleUploadedFile:
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        pytest.param({"title": "T"}, "Paste the article text or upload a file.", id="nothing"),
+        pytest.param(
+            {"title": "T"},
+            "Paste the article text, upload a file or give a web address.",
+            id="nothing",
+        ),
         pytest.param(
             {"title": "T", "text": "Text.", "upload": ("a.txt", b"Datei.")},
             "Give the text one way only",
@@ -131,7 +136,7 @@ def _file(name: str, content: bytes) -> SimpleUploadedFile:
         ),
         pytest.param(
             {"title": "T", "text": "  \r\n\t "},
-            "Paste the article text or upload a file.",
+            "Paste the article text, upload a file or give a web address.",
             id="blank-text",
         ),
         pytest.param({"title": "T", "text": "\x01\x02\x03"}, "The pasted text is empty.", id="c0"),
@@ -239,3 +244,81 @@ def test_import_refuses_other_methods(desk):
     assert desk.put(URL).status_code == 405
     assert desk.delete(URL).status_code == 405
     assert _counts() == (0, 0)
+
+
+# --- Fetching from a web address ------------------------------------------------------------
+@pytest.fixture
+def article_server():
+    """A local web server with one article page (the real DW page from the fixtures)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from pathlib import Path
+
+    page = (Path(__file__).parent / "fixtures" / "dw.com.colonial.html").read_bytes()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            if self.path != "/article":
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_fetching_a_url_shows_a_preview_and_saves_nothing_yet(desk, article_server, settings):
+    settings.FACTCHECK_FETCH_ALLOW_PRIVATE = True
+    response = desk.post(URL, {"fetch_url": article_server + "/article", "language": ""})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Check what was fetched before it is saved." in html
+    assert "colonial" in html.lower()
+    assert 'name="fetched_from" value="' + article_server + '/article"' in html
+    assert not Article.objects.exists()
+
+
+def test_confirming_the_preview_saves_the_corrected_article(desk, article_server, settings):
+    settings.FACTCHECK_FETCH_ALLOW_PRIVATE = True
+    preview = desk.post(URL, {"fetch_url": article_server + "/article"}).content.decode()
+    text = re.search(r'<textarea name="text"[^>]*>\n?(.*?)</textarea>', preview, re.S).group(1)
+    response = desk.post(
+        URL,
+        {
+            "title": "Korrigierter Titel",
+            "text": html_module.unescape(text),
+            "language": "en",
+            "fetched_from": article_server + "/article",
+            "original_url": article_server + "/article",
+        },
+    )
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.title == "Korrigierter Titel"
+    assert article.current_revision.origin == "url"
+    assert "colonial" in article.current_revision.text.lower()
+
+
+def test_a_private_address_is_refused_in_words(desk):
+    response = desk.post(URL, {"fetch_url": "http://169.254.169.254/latest/meta-data/"})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "169.254.169.254" in html
+    assert 'value="http://169.254.169.254/latest/meta-data/"' in html  # kept in the form
+    assert not Article.objects.exists()
+
+
+def test_only_one_way_of_giving_the_text(desk):
+    response = desk.post(URL, {"fetch_url": "https://example.org/a", "text": "Auch Text."})
+    assert response.status_code == 422
+    assert "one way only" in response.content.decode()

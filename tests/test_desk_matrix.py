@@ -69,6 +69,16 @@ def nothing(w: World) -> None:
     pass
 
 
+def text_changed(w: World) -> None:
+    """The article got a new text in which the marked word moved."""
+    from claims.services import article_revise
+
+    article_revise(
+        article=w.article, text="Vorweg.\n\n" + TEXT, origin="paste", user=w.users["editor"]
+    )
+    w.mention.refresh_from_db()
+
+
 @dataclass
 class Row:
     name: str
@@ -146,6 +156,26 @@ ROWS = [
     ),
     Row("desk-mention-delete", args="mention"),
     Row("desk-mention-delete", method="post", args="mention", ok=302, writes=True),
+    Row("desk-article-revise", args="article"),
+    Row(
+        "desk-article-revise",
+        method="post",
+        args="article",
+        data={"text": "Ganz neuer Text.\n\nNordkorea hat seit Jahren nichts getestet."},
+        ok=302,
+        writes=True,
+    ),
+    Row("desk-article-anchors", args="article", state=text_changed),
+    Row("desk-article-revisions", args="article", query="?a=1&b=1"),
+    Row(
+        "desk-mention-resolve",
+        method="post",
+        args="mention",
+        state=text_changed,
+        data={"action": "confirm"},
+        ok=302,
+        writes=True,
+    ),
     Row("desk-claim-search", query="?q=Nordkorea"),
     Row("desk-preview", method="post", data={"explanation": "**fett**"}),
     Row("desk-review-queue"),

@@ -30,3 +30,25 @@ def test_a_rewrite_is_shown_as_before_and_after():
     old = "Stimmt: Der Koreakrieg endete 1953 mit einem Waffenstillstand."
     new = "Teilweise: Es gibt bis heute keinen Friedensvertrag."
     assert text_diff(old, new) == [("delete", old), ("insert", new)]
+
+
+@given(st.lists(texts.filter(lambda t: "\n\n" not in t), max_size=6), st.data())
+def test_paragraph_diff_rebuilds_both_texts(paragraphs, data):
+    from claims.diffing import paragraph_diff
+
+    old = "\n\n".join(paragraphs)
+    edited = data.draw(st.lists(texts.filter(lambda t: "\n\n" not in t), max_size=6))
+    new = "\n\n".join(edited)
+    blocks = paragraph_diff(old, new)
+
+    def side(keep):
+        out = []
+        for op, content in blocks:
+            if op == "change":
+                out.append("".join(t for o, t in content if o in ("equal", keep)))
+            elif op in ("equal", keep):
+                out.append(content)
+        return "\n\n".join(out)
+
+    assert side("delete") == old
+    assert side("insert") == new

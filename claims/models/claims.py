@@ -154,6 +154,19 @@ class MentionQuerySet(models.QuerySet):
         return self.filter(
             revision__article__status=Article.Status.PUBLISHED,
             revision__article__current_revision=models.F("revision"),
+        ).shown()
+
+    def shown(self) -> "MentionQuerySet":
+        """Without mentions whose quoted text changed in a new revision and that nobody
+        has confirmed yet: the verdict may not apply to the new wording."""
+        return self.exclude(anchor=Mention.Anchor.REANCHORED, quote_changed=True)
+
+    def needing_review(self, article) -> "MentionQuerySet":
+        """Mentions re-anchoring moved (on the current text) or orphaned (left on an
+        older revision) in ``article``: the editor confirms or fixes them."""
+        return self.filter(revision__article=article).filter(
+            models.Q(anchor=Mention.Anchor.REANCHORED, revision=article.current_revision_id)
+            | models.Q(anchor=Mention.Anchor.ORPHANED)
         )
 
     def in_revision(self, revision: ArticleRevision) -> "MentionQuerySet":
@@ -191,6 +204,20 @@ class Mention(models.Model):
         _("anchor state"), max_length=20, choices=Anchor.choices, default=Anchor.ANCHORED
     )
     anchor_confidence = models.FloatField(_("anchor confidence"), null=True, blank=True)
+    # Set by re-anchoring when the article's text changed: the quote now found at the new
+    # place differs from the one that was checked, and where the mention was before.
+    quote_changed = models.BooleanField(_("quoted text changed"), default=False)
+    previous_revision = models.ForeignKey(
+        ArticleRevision,
+        verbose_name=_("previous revision"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    previous_exact = models.TextField(_("previous quote"), blank=True)
+    previous_prefix = models.CharField(_("previous text before"), max_length=32, blank=True)
+    previous_suffix = models.CharField(_("previous text after"), max_length=32, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

@@ -2,13 +2,15 @@
 
 It normalises article text into the canonical form that every stored offset refers to,
 finds its paragraphs, validates spans and their quotes, converts browser (UTF-16) offsets to
-code-point offsets, and cuts a text with overlapping mentions into flat runs for rendering.
+code-point offsets, cuts a text with overlapping mentions into flat runs for rendering, and
+re-anchors mentions of an old revision's text onto a new revision.
 
 This package must not import Django or anything else from the project, so that it stays
 fast to test and reusable; the Django layer builds on it, never the other way round.
 """
 
 from .normalize import normalize, paragraph_spans
+from .reanchor import Anchoring, reanchor, reanchor_all
 from .segments import Paragraph, Run, segment
 from .spans import (
     InvalidOffsets,
@@ -32,6 +34,7 @@ from .words import (
 )
 
 __all__ = [
+    "Anchoring",
     "InvalidOffsets",
     "OffsetsOutOfRange",
     "Paragraph",
@@ -48,6 +51,8 @@ __all__ = [
     "normalize",
     "paragraph_spans",
     "quote_context",
+    "reanchor",
+    "reanchor_all",
     "segment",
     "utf16_to_codepoint",
     "validate_span",

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from claims.annotations import annotate
+from claims.fetching import fetch_article
 from claims.forms import ArticleForm, ClaimForm, SourceFormSet
 from claims.importing import ArticleImportError, text_from_paste, text_from_upload
 from claims.markdown import render_markdown
@@ -70,7 +71,14 @@ def article_create(request: HttpRequest) -> HttpResponse:
     form = ArticleForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
+        if form.is_valid() and form.cleaned_data.get("fetch_url"):
+            try:
+                imported = fetch_article(form.cleaned_data["fetch_url"].strip())
+            except ArticleImportError as error:
+                form.add_error("fetch_url", str(error))
+            else:
+                return _fetched_preview(request, form, imported)
+        elif form.is_valid():
             try:
                 article = _create_article(request, form)
             except ArticleImportError as error:
@@ -79,6 +87,28 @@ def article_create(request: HttpRequest) -> HttpResponse:
                 return redirect("claims:desk-article", pk=article.pk)
         status = 422
     return render(request, "claims/desk/article_form.html", {"form": form}, status=status)
+
+
+def _fetched_preview(request: HttpRequest, form: ArticleForm, imported) -> HttpResponse:
+    """The form again, filled with what the page gave (where the editor left a field
+    empty), for the editor to check and correct before anything is saved."""
+    typed = form.cleaned_data
+    initial = {
+        "title": typed["title"] or imported.title,
+        "outlet": typed["outlet"] or imported.site_name,
+        "byline": typed["byline"] or imported.byline,
+        "original_url": typed["original_url"] or imported.url,
+        "published_on": typed["published_on"] or imported.published_on,
+        "language": typed["language"] or imported.language,
+        "text": imported.text,
+        "fetched_from": imported.url,
+    }
+    context = {
+        "form": ArticleForm(initial=initial),
+        "preview": imported,
+        "notices": imported.notices,
+    }
+    return render(request, "claims/desk/article_form.html", context)
 
 
 @transaction.atomic
@@ -100,12 +130,14 @@ def _create_article(request: HttpRequest, form: ArticleForm) -> Article:
     article.slug = unique_slug(Article, article.title)
     article.created_by = request.user
     article.save()
+    if upload:
+        origin = ArticleRevision.Origin.UPLOAD
+    elif form.cleaned_data.get("fetched_from"):
+        origin = ArticleRevision.Origin.URL  # checked (and maybe corrected) in the preview
+    else:
+        origin = ArticleRevision.Origin.PASTE
     revision = ArticleRevision.objects.create(
-        article=article,
-        number=1,
-        text=imported.text,
-        origin=ArticleRevision.Origin.UPLOAD if upload else ArticleRevision.Origin.PASTE,
-        created_by=request.user,
+        article=article, number=1, text=imported.text, origin=origin, created_by=request.user
     )
     article.current_revision = revision
     article.save(update_fields=["current_revision", "updated_at"])
@@ -134,6 +166,7 @@ def workspace_context(article: Article, active: Claim | None = None) -> dict:
         "claim_rows": list(first_mentions.values()),
         "claims_count": len(first_mentions),
         "active": active,
+        "anchors_to_check": Mention.objects.needing_review(article).count(),
     }
 
 

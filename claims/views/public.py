@@ -88,22 +88,47 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(
         Article.objects.published().select_related("current_revision"), slug=slug
     )
-    revision = article.current_revision
+    context = _annotated_text(article, article.current_revision)
+    # Claims checked against an earlier version whose passage is gone from this one
+    # (only an article with more than one revision has any: no query for the others).
+    current = article.current_revision
+    if current is not None and current.number > 1:
+        context["checked_revision"] = (
+            Mention.objects.published()
+            .filter(revision__article=article, anchor=Mention.Anchor.ORPHANED)
+            .exclude(revision=current)
+            .order_by("-revision__number")
+            .values_list("revision__number", flat=True)
+            .first()
+        )
+    return render(request, "claims/article_detail.html", context)
+
+
+@require_safe
+@cached_public_page
+def article_revision(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """An earlier text of the article, with the fact-checks made on it."""
+    article = get_object_or_404(
+        Article.objects.published().select_related("current_revision"), slug=slug
+    )
+    revision = get_object_or_404(article.revisions, number=number)
+    context = _annotated_text(article, revision) | {"shown_revision": revision}
+    return render(request, "claims/article_detail.html", context)
+
+
+def _annotated_text(article: Article, revision) -> dict:
     mentions = []
     if revision is not None:
         mentions = list(
             Mention.objects.published()
             .in_revision(revision)
+            .shown()
             .select_related("claim__rating")
             .order_by("start", "-end", "pk")
         )
     paragraphs = annotate(revision.text, mentions) if revision else []
     claims = list({m.claim_id: m.claim for m in mentions}.values())
-    return render(
-        request,
-        "claims/article_detail.html",
-        {"article": article, "paragraphs": paragraphs, "claims": claims},
-    )
+    return {"article": article, "paragraphs": paragraphs, "claims": claims}
 
 
 def _gone_when_withdrawn(view):

@@ -382,4 +382,12 @@
     counter.textContent = counter.dataset.template.replace("__N__", n);
     counter.classList.toggle("text-danger", n > recommended);
   });
+
+  // Loading an article from a web address takes a moment: say so while the page waits.
+  // The form stays as it is (a second click simply sends it again).
+  document.getElementById("article-form")?.addEventListener("submit", (event) => {
+    const url = event.target.querySelector("#id_fetch_url");
+    const busy = document.getElementById("article-busy");
+    if (url && url.value.trim() && busy) busy.hidden = false;
+  });
 })();
