@@ -312,14 +312,24 @@ def article_revise(*, article: Article, text: str, origin: str, user) -> Revisio
             mention.anchor, mention.anchor_confidence = Mention.Anchor.ORPHANED, 0.0
             mention.save()
             continue
-        if anchoring.state == Mention.Anchor.REANCHORED:
-            mention.previous_revision = old
-            mention.previous_exact = mention.exact
-            mention.previous_prefix, mention.previous_suffix = mention.prefix, mention.suffix
+        before = (mention.exact, mention.prefix, mention.suffix)
         mention.revision = revision
         mention.start, mention.end = anchoring.start, anchoring.end
         mention.take_quote()
-        mention.anchor = anchoring.state
+        state = anchoring.state
+        if (
+            state == Mention.Anchor.REANCHORED
+            and (mention.exact, mention.prefix, mention.suffix) == before
+        ):
+            # Same words in the same surroundings, only shifted by edits elsewhere: nothing
+            # for an editor to decide.
+            state = Mention.Anchor.ANCHORED
+        if state == Mention.Anchor.REANCHORED:
+            mention.previous_revision = old
+            mention.previous_exact, mention.previous_prefix, mention.previous_suffix = before
+        counts[anchoring.state] -= 1
+        counts[state] += 1
+        mention.anchor = state
         mention.anchor_confidence = anchoring.confidence
         mention.quote_changed = anchoring.quote_changed
         counts["quote_changed"] += anchoring.quote_changed

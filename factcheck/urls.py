@@ -5,12 +5,14 @@ from django.urls import include, path
 
 from claims.sitemaps import SITEMAPS
 from claims.views.public import ratings_css, robots_txt
+from factcheck.health import healthz
 
 urlpatterns = [
     # Language-independent resources.
     path("ratings.css", ratings_css, name="ratings-css"),
     path("robots.txt", robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("healthz", healthz, name="healthz"),
 ]
 
 # Every page lives under a language prefix (none for the default language, /de/ for

@@ -64,7 +64,7 @@ def world():
 
 
 def _all_public_urls(public):
-    urls = [*PUBLIC_LISTS, public.get_absolute_url()]
+    urls = [*PUBLIC_LISTS, public.get_absolute_url(), public.get_absolute_url() + "revisions/1/"]
     return urls + [
         "/de" + url for url in urls if url.startswith(("/claims", "/articles")) or url == "/"
     ]

@@ -140,10 +140,15 @@ class ClaimLifecycle:
             self._refuse_status(_("This claim is not waiting for review; it is %(status)s."))
         return correction
 
-    def _record(self, claim, by, kind: str, *, comment="", correction=None, recipient=None):
-        claim._history_user = by
-        claim._change_reason = comment[:100] or kind
-        claim.save()
+    def _record(
+        self, claim, by, kind: str, *, comment="", correction=None, recipient=None, save=True
+    ):
+        """Save the locked ``claim`` with its history record (unless ``save`` is off, for
+        decisions that change nothing on the claim), log the event, refresh ``self``."""
+        if save:
+            claim._history_user = by
+            claim._change_reason = comment[:100] or kind
+            claim.save()
         claim.events.create(
             kind=kind,
             actor=by,
@@ -193,7 +198,7 @@ class ClaimLifecycle:
                 "four_eyes",
             )
         claim._decide(by, "approve", comment, correction)
-        self._record_event_only(claim, by, "approved", comment=comment, correction=correction)
+        self._record(claim, by, "approved", comment=comment, correction=correction, save=False)
 
     @transaction.atomic
     def request_changes(self, *, by, comment: str, version: int | None = None) -> None:
@@ -220,16 +225,6 @@ class ClaimLifecycle:
             claim_version=self.version,
             correction=correction,
         )
-
-    def _record_event_only(self, claim, by, kind: str, *, comment="", correction=None):
-        claim.events.create(
-            kind=kind,
-            actor=by,
-            comment=comment,
-            claim_version=claim.version,
-            correction=correction,
-        )
-        self.refresh_from_db()
 
     @transaction.atomic
     def publish(self, *, by, version: int | None = None) -> None:
