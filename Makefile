@@ -12,13 +12,15 @@ PIP := $(PY) -m pip --disable-pip-version-check -q
 # (an exported DATABASE_URL must never receive the demo accounts).
 DEV_ENV := env -u DATABASE_URL DEBUG=1
 
-.PHONY: run test lint format bench check messages chromium services clean help
+.PHONY: run serve test lint format bench loadtest check messages chromium services clean help
 
 help:
 	@echo "make run [PORT=8000]   set up everything and serve the demo on http://127.0.0.1:$(PORT)"
 	@echo "make test              lint, then the whole test suite (browser tests included)"
 	@echo "make format            apply ruff's formatting and safe fixes"
-	@echo "make bench             benchmarks; writes docs/performance.md"
+	@echo "make serve             the production configuration locally (gunicorn, DEBUG off; see docs/deploy.md)"
+	@echo "make bench             benchmarks, then the load test; writes docs/performance.md"
+	@echo "make loadtest          load test of the production stack (needs PostgreSQL and Redis)"
 	@echo "make messages          update and compile the translation catalogues (needs gettext)"
 
 # --- Virtualenv --------------------------------------------------------------------------
@@ -61,6 +63,21 @@ run: $(VENV)/.installed-base .demo-password
 	echo ""
 	@$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The production configuration on this machine: gunicorn, DEBUG off, compressed and hashed
+# static files through whitenoise, the database and cache from DATABASE_URL and REDIS_URL.
+# Only the HTTPS redirect and secure-only cookies are off unless set (there is no TLS on
+# loopback). WEB_CONCURRENCY sets the number of gunicorn workers.
+serve: $(VENV)/.installed-base
+	@test -n "$$SECRET_KEY" -a -n "$$ALLOWED_HOSTS" || { \
+		echo "make serve runs the production configuration: set SECRET_KEY (50+ characters),"; \
+		echo "ALLOWED_HOSTS, and usually DATABASE_URL and REDIS_URL. See docs/deploy.md."; exit 1; }
+	@export SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} SECURE_COOKIES=$${SECURE_COOKIES:-0}; \
+	$(PY) manage.py check --deploy --fail-level ERROR && \
+	$(PY) manage.py collectstatic --noinput -v 0 && \
+	$(PY) manage.py migrate --noinput -v 0 && \
+	exec $(VENV)/bin/gunicorn factcheck.wsgi --bind 127.0.0.1:$(PORT) \
+		--workers $${WEB_CONCURRENCY:-3} --access-logfile - --forwarded-allow-ips 127.0.0.1
+
 # --- Test ------------------------------------------------------------------------------
 # Browser tests use the system Chromium ($$CHROMIUM_PATH or /usr/bin/chromium); only when
 # neither exists does Playwright download its own.
@@ -95,9 +112,16 @@ format: $(VENV)/.installed-test
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# Benchmarks on generated data (a throw-away SQLite database); writes docs/performance.md.
+# Benchmarks on generated data (a throw-away SQLite database), then the load test (below);
+# writes docs/performance.md. BENCH_ARGS=--no-load skips the load test.
 bench: $(VENV)/.installed-test
-	env -u DATABASE_URL $(VENV)/bin/python scripts/bench.py --write
+	env -u DATABASE_URL $(VENV)/bin/python scripts/bench.py --write $(BENCH_ARGS)
+
+# Load test of the production stack on loopback: a fresh PostgreSQL database, a dedicated
+# Redis database, gunicorn and locust (scripts/loadtest.py; about 3 minutes). Prints its
+# Markdown section; LOADTEST_ARGS="--duration 30 --keep" etc. are passed on.
+loadtest: $(VENV)/.installed-test
+	$(PY) scripts/loadtest.py $(LOADTEST_ARGS)
 
 check: $(VENV)/.installed-base
 	$(DEV_ENV) $(PY) manage.py check

@@ -1,8 +1,9 @@
 """Whole-page caching of the public site, invalidated by a generation number.
 
-Every cached page is stored under a key that contains the current *generation*; any
+Every cached page is stored together with the *generation* it was rendered in; any
 change to what the public can see bumps the generation (``invalidate_public_pages``), so
-all cached pages go stale at once without tracking which page shows what. Pages vary by
+all cached pages go stale at once without tracking which page shows what. A hit reads the
+generation and the page in one round trip (``get_many``). Pages vary by
 full URL (which carries the language), and by ``HX-Request``. A public page holds nothing
 specific to one visitor (no CSRF token, session or nonce), so one copy serves everyone.
 """
@@ -36,10 +37,10 @@ def invalidate_public_pages() -> None:
         cache.add(GENERATION_KEY, 1, timeout=None)
 
 
-def _key(request, generation: int) -> str:
+def _key(request) -> str:
     variant = "htmx" if request.headers.get("HX-Request") == "true" else "page"
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"public-page:{generation}:{variant}:{digest}"
+    return f"public-page:{variant}:{digest}"
 
 
 def cached_public_page(view):
@@ -49,14 +50,15 @@ def cached_public_page(view):
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        generation = _generation()
-        key = _key(request, generation)
-        stored = cache.get(key)
-        if stored is not None:
-            content, content_type, *rest = stored  # entries from before 410s: 2 items
-            response = HttpResponse(
-                content, content_type=content_type, status=rest[0] if rest else 200
-            )
+        key = _key(request)
+        # The generation and the page in one round trip; a page stored in an earlier
+        # generation is stale, and is replaced by the fresh one.
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY) or _generation()
+        stored = found.get(key)
+        if isinstance(stored, tuple) and len(stored) == 4 and stored[0] == generation:
+            _rendered_in, content, content_type, status = stored
+            response = HttpResponse(content, content_type=content_type, status=status)
             response["X-Cache"] = "hit"
         else:
             response = view(request, *args, **kwargs)
@@ -64,13 +66,19 @@ def cached_public_page(view):
             if cacheable and not getattr(response, "streaming", False):
                 cache.set(
                     key,
-                    (response.content, response["Content-Type"], response.status_code),
+                    (
+                        generation,
+                        response.content,
+                        response["Content-Type"],
+                        response.status_code,
+                    ),
                     settings.FACTCHECK_PUBLIC_CACHE_SECONDS,
                 )
                 response["X-Cache"] = "miss"
         if response.status_code in CACHEABLE_STATUSES:
             # The same generation and URL always give the same page.
-            response["ETag"] = f'"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
+            tag = hashlib.sha256(f"{generation}:{key}".encode()).hexdigest()[:32]
+            response["ETag"] = f'"{tag}"'
             patch_vary_headers(response, ["HX-Request"])
             patch_cache_control(response, public=True, max_age=60)
         return response

@@ -145,7 +145,8 @@ REDIS_URL = env_url("REDIS_URL", None, {"redis", "rediss", "unix"})
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis backend, keeping one client per pool (factcheck/cache.py).
+            "BACKEND": "factcheck.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "factcheck"),
         }

@@ -6,7 +6,10 @@
 Runs against a throw-away SQLite database (or BENCH_DATABASE_URL), with production
 settings minus HTTPS, through Django's test client: "server time" is the time Django takes
 from request to response, without network. Reports medians and spread of repeated runs,
-and query counts. With --write, the report replaces docs/performance.md.
+and query counts. Then, unless --no-load, the load test of the production stack
+(scripts/loadtest.py: gunicorn, PostgreSQL, Redis, locust; a few minutes) adds its section;
+when PostgreSQL or Redis cannot be reached the section says so. With --write, the report
+replaces docs/performance.md.
 """
 
 import argparse
@@ -45,6 +48,7 @@ from django.utils import timezone  # noqa: E402
 from claims.models import Article, ArticleRevision, Claim, Mention, Rating  # noqa: E402
 from claims.roles import EDITORS, ensure_role_groups  # noqa: E402
 from claims.text import segment  # noqa: E402
+from claims.text.reanchor import reanchor_all  # noqa: E402
 
 WORDS = (
     "Nordkorea Gipfel Abkommen Verhandlungen Waffenstillstand Raketen Atomwaffen Präsident "
@@ -215,6 +219,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--write", action="store_true", help="write docs/performance.md")
+    parser.add_argument(
+        "--no-load", action="store_true", help="skip the load test (scripts/loadtest.py)"
+    )
     args = parser.parse_args()
     rng = random.Random(20190228)
 
@@ -243,6 +250,9 @@ def main() -> None:
             measure(lambda: segment(text, spans), args.runs),
         )
     )
+
+    reanchoring, notes = reanchor_figures(rng, large, max(3, args.runs // 3))
+    results.append(("Text engine: re-anchor 1,000 mentions after 60 scattered edits", reanchoring))
 
     results.append(
         (
@@ -319,10 +329,40 @@ def main() -> None:
     stats["bytes"] = len(first_response.content)
     results.append(("Mark claim (htmx POST), 100k chars, 1,000+ mentions", stats))
 
-    report = render(results, args.runs)
+    report = render(results, args.runs, notes)
+    if not args.no_load:
+        report += "\n" + load_test_section()
     print(report)
     if args.write:
         (ROOT / "docs" / "performance.md").write_text(report, encoding="utf-8")
+
+
+def load_test_section() -> str:
+    """The load test's Markdown section. It runs in its own process (its own settings,
+    database and server); whatever goes wrong there is reported here, not raised."""
+    import subprocess
+
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")
+    }
+    with tempfile.TemporaryDirectory(prefix="factcheck-bench-load-") as folder:
+        section = Path(folder) / "load.md"
+        command = [sys.executable, str(ROOT / "scripts" / "loadtest.py"), "--markdown", section]
+        try:
+            result = subprocess.run(  # its progress goes to stderr, the section to the file
+                command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, timeout=900, check=False
+            )
+            outcome = f"exited with {result.returncode}"
+        except subprocess.TimeoutExpired:
+            outcome = "did not finish within 15 minutes"
+        if section.exists() and section.read_text(encoding="utf-8").strip():
+            return section.read_text(encoding="utf-8")
+    return (
+        "## Load test: the production stack on loopback\n\n"
+        f"Not run: scripts/loadtest.py {outcome} without a report (see its output).\n"
+    )
 
 
 def database_version() -> str:
@@ -333,7 +373,53 @@ def database_version() -> str:
         return f"PostgreSQL {cursor.fetchone()[0]}"
 
 
-def render(results, runs: int) -> str:
+def scattered_edits(text: str, rng: random.Random, edits: int) -> str:
+    """``text`` with words inserted, deleted and replaced at random places."""
+    words = text.split(" ")
+    for _ in range(edits):
+        at = rng.randrange(len(words))
+        kind = rng.choice(("insert", "delete", "replace"))
+        if kind == "insert":
+            words.insert(at, rng.choice(WORDS))
+        elif kind == "delete" and len(words) > 1:
+            del words[at]
+        else:
+            words[at] = rng.choice(WORDS)
+    return " ".join(words)
+
+
+def reanchor_figures(rng: random.Random, article, runs: int) -> tuple[dict, list[str]]:
+    """Re-anchoring every mention of the large article onto a copy with scattered edits:
+    time (median of ``runs``), peak memory, and how the mentions came out."""
+    import tracemalloc
+    from collections import Counter
+
+    old = article.current_revision.text
+    new = scattered_edits(old, rng, 60)
+    mentions = [
+        (pk, start, end, exact, prefix, suffix)
+        for pk, start, end, exact, prefix, suffix in Mention.objects.filter(
+            revision=article.current_revision
+        ).values_list("pk", "start", "end", "exact", "prefix", "suffix")
+    ]
+    stats = measure(lambda: reanchor_all(old, new, mentions), runs)
+    tracemalloc.start()
+    results = reanchor_all(old, new, mentions)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    states = Counter(anchoring.state for _key, anchoring in results)
+    changed = sum(anchoring.quote_changed for _key, anchoring in results)
+    note = (
+        f"Re-anchoring {len(mentions):,} mentions after 60 scattered word edits on a "
+        f"{len(old):,}-character text: median {stats['median']:.0f} ms, peak memory "
+        f"{peak / 2**20:.1f} MiB (tracemalloc); {states['anchored']} anchored, "
+        f"{states['reanchored']} re-anchored ({changed} with changed quote), "
+        f"{states['orphaned']} orphaned. Budget: under 1 second."
+    ).replace(",", " ")
+    return stats, [note]
+
+
+def render(results, runs: int, notes: list[str] = ()) -> str:
     cores = os.cpu_count()
     try:
         memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
@@ -361,7 +447,7 @@ def render(results, runs: int) -> str:
             f"| {name} | {s['median']:.1f} | {s['min']:.1f}–{s['max']:.1f} | "
             f"{s.get('queries', '—')} | {size} |"
         )
-    lines += ["", "Reproduce: `make bench` (writes this file).", ""]
+    lines += ["", *notes, "", "Reproduce: `make bench` (writes this file).", ""]
     return "\n".join(lines)
 
 
