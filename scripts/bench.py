@@ -329,6 +329,7 @@ def main() -> None:
     stats["bytes"] = len(first_response.content)
     results.append(("Mark claim (htmx POST), 100k chars, 1,000+ mentions", stats))
 
+    notes.append(transfer_note(reader, seed.get_absolute_url()))
     report = render(results, args.runs, notes)
     if not args.no_load:
         report += "\n" + load_test_section()
@@ -417,6 +418,35 @@ def reanchor_figures(rng: random.Random, article, runs: int) -> tuple[dict, list
         f"{states['orphaned']} orphaned. Budget: under 1 second."
     ).replace(",", " ")
     return stats, [note]
+
+
+def transfer_note(reader: Client, url: str) -> str:
+    """Compressed size of ``url`` with every stylesheet, script and image it loads, as a
+    browser would receive it from whitenoise (gzip, level 9 as whitenoise writes it)."""
+    import gzip
+    import re
+
+    from django.contrib.staticfiles import finders
+
+    cache.clear()
+    html = reader.get(url).content
+    sizes = {"page": len(gzip.compress(html, 9))}
+    assets = re.findall(rb'(?:href|src)="(/[^"]+\.(?:css|js|svg|png|ico|woff2?))"', html)
+    for asset in sorted(set(assets)):
+        path = asset.decode()
+        if path.startswith("/static/"):
+            found = finders.find(path.removeprefix("/static/"))
+            body = Path(found).read_bytes() if found else b""
+        else:
+            body = reader.get(path).content  # e.g. /ratings.css
+        sizes[path] = len(gzip.compress(body, 9))
+    total = sum(sizes.values())
+    parts = ", ".join(f"{name} {size / 1024:.1f}" for name, size in sizes.items())
+    verdict = "met" if total < 80 * 1024 else "not met"
+    return (
+        f"Seed article page transferred with everything it loads, gzip: {total / 1024:.1f} KB "
+        f"(budget 80 KB: {verdict}); KB each: {parts}."
+    )
 
 
 def render(results, runs: int, notes: list[str] = ()) -> str:

@@ -198,7 +198,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     """The claims index: search, filters, sorting; the URL holds them all (shareable)."""
     ratings = list(Rating.objects.all())
     languages = sorted(
-        set(Claim.objects.published().values_list("language", flat=True).distinct())
+        Claim.objects.published().order_by().values_list("language", flat=True).distinct()
     )
     form = ClaimSearchForm(request.GET or None, ratings=ratings, languages=languages)
     claims = _published_claims()
