@@ -10,6 +10,8 @@ from claims.roles import may
 # review wait for the reviewer; published claims change their verdict only through a
 # correction (their sources and claimant details stay editable, with history).
 EDITABLE_STATUSES = frozenset({Claim.Status.DRAFT, Claim.Status.CHANGES_REQUESTED})
+# Statuses in which the claim panel saves (a published claim without its verdict fields).
+PANEL_STATUSES = EDITABLE_STATUSES | {Claim.Status.PUBLISHED}
 
 
 def can_use_desk(user) -> bool:
@@ -25,7 +27,7 @@ def can_edit_claim(user, claim: Claim) -> bool:
     verdict, which only a correction changes)."""
     if not may(user, "edit"):
         return False
-    return claim.status in EDITABLE_STATUSES or claim.status == Claim.Status.PUBLISHED
+    return claim.status in PANEL_STATUSES
 
 
 def can_change_mentions(user, claim: Claim) -> bool:

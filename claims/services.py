@@ -26,12 +26,10 @@ from claims.models import (
 )
 from claims.models.base import unique_slug, validate_language_tag
 from claims.models.reader_input import ModerationStatus
+from claims.permissions import PANEL_STATUSES
 from claims.roles import may
 from claims.text import normalize, validate_span
 from claims.text.reanchor import reanchor_all
-
-# Statuses in which the claim panel saves (a published claim without its verdict).
-PANEL_EDITABLE = (Claim.Status.DRAFT, Claim.Status.CHANGES_REQUESTED, Claim.Status.PUBLISHED)
 
 
 class StaleRevision(Exception):
@@ -169,7 +167,7 @@ def claim_update(*, claim: Claim, expected_version: int, sources_formset, user) 
     claim that went to review meanwhile. The loser gets :class:`EditConflict` listing what
     the winner changed (or ``WorkflowError`` when the status moved); nothing is written.
     """
-    if claim.status not in PANEL_EDITABLE:
+    if claim.status not in PANEL_STATUSES:
         raise WorkflowError(_("This claim cannot be edited now."), "status")
     won = Claim.objects.filter(pk=claim.pk, version=expected_version, status=claim.status).update(
         version=F("version") + 1
@@ -307,8 +305,8 @@ def article_revise(*, article: Article, text: str, origin: str, user) -> Revisio
                 anchoring, state="orphaned", start=None, end=None, confidence=0.0
             )
         placed.add(spot)
-        counts[anchoring.state] += 1
         if anchoring.state == Mention.Anchor.ORPHANED:
+            counts["orphaned"] += 1
             mention.anchor, mention.anchor_confidence = Mention.Anchor.ORPHANED, 0.0
             mention.save()
             continue
@@ -327,7 +325,6 @@ def article_revise(*, article: Article, text: str, origin: str, user) -> Revisio
         if state == Mention.Anchor.REANCHORED:
             mention.previous_revision = old
             mention.previous_exact, mention.previous_prefix, mention.previous_suffix = before
-        counts[anchoring.state] -= 1
         counts[state] += 1
         mention.anchor = state
         mention.anchor_confidence = anchoring.confidence

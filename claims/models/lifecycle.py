@@ -55,17 +55,21 @@ class ClaimLifecycle:
         """The correction being prepared or reviewed for this published claim, if any."""
         return self.corrections.open().first()
 
+    def _own_work_ids(self, correction=None) -> set[int]:
+        """Who may never approve this version: author, last editor, correction's author."""
+        own = {self.author_id, self.last_edited_by_id}
+        if correction is not None:
+            own.add(correction.created_by_id)
+        return {pk for pk in own if pk is not None}
+
     def approvals_count(self, correction=None) -> int:
         """Approvals that count: on the current version, by someone other than the
         author and the last editor."""
-        excluded = {self.author_id, self.last_edited_by_id}
-        if correction is not None:
-            excluded.add(correction.created_by_id)
         return (
             self.reviews.filter(
                 decision="approve", claim_version=self.version, correction=correction
             )
-            .exclude(reviewer_id__in=[pk for pk in excluded if pk is not None])
+            .exclude(reviewer_id__in=self._own_work_ids(correction))
             .values("reviewer")
             .distinct()
             .count()
@@ -73,16 +77,19 @@ class ClaimLifecycle:
 
     def is_own_work(self, user, correction=None) -> bool:
         """Four-eyes: the author, the last editor (and a correction's author) never approve."""
-        own = {self.author_id, self.last_edited_by_id}
-        if correction is not None:
-            own.add(correction.created_by_id)
-        return user.pk in own
+        return user.pk in self._own_work_ids(correction)
 
-    def available_actions(self, user) -> set[str]:
-        """The workflow actions the desk may offer ``user`` on this claim right now."""
+    def pending_correction(self):
+        """The open correction of a published claim (None for any other status)."""
+        return self.open_correction() if self.status == self.Status.PUBLISHED else None
+
+    def available_actions(self, user, correction=...) -> set[str]:
+        """The workflow actions the desk may offer ``user`` on this claim right now
+        (``correction``: the pending correction, when the caller has it already)."""
         status, S = self.status, self.Status
         actions: set[str] = set()
-        correction = self.open_correction() if status == S.PUBLISHED else None
+        if correction is ...:
+            correction = self.pending_correction()
         in_review = status == S.IN_REVIEW or (
             correction is not None and correction.status == correction.Status.IN_REVIEW
         )
@@ -135,7 +142,7 @@ class ClaimLifecycle:
         """What is waiting for a reviewer: ``None`` for the claim itself, or its correction."""
         if self.status == self.Status.IN_REVIEW:
             return None
-        correction = self.open_correction() if self.status == self.Status.PUBLISHED else None
+        correction = self.pending_correction()
         if correction is None or correction.status != correction.Status.IN_REVIEW:
             self._refuse_status(_("This claim is not waiting for review; it is %(status)s."))
         return correction
@@ -345,7 +352,7 @@ class ClaimLifecycle:
     @transaction.atomic
     def submit_correction(self, *, by, version: int | None = None) -> None:
         claim = self._locked(by, "submit", version)
-        correction = claim.open_correction() if claim.status == self.Status.PUBLISHED else None
+        correction = claim.pending_correction()
         if correction is None or correction.status == correction.Status.IN_REVIEW:
             raise WorkflowError(
                 _("There is no correction waiting to be sent to review."), "status"

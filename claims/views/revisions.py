@@ -6,7 +6,7 @@ revisions with a diff between any two.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -18,7 +18,7 @@ from claims.importing import ArticleImportError, text_from_paste
 from claims.models import ArticleRevision, Mention
 from claims.roles import may
 from claims.services import SameText, article_revise, mention_confirm, mention_delete
-from claims.views.access import desk_required, get_article_for_user
+from claims.views.access import desk_required, get_article_for_user, get_mention_for_user
 from claims.views.responses import max_body
 
 
@@ -124,9 +124,7 @@ def resolve_mention(request: HttpRequest, mention_pk: int) -> HttpResponse:
     """Accept a moved passage's new place, or detach a moved or orphaned passage."""
     if not may(request.user, "mark"):
         raise PermissionDenied
-    mention = get_object_or_404(
-        Mention.objects.select_related("revision__article", "claim"), pk=mention_pk
-    )
+    mention = get_mention_for_user(request.user, mention_pk)
     article = mention.revision.article
     if not Mention.objects.needing_review(article).filter(pk=mention.pk).exists():
         raise Http404("This passage does not need a decision.")

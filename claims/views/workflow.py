@@ -98,8 +98,8 @@ def workflow_forms(claim: Claim, data=None, bound: str | None = None) -> dict:
 
 def workflow_context(request: HttpRequest, claim: Claim, *, forms=None, next_url="") -> dict:
     """What the workflow box (review screen and claim panel) shows this user."""
-    correction = claim.open_correction() if claim.status == Claim.Status.PUBLISHED else None
-    actions = claim.available_actions(request.user)
+    correction = claim.pending_correction()
+    actions = claim.available_actions(request.user, correction)
     return {
         "correction": correction,
         "actions": actions,
@@ -206,7 +206,7 @@ def _next_url(request: HttpRequest, claim: Claim) -> str:
 @max_body(1_000_000)
 def correction_edit(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_claim_for_user(request.user, pk)
-    correction = claim.open_correction() if claim.status == Claim.Status.PUBLISHED else None
+    correction = claim.pending_correction()
     editable = (
         correction is not None
         and correction.status != Correction.Status.IN_REVIEW
@@ -217,7 +217,7 @@ def correction_edit(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             "claims/desk/error.html",
             {"message": _("There is no correction of this claim you can edit now.")},
-            status=409 if correction is not None or claim.status == "published" else 404,
+            status=409 if claim.status == Claim.Status.PUBLISHED else 404,
         )
     form = CorrectionForm(
         request.POST or None, instance=correction, initial={"version": claim.version}
