@@ -79,16 +79,24 @@ serve: $(VENV)/.installed-base
 		--workers $${WEB_CONCURRENCY:-3} --access-logfile - --forwarded-allow-ips 127.0.0.1
 
 # --- Test ------------------------------------------------------------------------------
-# Browser tests use the system Chromium ($$CHROMIUM_PATH or /usr/bin/chromium); only when
-# neither exists does Playwright download its own.
+# Browser tests use the system Chromium ($$CHROMIUM_PATH or /usr/bin/chromium). On a fresh
+# machine it is installed from the distribution when we may (root, or sudo without a
+# password); only when that is impossible does Playwright download its own.
 chromium: $(VENV)/.installed-test
 	@if [ -n "$$CHROMIUM_PATH" ] && [ -x "$$CHROMIUM_PATH" ]; then \
 		echo "Chromium: $$CHROMIUM_PATH"; \
 	elif [ -x /usr/bin/chromium ]; then \
 		echo "Chromium: /usr/bin/chromium"; \
 	else \
-		echo "No system Chromium: installing Playwright's own (playwright install chromium)…"; \
-		$(VENV)/bin/playwright install chromium || { echo "error: no Chromium for the browser tests. Install one (apt-get install -y chromium) or set CHROMIUM_PATH."; exit 1; }; \
+		if [ "$$(id -u)" = 0 ]; then root=""; elif sudo -n true 2>/dev/null; then root="sudo -n"; else root=none; fi; \
+		if [ "$$root" != none ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "No system Chromium: installing it (apt-get install chromium)…"; \
+			$$root apt-get update -qq && $$root apt-get install -y -qq chromium >/dev/null; \
+		fi; \
+		if [ ! -x /usr/bin/chromium ]; then \
+			echo "No system Chromium: installing Playwright's own (playwright install chromium)…"; \
+			$(VENV)/bin/playwright install chromium || { echo "error: no Chromium for the browser tests. Install one (apt-get install -y chromium) or set CHROMIUM_PATH."; exit 1; }; \
+		fi; \
 	fi
 
 lint: $(VENV)/.installed-test

@@ -1,8 +1,8 @@
 """Turns an article revision and its mentions into paragraphs of highlight runs.
 
 The text engine (``claims.text``) cuts the text into non-overlapping runs; this module
-attaches the Mention objects to each run so templates can render them. Markup is built
-only by templates from these runs, never by inserting tags into the text.
+attaches the Mention objects to each run; ``claims.highlights`` writes the runs out as
+HTML. Markup is built from these runs, never by inserting tags into the text.
 """
 
 import logging

@@ -116,6 +116,17 @@ def article_revision(request: HttpRequest, slug: str, number: int) -> HttpRespon
     return render(request, "claims/article_detail.html", context)
 
 
+_MENTION_FIELDS = (
+    "start",
+    "end",
+    "claim__slug",
+    "claim__claim_reviewed",
+    "claim__language",
+    "claim__conclusion",
+    "claim__rating",
+)
+
+
 def _annotated_text(article: Article, revision) -> dict:
     mentions = []
     if revision is not None:
@@ -124,6 +135,8 @@ def _annotated_text(article: Article, revision) -> dict:
             .in_revision(revision)
             .shown()
             .select_related("claim__rating")
+            # Only what the page shows: a long article has a thousand of these rows.
+            .only(*_MENTION_FIELDS)
             .order_by("start", "-end", "pk")
         )
     paragraphs = annotate(revision.text, mentions) if revision else []
