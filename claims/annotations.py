@@ -6,7 +6,7 @@ HTML. Markup is built from these runs, never by inserting tags into the text.
 """
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 
 from claims.models import Mention
@@ -33,8 +33,11 @@ class HighlightRun:
         return self.mentions[-1] if self.mentions else None
 
 
-def annotate(text: str, mentions: Iterable[Mention]) -> list[Sequence[HighlightRun]]:
-    """Paragraphs of runs for ``text`` with ``mentions`` highlighted.
+def annotate(
+    text: str, mentions: Iterable[Mention], *, only: Container[int] | None = None
+) -> list[Sequence[HighlightRun]]:
+    """Paragraphs of runs for ``text`` with ``mentions`` highlighted (only the paragraphs
+    at the indexes in ``only`` get their runs, when given: see ``segment``).
 
     A mention whose offsets do not fit the text (possible only through a direct database
     edit) is left out and logged, so one bad row cannot take the page down.
@@ -47,7 +50,7 @@ def annotate(text: str, mentions: Iterable[Mention]) -> list[Sequence[HighlightR
             logger.warning("Mention %s does not fit its revision text; not shown.", mention.pk)
             continue
         by_id[mention.pk] = mention
-    paragraphs = segment(text, ((m.pk, m.start, m.end) for m in by_id.values()))
+    paragraphs = segment(text, ((m.pk, m.start, m.end) for m in by_id.values()), only=only)
     return [
         tuple(
             HighlightRun(

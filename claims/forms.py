@@ -33,11 +33,16 @@ class LinkForm(SpanForm):
 
 
 class AdjustMentionForm(forms.Form):
-    EDGES = [("start", _("Start")), ("end", _("End"))]
-    DIRECTIONS = [("widen", _("Widen")), ("narrow", _("Narrow"))]
+    """Which edge of a passage moves by one word, and which way: one of four buttons."""
 
-    edge = forms.ChoiceField(choices=EDGES)
-    direction = forms.ChoiceField(choices=DIRECTIONS)
+    MOVES = [
+        ("widen-start", _("Widen the start")),
+        ("narrow-start", _("Narrow the start")),
+        ("narrow-end", _("Narrow the end")),
+        ("widen-end", _("Widen the end")),
+    ]
+
+    move = forms.ChoiceField(choices=MOVES)
 
 
 def desk_users():

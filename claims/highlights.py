@@ -140,10 +140,9 @@ class PublicHighlights:
             claim = self._claim(run.innermost.claim)
             pieces.append(
                 _html(
-                    '<mark class="claim-mark depth-{} {}" data-mentions="{}">',
+                    '<mark class="claim-mark depth-{} {}">',
                     run.depth,
                     claim.css,
-                    _keys(m.pk for m in run.mentions),
                 )
             )
             pieces.extend(
@@ -239,17 +238,17 @@ class PublicHighlights:
 @dataclass(frozen=True, slots=True)
 class _DeskClaim:
     css: str
-    href: str
     title: str
 
 
 class DeskHighlights:
     """The highlighted text of the desk workspace: every run is a ``<span>`` or ``<mark>``
-    carrying its offset, so the desk's script maps a browser selection back to offsets;
-    a highlight opens the innermost claim's panel."""
+    carrying its offset, so the desk's script maps a browser selection back to offsets.
+    A highlight lists its claims outermost first (``data-claims``); a click opens the
+    innermost one's panel (static/js/desk.js builds its address from ``#article-text``'s
+    ``data-panel-url``, which spares every highlight its own)."""
 
-    def __init__(self, article_id: int) -> None:
-        self._claim_url = _ReversedUrl("claims:desk-claim", article_id)
+    def __init__(self) -> None:
         self._claims: dict[int, _DeskClaim] = {}
 
     def _claim(self, claim: Claim) -> _DeskClaim:
@@ -257,7 +256,6 @@ class DeskHighlights:
             rating = claim.rating
             markup = self._claims[claim.pk] = _DeskClaim(
                 css=rating.css_class if rating else "rating-none",
-                href=self._claim_url(claim.pk),
                 title=f"{claim.claim_reviewed} ({claim.get_status_display()})",
             )
         return markup
@@ -289,13 +287,11 @@ class DeskHighlights:
             pieces.append(
                 _html(
                     '<mark class="run claim-mark depth-{} {}" data-start="{}" data-claims="{}"'
-                    ' data-mentions="{}" data-href="{}" title="{}"{}>{}</mark>',
+                    ' title="{}"{}>{}</mark>',
                     run.depth,
                     claim.css,
                     run.start,
                     _keys(m.claim_id for m in run.mentions),
-                    _keys(m.pk for m in run.mentions),
-                    claim.href,
                     claim.title,
                     opens,
                     run.text,

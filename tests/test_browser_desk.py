@@ -86,6 +86,43 @@ def test_editor_marks_a_claim_with_the_mouse(desk, page: Page, console_errors):
     assert console_errors == []
 
 
+def test_editor_widens_and_narrows_the_marked_passage(desk, page: Page, console_errors):
+    sign_in(page, desk, "editor")
+    _open_seed_article(page, desk)
+    drag_select(page, "keine Atomwaffen und Raketen")
+    page.get_by_role("button", name="Mark claim").click()
+    passages = page.get_by_role("group", name="Adjust the passage")
+    expect(passages).to_be_visible()
+    passages.get_by_role("button", name="Widen end →").click()
+    expect(page.locator("#claim-panel q")).to_have_text("keine Atomwaffen und Raketen mehr")
+    passages.get_by_role("button", name="Narrow start →").click()
+    expect(page.locator("#claim-panel q")).to_have_text("Atomwaffen und Raketen mehr")
+    mention = Mention.objects.get(claim__claim_reviewed="keine Atomwaffen und Raketen")
+    assert mention.exact == "Atomwaffen und Raketen mehr"
+    # The new passage lies inside the demo claim's: its words are the doubly marked ones.
+    nested = page.locator("#article-text mark.depth-2")
+    expect(nested).to_have_text(["Atomwaffen und Raketen mehr"])
+
+
+def test_a_click_on_a_highlight_opens_its_innermost_claim(desk, page: Page, console_errors):
+    sign_in(page, desk, "editor")
+    _open_seed_article(page, desk)
+    drag_select(page, "keine Atomwaffen und Raketen")
+    page.get_by_role("button", name="Mark claim").click()
+    expect(page.get_by_label("Claim as reviewed")).to_have_value("keine Atomwaffen und Raketen")
+    page.get_by_role("link", name="Close the claim panel").click()
+    expect(page.get_by_role("heading", name="Claim panel")).to_be_visible()
+    outer = Mention.objects.get(exact__contains="seit mehr als einem Jahr keine").claim
+    # The words only the demo claim covers open the demo claim…
+    page.locator("#article-text mark.depth-1", has_text="seit mehr als einem Jahr").click()
+    expect(page.locator("#claim-panel")).to_have_attribute("data-claim", str(outer.pk))
+    expect(page).to_have_url(re.compile(rf"/claims/{outer.pk}/$"))
+    # …the doubly marked ones the new claim inside it.
+    page.locator("#article-text mark.depth-2").click()
+    expect(page.get_by_label("Claim as reviewed")).to_have_value("keine Atomwaffen und Raketen")
+    assert console_errors == []
+
+
 def test_editor_fills_the_panel_and_adds_a_source(desk, page: Page, console_errors):
     sign_in(page, desk, "editor")
     _open_seed_article(page, desk)

@@ -150,7 +150,7 @@ ROWS = [
         "desk-mention-adjust",
         method="post",
         args="mention",
-        data={"edge": "end", "direction": "widen"},
+        data={"move": "widen-end"},
         ok=302,
         writes=True,
     ),

@@ -142,7 +142,7 @@ def _adjust(client, mention, edge, direction, *, htmx=True):
     headers = HTMX if htmx else {}
     return client.post(
         reverse("claims:desk-mention-adjust", args=[mention.pk]),
-        {"edge": edge, "direction": direction},
+        {"move": f"{direction}-{edge}"},
         **headers,
     )
 
@@ -207,11 +207,15 @@ def test_one_word_passage_cannot_be_narrowed(desk):
 
 
 @pytest.mark.parametrize(
-    ("edge", "direction"), [("middle", "widen"), ("end", "sideways"), ("", ""), ("START", "widen")]
+    "move", ["widen-middle", "sideways-end", "-", "", "WIDEN-START", "widen-start-end", None]
 )
-def test_invalid_edge_or_direction_is_400(desk, draft, edge, direction):
+def test_invalid_move_is_400(desk, draft, move):
     before = _state()
-    response = _adjust(desk, draft.mentions.get(), edge, direction)
+    response = desk.post(
+        reverse("claims:desk-mention-adjust", args=[draft.mentions.get().pk]),
+        {} if move is None else {"move": move},
+        **HTMX,
+    )
     assert response.status_code == 400
     assert "could not be read" in response.content.decode()
     assert _state() == before

@@ -142,6 +142,16 @@ def test_draft_claim_panel_shows_the_form_with_its_sources(desk, article, draft)
     assert draft.claim_reviewed in html
 
 
+def test_draft_panel_links_dismissing_to_the_review_screen_form(desk, article, draft):
+    html = _text(desk.get(_url(article, draft)))
+    review_url = reverse("claims:desk-claim-review", args=[draft.pk])
+    assert f'href="{review_url}#reason-form"' in html
+    assert 'name="reason"' not in html  # the reasoned form itself is not in the panel
+    review = desk.get(review_url).content.decode()
+    assert 'id="reason-form"' in review
+    assert reverse("claims:desk-claim-dismiss", args=[draft.pk]) in review
+
+
 def test_published_claim_panel_locks_the_verdict_but_not_the_details(desk, article, published):
     response = desk.get(_url(article, published))
     assert response.status_code == 200
@@ -154,7 +164,12 @@ def test_published_claim_panel_locks_the_verdict_but_not_the_details(desk, artic
         assert f'name="{name}"' not in html, name
     assert published.claim_reviewed in html
     assert "changes only through a correction" in html
-    assert reverse("claims:desk-claim-correction-start", args=[published.pk]) in html
+    # Opening a correction happens on the review screen, linked from the panel.
+    review_url = reverse("claims:desk-claim-review", args=[published.pk])
+    assert f'href="{review_url}#correction-form"' in html
+    review = desk.get(review_url).content.decode()
+    assert reverse("claims:desk-claim-correction-start", args=[published.pk]) in review
+    assert 'id="correction-form"' in review
     # No passage controls either.
     assert reverse("claims:desk-mention-adjust", args=[published.mentions.get().pk]) not in html
 
@@ -249,7 +264,7 @@ def test_htmx_save_answers_with_the_panel_the_list_and_the_claims_paragraphs(des
     )
     assert len(paragraphs) == 1  # only the paragraph with this claim's highlight
     _index, body = paragraphs[0]
-    assert _url(article, draft) in body
+    assert re.search(rf'data-claims="(\d+ )*{draft.pk}"', body)  # its highlight
     assert "rating-false" in body  # the highlight has the new rating's colour
     text = article.current_revision.text
     assert text.split("\n\n")[0][:40] not in html  # untouched paragraphs are not sent

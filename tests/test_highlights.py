@@ -89,7 +89,7 @@ def test_desk_paragraphs_keep_every_offset_and_the_text(example):
     text, mentions = example
     paragraphs = annotate(text, mentions)
     with translation.override("en"):
-        highlights = DeskHighlights(article_id=7)
+        highlights = DeskHighlights()
         for index, runs in enumerate(paragraphs):
             fragment = highlights.paragraph(index, runs)
             assert fragment.startswith(f'<p id="para-{index}" class="desk-paragraph"')

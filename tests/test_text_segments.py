@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claims.text import (
     InvalidOffsets,
@@ -279,3 +280,14 @@ def test_each_mention_opens_once_at_its_first_run_and_closes_once_at_its_last(
             assert closing == [holding[-1]]
         else:
             assert opening == closing == []
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(texts_with_mentions(), st.sets(st.integers(0, 12)))
+def test_only_selected_paragraphs_get_the_same_runs_as_the_whole(case: Case, only) -> None:
+    text, mentions = case
+    whole = segment(text, mentions)
+    some = segment(text, mentions, only=only)
+    assert [(p.start, p.end) for p in some] == [(p.start, p.end) for p in whole]
+    for index, (part, full) in enumerate(zip(some, whole, strict=True)):
+        assert part.runs == (full.runs if index in only else ())

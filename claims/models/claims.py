@@ -235,6 +235,9 @@ class Mention(models.Model):
         ordering = ["revision", "start", "-end", "pk"]
         verbose_name = _("mention")
         verbose_name_plural = _("mentions")
+        # A revision's passages are read in text order (the article page, the workspace) and
+        # by range (the paragraphs an edit touched): both walk this index.
+        indexes = [models.Index(fields=["revision", "start"], name="mention_revision_start")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(start__lt=models.F("end")), name="mention_start_before_end"

@@ -38,8 +38,9 @@ class ClaimLifecycle:
     """Mixed into ``Claim``: the transitions and what the desk may offer a user."""
 
     # --- Reading the state ----------------------------------------------------------------
-    def missing_for_review(self) -> list[str]:
-        """What the claim still lacks before it can go to review, in words."""
+    def missing_for_review(self, *, has_sources: bool | None = None) -> list[str]:
+        """What the claim still lacks before it can go to review, in words
+        (``has_sources``: whether it has sources, when the caller knows already)."""
         missing = []
         if not self.claim_reviewed.strip():
             missing.append(_("the claim as reviewed"))
@@ -47,7 +48,7 @@ class ClaimLifecycle:
             missing.append(_("a rating"))
         if not self.conclusion.strip():
             missing.append(_("a conclusion"))
-        if not self.sources.exists():
+        if not (self.sources.exists() if has_sources is None else has_sources):
             missing.append(_("at least one source"))
         return missing
 

@@ -37,10 +37,9 @@ def public_claim_popovers(context, claims):
 
 
 @register.simple_tag(takes_context=True)
-def desk_paragraph(context, index, runs, article, oob=False):
+def desk_paragraph(context, index, runs, oob=False):
     """A paragraph ``<p>`` of the desk workspace (an out-of-band swap when ``oob``)."""
-    key = ("desk_highlights", article.pk)
-    highlights = context.render_context.get(key)
+    highlights = context.render_context.get("desk_highlights")
     if highlights is None:
-        highlights = context.render_context[key] = DeskHighlights(article.pk)
+        highlights = context.render_context["desk_highlights"] = DeskHighlights()
     return highlights.paragraph(index, runs, oob=bool(oob))

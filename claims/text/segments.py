@@ -5,7 +5,7 @@ sequence of non-overlapping runs, each carrying the keys of every mention that c
 """
 
 from bisect import bisect_left, insort
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 
 from .normalize import paragraph_spans
@@ -79,7 +79,12 @@ def _sweep(
     return cut
 
 
-def segment[K](text: str, mentions: Iterable[tuple[K, int, int]]) -> list[Paragraph[K]]:
+def segment[K](
+    text: str,
+    mentions: Iterable[tuple[K, int, int]],
+    *,
+    only: Container[int] | None = None,
+) -> list[Paragraph[K]]:
     """Split ``text`` into paragraphs of runs, cut at every mention boundary.
 
     ``mentions`` are ``(key, start, end)`` code-point spans of ``text``; keys are carried
@@ -92,6 +97,10 @@ def segment[K](text: str, mentions: Iterable[tuple[K, int, int]]) -> list[Paragr
     separator belongs to no paragraph). Runs are cut at paragraph edges and mention
     boundaries and nowhere else; a run no mention covers has ``keys == ()``. Mentions with
     identical spans are all kept.
+
+    ``only``, a set of paragraph indexes, limits the runs to those paragraphs (the others
+    come back with ``runs == ()``); opens and closes still refer to the whole text. It is
+    for redrawing the few paragraphs an edit touched in a long text.
 
     Cost: sorting the boundary events is O(N log N) for N mentions and the sweep visits each
     paragraph and event once, O(L + N) for a text of L characters. Keeping the active set
@@ -140,7 +149,9 @@ def segment[K](text: str, mentions: Iterable[tuple[K, int, int]]) -> list[Paragr
                     closes=keys_of(closes.get((p, r), ())),
                 )
                 for r, (start, end, ranks) in enumerate(runs)
-            ),
+            )
+            if only is None or p in only
+            else (),
         )
         for p, ((p_start, p_end), runs) in enumerate(zip(spans, cut, strict=True))
     ]

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from claims.forms import AdjustMentionForm, LinkForm, SpanForm
-from claims.models import ArticleRevision, Mention
+from claims.forms import AdjustMentionForm, LinkForm, SourceFormSet, SpanForm
+from claims.models import ArticleRevision, Mention, Source
 from claims.permissions import can_mark_claims
 from claims.services import (
     StaleRevision,
@@ -80,20 +80,34 @@ def _revision_of(request, article, form) -> ArticleRevision | None:
     return article.current_revision
 
 
-def _changed(request, article, claim, *, spans, new_row=None, status_message=""):
+def _changed(request, article, claim, *, spans, new_row=None, created=False, status_message=""):
     """The answer after a change: the panel, the paragraphs it touched, and the claims list.
 
     ``new_row`` is the mention of a claim that just got its first passage in this article:
     its row is inserted in reading order. Otherwise the whole list is sent again, since the
-    order may have changed.
+    order may have changed. ``created``: the claim was created with ``new_row`` just now,
+    so it has that one passage and no sources, and the panel need not ask the database.
     """
-    # A claim left without a passage in this article has no panel here any more.
-    if claim is not None and not claim.mentions.filter(revision__article=article).exists():
+    # A claim left without a passage in this article has no panel here any more (one that
+    # just got its first passage here, ``new_row``, obviously has one).
+    if (
+        claim is not None
+        and new_row is None
+        and not claim.mentions.filter(revision__article=article).exists()
+    ):
         claim = None
     workspace_url = reverse("claims:desk-article", kwargs={"pk": article.pk})
     if not request.htmx:
         return redirect(panel_url(article, claim) if claim else workspace_url)
-    context = panel_context(request, claim, article) if claim else {"claim": None}
+    fresh = {}
+    if created:
+        fresh = {
+            "sources": SourceFormSet(
+                instance=claim, prefix="sources", queryset=Source.objects.none()
+            ),
+            "claim_mentions": [new_row],
+        }
+    context = panel_context(request, claim, article, **fresh) if claim else {"claim": None}
     context |= {
         "article": article,
         "oob_paragraphs": paragraph_updates(article, spans),
@@ -173,6 +187,7 @@ def mark_claim(request: HttpRequest, pk: int) -> HttpResponse:
         mention.claim,
         spans=[(mention.start, mention.end)],
         new_row=mention,
+        created=True,
         status_message=_("Claim marked. Fill in the panel to check it."),
     )
 
@@ -204,10 +219,10 @@ def link_claim(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 ADJUSTERS = {
-    ("start", "widen"): lambda t, s, e: (widen_start(t, s, e), e),
-    ("start", "narrow"): lambda t, s, e: (narrow_start(t, s, e), e),
-    ("end", "widen"): lambda t, s, e: (s, widen_end(t, s, e)),
-    ("end", "narrow"): lambda t, s, e: (s, narrow_end(t, s, e)),
+    "widen-start": lambda t, s, e: (widen_start(t, s, e), e),
+    "narrow-start": lambda t, s, e: (narrow_start(t, s, e), e),
+    "widen-end": lambda t, s, e: (s, widen_end(t, s, e)),
+    "narrow-end": lambda t, s, e: (s, narrow_end(t, s, e)),
 }
 
 
@@ -223,7 +238,7 @@ def adjust_mention(request: HttpRequest, mention_pk: int) -> HttpResponse:
     if mention.revision_id != article.current_revision_id:
         return error_response(request, str(STALE_MESSAGE), 409)
     old = (mention.start, mention.end)
-    adjust = ADJUSTERS[(form.cleaned_data["edge"], form.cleaned_data["direction"])]
+    adjust = ADJUSTERS[form.cleaned_data["move"]]
     start, end = adjust(mention.revision.text, mention.start, mention.end)
     if (start, end) == old:
         return error_response(

@@ -192,7 +192,7 @@ def paragraph_updates(article: Article, spans) -> list[tuple[int, tuple]]:
         .select_related("claim__rating")
         .order_by("start", "-end", "pk")
     )
-    paragraphs = annotate(revision.text, mentions)
+    paragraphs = annotate(revision.text, mentions, only=set(touched))
     return [(index, paragraphs[index]) for index in touched]
 
 
@@ -221,6 +221,9 @@ def panel_context(request: HttpRequest, claim: Claim, article: Article, **extra)
     sources = extra.pop("sources", None)
     if sources is None:
         sources = SourceFormSet(instance=claim, prefix="sources")
+    # An unbound formset holds the claim's sources already: no second query to know
+    # whether there are any.
+    has_sources = None if sources.is_bound else sources.initial_form_count() > 0
     return {
         "claim": claim,
         "article": article,
@@ -232,7 +235,9 @@ def panel_context(request: HttpRequest, claim: Claim, article: Article, **extra)
             "start"
         ),
         "explanation_html": render_markdown(claim.explanation),
-        **workflow_context(request, claim, next_url=panel_url(article, claim)),
+        **workflow_context(
+            request, claim, next_url=panel_url(article, claim), has_sources=has_sources
+        ),
         **extra,
     }
 

@@ -96,16 +96,21 @@ def workflow_forms(claim: Claim, data=None, bound: str | None = None) -> dict:
     return forms
 
 
-def workflow_context(request: HttpRequest, claim: Claim, *, forms=None, next_url="") -> dict:
-    """What the workflow box (review screen and claim panel) shows this user."""
+def workflow_context(
+    request: HttpRequest, claim: Claim, *, forms=None, next_url="", has_sources=None
+) -> dict:
+    """What the workflow box (review screen and claim panel) shows this user
+    (``has_sources``: see ``Claim.missing_for_review``)."""
     correction = claim.pending_correction()
     actions = claim.available_actions(request.user, correction)
+    in_review = Claim.Status.IN_REVIEW in (claim.status, getattr(correction, "status", None))
     return {
         "correction": correction,
         "actions": actions,
-        "approvals": claim.approvals_count(correction),
+        # Shown only while in review ("1 of 2 approvals"): no query for the others.
+        "approvals": claim.approvals_count(correction) if in_review else None,
         "required_approvals": required_approvals(),
-        "missing": claim.missing_for_review()
+        "missing": claim.missing_for_review(has_sources=has_sources)
         if claim.status in (Claim.Status.DRAFT, Claim.Status.CHANGES_REQUESTED)
         else [],
         "own_work": claim.is_own_work(request.user, correction),

@@ -241,16 +241,20 @@
     toolbar.addEventListener("mousedown", (event) => event.preventDefault()); // keep selection
     document.addEventListener("selectionchange", onSelectionChange);
 
+    // A highlight opens the panel of its innermost claim, the last of data-claims.
+    const panelUrl = (mark) =>
+      text.dataset.panelUrl.replace(/\/0\/$/, `/${mark.dataset.claims.split(" ").at(-1)}/`);
+
     text.addEventListener("click", (event) => {
-      const mark = event.target.closest("mark[data-href]");
-      if (mark && window.getSelection().isCollapsed) openPanel(mark.dataset.href);
+      const mark = event.target.closest("mark[data-claims]");
+      if (mark && window.getSelection().isCollapsed) openPanel(panelUrl(mark));
     });
 
     text.addEventListener("keydown", (event) => {
-      const mark = event.target.closest("mark[data-href]");
+      const mark = event.target.closest("mark[data-claims]");
       if (mark && event.key === "Enter") {
         event.preventDefault();
-        openPanel(mark.dataset.href);
+        openPanel(panelUrl(mark));
         return;
       }
       const para = event.target.closest(".desk-paragraph");
