@@ -13,6 +13,7 @@ replaces docs/performance.md.
 """
 
 import argparse
+import json
 import os
 import platform
 import random
@@ -222,10 +223,23 @@ def main() -> None:
     parser.add_argument(
         "--no-load", action="store_true", help="skip the load test (scripts/loadtest.py)"
     )
+    parser.add_argument("--search-only", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     rng = random.Random(20190228)
 
     call_command("migrate", verbosity=0)
+    if args.search_only:  # the PostgreSQL half of the search figures, in its own process
+        rating, _ = Rating.objects.get_or_create(
+            slug="true", defaults={"label": "True", "value": 6}
+        )
+        figures = [
+            (label, {key: value for key, value in stats.items() if key != "result"})
+            for label, stats in search_figures(rng, Client(), rating, args.runs)
+        ]
+        args.search_only.write_text(
+            json.dumps({"database": database_version(), "figures": figures}), encoding="utf-8"
+        )
+        return
     call_command("loadseeds", stdout=open(os.devnull, "w"))  # noqa: SIM115
     ensure_role_groups()
     editor = get_user_model().objects.create_user("bench-editor", password="x")
@@ -329,8 +343,12 @@ def main() -> None:
     stats["bytes"] = len(first_response.content)
     results.append(("Mark claim (htmx POST), 100k chars, 1,000+ mentions", stats))
 
-    notes.append(transfer_note(reader, seed.get_absolute_url()))
+    transfer, notes_line = transfer_figure(reader, seed.get_absolute_url())
+    notes.append(notes_line)
+    postgres, postgres_note = postgres_search_figures(args.runs)
+    notes.append(postgres_note)
     report = render(results, args.runs, notes)
+    report += "\n" + budgets_section(dict(results), transfer, postgres)
     if not args.no_load:
         report += "\n" + load_test_section()
     print(report)
@@ -364,6 +382,110 @@ def load_test_section() -> str:
         "## Load test: the production stack on loopback\n\n"
         f"Not run: scripts/loadtest.py {outcome} without a report (see its output).\n"
     )
+
+
+def postgres_search_figures(runs: int) -> tuple[list | None, str]:
+    """The search figures again on PostgreSQL (a fresh database, dropped afterwards), in a
+    child process: this one is bound to its own database. ``BENCH_POSTGRES_URL`` names
+    the server (default: the local one); without one, the note says so."""
+    import subprocess
+
+    import psycopg
+
+    server = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    name = f"factcheck_bench_{os.getpid()}"
+    try:
+        admin = psycopg.connect(server, autocommit=True, connect_timeout=5)
+    except psycopg.Error as error:
+        return None, f"Search on PostgreSQL: not measured ({str(error).strip()[:120]})."
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            out = Path(tempfile.mkdtemp(prefix="factcheck-bench-pg-")) / "search.json"
+            url = server.rsplit("/", 1)[0] + "/" + name
+            env = {**os.environ, "BENCH_DATABASE_URL": url}
+            command = [sys.executable, __file__, "--runs", str(runs), "--search-only", out]
+            result = subprocess.run(command, env=env, cwd=ROOT, check=False, timeout=900)
+            if result.returncode or not out.exists():
+                return None, f"Search on PostgreSQL: failed (exit {result.returncode})."
+            data = json.loads(out.read_text(encoding="utf-8"))
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    figures = data["figures"]
+    parts = ", ".join(f"{label.split(', ', 1)[1]} {s['median']:.1f} ms" for label, s in figures)
+    return figures, (
+        f"Search on {data['database']} over the same 10,000 generated claims (GIN index, "
+        f"after `ANALYZE`), median of {runs} runs: {parts}."
+    )
+
+
+def budgets_section(results: dict, transfer: int, postgres: list | None) -> str:
+    """Issue #8's budgets that this run measures, each met or not. The load test's own
+    budgets (throughput ratio, errors, p95) are in its section below."""
+
+    def median(name: str) -> float:
+        return results[name]["median"]
+
+    def verdict(ok: bool) -> str:
+        return "**met**" if ok else "**not met**"
+
+    seed = "Public article page, seed article (4 claims)"
+    large = "Public article page, 100k chars, 1,000 claims"
+    mark = "Mark claim (htmx POST), 100k chars, 1,000+ mentions"
+    pages = [
+        (seed, "Public article page, 100k chars, 10 claims", large),
+        ("Desk workspace, 100k chars, 10 mentions", "Desk workspace, 100k chars, 1,000 mentions"),
+    ]
+    constant = all(len({results[name]["queries"] for name in group}) == 1 for group in pages)
+    counts = "; ".join(
+        " / ".join(str(results[name]["queries"]) for name in group) for group in pages
+    )
+    rows = [
+        (
+            "Query count of the article page and the workspace constant in claims and mentions",
+            f"article page {counts.split('; ')[0]}, workspace {counts.split('; ')[1]} queries "
+            "(few / many claims)",
+            constant,
+        ),
+        (
+            "Seed article page, cached: under 2 ms median",
+            f"{median('… seed article page from the page cache'):.1f} ms",
+            median("… seed article page from the page cache") < 2,
+        ),
+        ("Seed article page, uncached: under 20 ms", f"{median(seed):.1f} ms", median(seed) < 20),
+        (
+            "Large article page (1,000 claims), uncached: under 250 ms",
+            f"{median(large):.1f} ms",
+            median(large) < 250,
+        ),
+        ("Mark-claim request: under 30 ms median", f"{median(mark):.1f} ms", median(mark) < 30),
+        (
+            "Mark-claim response: under 10 KB",
+            f"{results[mark]['bytes'] / 1024:.1f} KB",
+            results[mark]["bytes"] < 10 * 1024,
+        ),
+        (
+            "Seed article page transfer with all assets, compressed: under 80 KB",
+            f"{transfer / 1024:.1f} KB",
+            transfer < 80 * 1024,
+        ),
+    ]
+    if postgres is None:
+        rows.append(
+            ("Search over 10,000 claims on PostgreSQL: under 50 ms median", "not measured", False)
+        )
+    else:
+        worst = max(s["median"] for _, s in postgres)
+        rows.append(
+            (
+                "Search over 10,000 claims on PostgreSQL: under 50 ms median",
+                f"slowest query {worst:.1f} ms",
+                worst < 50,
+            )
+        )
+    lines = ["## Budgets", "", "| budget | measured | |", "|---|---|---|"]
+    lines += [f"| {budget} | {measured} | {verdict(ok)} |" for budget, measured, ok in rows]
+    return "\n".join(lines) + "\n"
 
 
 def database_version() -> str:
@@ -420,7 +542,7 @@ def reanchor_figures(rng: random.Random, article, runs: int) -> tuple[dict, list
     return stats, [note]
 
 
-def transfer_note(reader: Client, url: str) -> str:
+def transfer_figure(reader: Client, url: str) -> tuple[int, str]:
     """Compressed size of ``url`` with every stylesheet, script and image it loads, as a
     browser would receive it from whitenoise (gzip, level 9 as whitenoise writes it)."""
     import gzip
@@ -443,7 +565,7 @@ def transfer_note(reader: Client, url: str) -> str:
     total = sum(sizes.values())
     parts = ", ".join(f"{name} {size / 1024:.1f}" for name, size in sizes.items())
     verdict = "met" if total < 80 * 1024 else "not met"
-    return (
+    return total, (
         f"Seed article page transferred with everything it loads, gzip: {total / 1024:.1f} KB "
         f"(budget 80 KB: {verdict}); KB each: {parts}."
     )

@@ -123,6 +123,25 @@ def test_a_click_on_a_highlight_opens_its_innermost_claim(desk, page: Page, cons
     assert console_errors == []
 
 
+def test_unsaved_panel_changes_are_not_dropped_without_asking(desk, page: Page):
+    sign_in(page, desk, "editor")
+    _open_seed_article(page, desk)
+    drag_select(page, "keine Atomwaffen und Raketen")
+    page.get_by_role("button", name="Mark claim").click()
+    page.get_by_label("Conclusion").fill("Noch nicht gespeichert")
+    messages = []
+
+    def answer(dialog):
+        messages.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", answer)
+    other = page.locator("#claims-list-items a").first
+    other.click()
+    expect(page.get_by_label("Conclusion")).to_have_value("Noch nicht gespeichert")
+    assert messages == ["The claim panel has changes that are not saved. Discard them?"]
+
+
 def test_editor_fills_the_panel_and_adds_a_source(desk, page: Page, console_errors):
     sign_in(page, desk, "editor")
     _open_seed_article(page, desk)

@@ -218,7 +218,7 @@
   // --- Opening claims ------------------------------------------------------------------
   function discardChanges() {
     const form = document.getElementById("claim-form");
-    return !form || !form.dataset.dirty || window.confirm(form.dataset.unsavedMessage);
+    return !form || !form.dataset.dirty || window.confirm(text?.dataset.unsavedMessage);
   }
 
   function openPanel(url) {
@@ -346,7 +346,7 @@
     if (!form || !form.dataset.dirty || form.contains(event.detail.elt)) return;
     if (!target || target.id !== "claim-panel") return;
     event.preventDefault();
-    if (window.confirm(form.dataset.unsavedMessage)) event.detail.issueRequest(true);
+    if (window.confirm(text?.dataset.unsavedMessage)) event.detail.issueRequest(true);
   });
   window.addEventListener("beforeunload", (event) => {
     const form = document.getElementById("claim-form");
