@@ -235,30 +235,21 @@ class PublicHighlights:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class _DeskClaim:
-    css: str
-    title: str
-
-
 class DeskHighlights:
     """The highlighted text of the desk workspace: every run is a ``<span>`` or ``<mark>``
     carrying its offset, so the desk's script maps a browser selection back to offsets.
-    A highlight lists its claims outermost first (``data-claims``); a click opens the
-    innermost one's panel (static/js/desk.js builds its address from ``#article-text``'s
-    ``data-panel-url``, which spares every highlight its own)."""
+    A highlight lists its claims outermost first (``data-claims``). static/js/desk.js
+    opens the innermost one's panel on a click (its address from ``#article-text``'s
+    ``data-panel-url``) and gives a highlight its tooltip from that claim's row in the
+    claims list when pointed at or focused: neither is repeated on every highlight."""
 
     def __init__(self) -> None:
-        self._claims: dict[int, _DeskClaim] = {}
+        self._css: dict[int, str] = {}
 
-    def _claim(self, claim: Claim) -> _DeskClaim:
-        if (markup := self._claims.get(claim.pk)) is None:
-            rating = claim.rating
-            markup = self._claims[claim.pk] = _DeskClaim(
-                css=rating.css_class if rating else "rating-none",
-                title=f"{claim.claim_reviewed} ({claim.get_status_display()})",
-            )
-        return markup
+    def _claim_css(self, claim: Claim) -> str:
+        if (css := self._css.get(claim.pk)) is None:
+            css = self._css[claim.pk] = claim.rating.css_class if claim.rating else "rating-none"
+        return css
 
     def paragraph(self, index: int, runs: Sequence[HighlightRun], *, oob: bool = False):
         """One paragraph's ``<p>``; ``oob`` marks it for an htmx out-of-band swap."""
@@ -278,7 +269,6 @@ class DeskHighlights:
                     _html('<span class="run" data-start="{}">{}</span>', run.start, run.text)
                 )
                 continue
-            claim = self._claim(run.innermost.claim)
             opens = (
                 _html(' tabindex="0" data-opens="{}"', _keys(m.pk for m in run.opens))
                 if run.opens
@@ -286,13 +276,12 @@ class DeskHighlights:
             )
             pieces.append(
                 _html(
-                    '<mark class="run claim-mark depth-{} {}" data-start="{}" data-claims="{}"'
-                    ' title="{}"{}>{}</mark>',
+                    '<mark class="run claim-mark depth-{} {}" data-start="{}" data-claims="{}"{}>'
+                    "{}</mark>",
                     run.depth,
-                    claim.css,
+                    self._claim_css(run.innermost.claim),
                     run.start,
                     _keys(m.claim_id for m in run.mentions),
-                    claim.title,
                     opens,
                     run.text,
                 )

@@ -333,14 +333,19 @@ def main() -> None:
             HTTP_HX_REQUEST="true",
         )
         assert response.status_code == 200, response.content[:300]
+        sizes.append(len(response.content))
         return response
 
+    # Each run marks a different random passage, so the paragraph sent back differs: the
+    # answer's size is the median over the runs, with the largest beside it.
+    sizes: list[int] = []
     with CaptureQueriesContext(connection) as queries:
-        first_response = mark_once()
+        mark_once()
     query_count = len(queries)
     stats = measure(mark_once, args.runs)
     stats["queries"] = query_count
-    stats["bytes"] = len(first_response.content)
+    stats["bytes"] = int(statistics.median(sizes))
+    stats["bytes_max"] = max(sizes)
     results.append(("Mark claim (htmx POST), 100k chars, 1,000+ mentions", stats))
 
     transfer, notes_line = transfer_figure(reader, seed.get_absolute_url())
@@ -461,7 +466,8 @@ def budgets_section(results: dict, transfer: int, postgres: list | None) -> str:
         ("Mark-claim request: under 30 ms median", f"{median(mark):.1f} ms", median(mark) < 30),
         (
             "Mark-claim response: under 10 KB",
-            f"{results[mark]['bytes'] / 1024:.1f} KB",
+            f"{results[mark]['bytes'] / 1024:.1f} KB median, largest "
+            f"{results[mark]['bytes_max'] / 1024:.1f} KB",
             results[mark]["bytes"] < 10 * 1024,
         ),
         (

@@ -117,8 +117,11 @@ def test_a_click_on_a_highlight_opens_its_innermost_claim(desk, page: Page, cons
     page.locator("#article-text mark.depth-1", has_text="seit mehr als einem Jahr").click()
     expect(page.locator("#claim-panel")).to_have_attribute("data-claim", str(outer.pk))
     expect(page).to_have_url(re.compile(rf"/claims/{outer.pk}/$"))
-    # …the doubly marked ones the new claim inside it.
-    page.locator("#article-text mark.depth-2").click()
+    # …the doubly marked ones the new claim inside it, which their tooltip names.
+    nested = page.locator("#article-text mark.depth-2")
+    nested.hover()
+    expect(nested).to_have_attribute("title", "keine Atomwaffen und Raketen (Draft)")
+    nested.click()
     expect(page.get_by_label("Claim as reviewed")).to_have_value("keine Atomwaffen und Raketen")
     assert console_errors == []
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from claims.models import Claim, Mention
 from tests.conftest import SEED_TEXT
-from tests.factories import make_article
+from tests.factories import make_article, make_claim, mark
 
 pytestmark = pytest.mark.django_db
 
@@ -157,7 +157,21 @@ def test_new_claim_row_is_inserted_in_reading_order(desk, article):
     late = SEED_TEXT.index("bilateralen Beziehungen")
     html = _mark(desk, article, late, late + 23, "bilateralen Beziehungen").content.decode()
     assert 'hx-swap-oob="beforeend:#claims-list-items"' in html
+    assert "7 claims in this article" in html
     assert 'id="claims-empty"' not in html  # the list was not empty
+
+
+def test_new_row_counts_claims_not_passages(desk):
+    article = make_article("Alpha beta gamma delta epsilon zeta eta.")
+    twice, once = make_claim(status=Claim.Status.DRAFT), make_claim(status=Claim.Status.DRAFT)
+    mark(twice, article, 0, 5)  # Alpha
+    mark(twice, article, 23, 30)  # epsilon
+    mark(once, article, 17, 22)  # delta
+    html = _mark(desk, article, 6, 10, "beta").content.decode()
+    # Its row goes before "delta"'s claim: "Alpha"'s claim starts earlier, its second
+    # passage ("epsilon") does not count.
+    assert f'hx-swap-oob="beforebegin:#claim-row-{once.pk}"' in html
+    assert "3 claims in this article" in html
 
 
 def test_first_claim_of_an_article_replaces_the_empty_note(desk):

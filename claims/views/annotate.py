@@ -4,7 +4,7 @@ Each answers an htmx request with the claim panel plus out-of-band updates of th
 paragraphs that changed and of the claims list, so the page never reloads.
 """
 
-from django.db.models import Min
+from django.db.models import Case, Count, Min, When, Window
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -129,16 +129,25 @@ def _changed(request, article, claim, *, spans, new_row=None, created=False, sta
 
 def _insertion_point(article, mention: Mention) -> dict:
     """Where the new claim's row goes: before the first claim that starts later."""
-    firsts = (
+    # One query: every other claim's first passage, counted over all of them (the window),
+    # the first one after the new passage on top, or else any (there is none after it).
+    row = (
         Mention.objects.filter(revision=article.current_revision)
         .exclude(claim_id=mention.claim_id)
         .values("claim_id")
-        .annotate(first=Min("start"))
+        .annotate(
+            first=Min("start"),
+            others=Window(Count("claim_id")),
+            after=Case(When(first__gt=mention.start, then=0), default=1),
+        )
+        .order_by("after", "first", "claim_id")
+        .first()
     )
-    following = firsts.filter(first__gt=mention.start).order_by("first", "claim_id").first()
+    if row is None:
+        return {"insert_before": None, "claims_count": 1}
     return {
-        "insert_before": following["claim_id"] if following else None,
-        "claims_count": firsts.count() + 1,
+        "insert_before": row["claim_id"] if row["after"] == 0 else None,
+        "claims_count": row["others"] + 1,
     }
 
 

@@ -245,6 +245,18 @@
     const panelUrl = (mark) =>
       text.dataset.panelUrl.replace(/\/0\/$/, `/${mark.dataset.claims.split(" ").at(-1)}/`);
 
+    // Its tooltip: the innermost claim and its status, as its row in the claims list says.
+    const describe = (event) => {
+      const mark = event.target.closest && event.target.closest("mark[data-claims]");
+      if (!mark || mark.title) return;
+      const row = document.getElementById(`claim-row-${mark.dataset.claims.split(" ").at(-1)}`);
+      const name = row && row.querySelector("a");
+      const status = row && row.querySelector(".badge");
+      if (name) mark.title = status ? `${name.textContent} (${status.textContent})` : name.textContent;
+    };
+    text.addEventListener("mouseover", describe);
+    text.addEventListener("focusin", describe);
+
     text.addEventListener("click", (event) => {
       const mark = event.target.closest("mark[data-claims]");
       if (mark && window.getSelection().isCollapsed) openPanel(panelUrl(mark));
