@@ -147,12 +147,24 @@ def _create_article(request: HttpRequest, form: ArticleForm) -> Article:
 
 
 # --- Workspace ----------------------------------------------------------------------------
+# What the highlights and the claims list show of a passage and its claim: a long article
+# has a thousand of these rows, and claims carry long texts the workspace never shows.
+_HIGHLIGHT_FIELDS = (
+    "start",
+    "end",
+    "claim__claim_reviewed",
+    "claim__status",
+    "claim__rating",
+)
+
+
 def workspace_context(article: Article, active: Claim | None = None) -> dict:
     """Everything the workspace shows, in a number of queries independent of its mentions."""
     revision = article.current_revision
     mentions = list(
         Mention.objects.filter(revision=revision)
         .select_related("claim__rating")
+        .only(*_HIGHLIGHT_FIELDS)
         .order_by("start", "-end", "pk")
     )
     paragraphs = annotate(revision.text, mentions) if revision else []
@@ -190,6 +202,7 @@ def paragraph_updates(article: Article, spans) -> list[tuple[int, tuple]]:
     mentions = (
         Mention.objects.filter(revision=revision, start__lt=high, end__gt=low)
         .select_related("claim__rating")
+        .only(*_HIGHLIGHT_FIELDS)
         .order_by("start", "-end", "pk")
     )
     paragraphs = annotate(revision.text, mentions, only=set(touched))
