@@ -6,7 +6,7 @@ import lxml.html
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from claims.models import Claim, Rating, Source
 from tests.factories import add_source, make_article, make_claim, mark
@@ -140,6 +140,16 @@ def test_draft_claim_panel_shows_the_form_with_its_sources(desk, article, draft)
     assert 'name="version" value="1"' in html
     assert "2019 North Korea–United States Hanoi Summit" in html
     assert draft.claim_reviewed in html
+
+
+def test_the_length_counter_speaks_the_desk_language(desk, article, draft):
+    n = len(draft.claim_reviewed)
+    english = _text(desk.get(_url(article, draft)))
+    assert f"{n} characters (75 recommended at most)" in english
+    with translation.override("de"):
+        german = _text(desk.get(_url(article, draft)))
+    assert f"{n} Zeichen (höchstens 75 empfohlen)" in german
+    assert 'data-template="__N__ Zeichen (höchstens 75 empfohlen)"' in german
 
 
 def test_draft_panel_links_dismissing_to_the_review_screen_form(desk, article, draft):
