@@ -71,6 +71,14 @@ def _open_seed_article(page: Page, base: str) -> None:
     expect(page.get_by_role("button", name="Keyboard shortcuts")).to_be_visible()
 
 
+def _mark_on_seed_article(page: Page, base: str, phrase: str) -> None:
+    """Sign in as the editor, open the demo article and mark ``phrase`` as a new claim."""
+    sign_in(page, base, "editor")
+    _open_seed_article(page, base)
+    drag_select(page, phrase)
+    page.get_by_role("button", name="Mark claim").click()
+
+
 def test_editor_marks_a_claim_with_the_mouse(desk, page: Page, console_errors):
     sign_in(page, desk, "editor")
     _open_seed_article(page, desk)
@@ -87,10 +95,7 @@ def test_editor_marks_a_claim_with_the_mouse(desk, page: Page, console_errors):
 
 
 def test_editor_widens_and_narrows_the_marked_passage(desk, page: Page, console_errors):
-    sign_in(page, desk, "editor")
-    _open_seed_article(page, desk)
-    drag_select(page, "keine Atomwaffen und Raketen")
-    page.get_by_role("button", name="Mark claim").click()
+    _mark_on_seed_article(page, desk, "keine Atomwaffen und Raketen")
     passages = page.get_by_role("group", name="Adjust the passage")
     expect(passages).to_be_visible()
     passages.get_by_role("button", name="Widen end →").click()
@@ -105,10 +110,7 @@ def test_editor_widens_and_narrows_the_marked_passage(desk, page: Page, console_
 
 
 def test_a_click_on_a_highlight_opens_its_innermost_claim(desk, page: Page, console_errors):
-    sign_in(page, desk, "editor")
-    _open_seed_article(page, desk)
-    drag_select(page, "keine Atomwaffen und Raketen")
-    page.get_by_role("button", name="Mark claim").click()
+    _mark_on_seed_article(page, desk, "keine Atomwaffen und Raketen")
     expect(page.get_by_label("Claim as reviewed")).to_have_value("keine Atomwaffen und Raketen")
     page.get_by_role("link", name="Close the claim panel").click()
     expect(page.get_by_role("heading", name="Claim panel")).to_be_visible()
@@ -127,10 +129,7 @@ def test_a_click_on_a_highlight_opens_its_innermost_claim(desk, page: Page, cons
 
 
 def test_unsaved_panel_changes_are_not_dropped_without_asking(desk, page: Page):
-    sign_in(page, desk, "editor")
-    _open_seed_article(page, desk)
-    drag_select(page, "keine Atomwaffen und Raketen")
-    page.get_by_role("button", name="Mark claim").click()
+    _mark_on_seed_article(page, desk, "keine Atomwaffen und Raketen")
     page.get_by_label("Conclusion").fill("Noch nicht gespeichert")
     messages = []
 
@@ -146,10 +145,7 @@ def test_unsaved_panel_changes_are_not_dropped_without_asking(desk, page: Page):
 
 
 def test_editor_fills_the_panel_and_adds_a_source(desk, page: Page, console_errors):
-    sign_in(page, desk, "editor")
-    _open_seed_article(page, desk)
-    drag_select(page, "Waffenstillstands von 1953")
-    page.get_by_role("button", name="Mark claim").click()
+    _mark_on_seed_article(page, desk, "Waffenstillstands von 1953")
     field = page.get_by_label("Claim as reviewed")
     field.fill("Der Waffenstillstand wurde 1953 geschlossen")
     expect(page.locator("#claim-reviewed-count")).to_contain_text("43 characters")
@@ -177,10 +173,7 @@ def test_editor_fills_the_panel_and_adds_a_source(desk, page: Page, console_erro
 
 
 def test_a_failed_save_keeps_what_was_typed(desk, page: Page):
-    sign_in(page, desk, "editor")
-    _open_seed_article(page, desk)
-    drag_select(page, "Verbindungsbüro der USA")
-    page.get_by_role("button", name="Mark claim").click()
+    _mark_on_seed_article(page, desk, "Verbindungsbüro der USA")
     page.get_by_label("Conclusion").fill("Meine Schlussfolgerung")
     page.get_by_role("button", name="Add source").click()
     page.get_by_label(re.compile(r"^\s*URL\s*\*?\s*$")).fill("javascript:alert(1)")
