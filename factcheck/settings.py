@@ -153,9 +153,15 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Sessions are read from the cache and written through to the database: no session query
-# on most desk requests, and nothing lost when the cache is flushed.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# With the shared Redis cache, sessions are read from it and written through to the
+# database: no session query on most desk requests, nothing lost when the cache is flushed.
+# A per-process cache must not hold them: signing out on one worker would leave the
+# session alive in the others' caches.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 # --- Authentication -------------------------------------------------------------------
 PASSWORD_HASHERS = [

@@ -152,14 +152,42 @@ def test_the_length_counter_speaks_the_desk_language(desk, article, draft):
     assert 'data-template="__N__ Zeichen (höchstens 75 empfohlen)"' in german
 
 
+def _folded_link(html: str, name: str) -> str:
+    """The panel's link to a folded form of the review screen, as the browser follows it."""
+    document = lxml.html.fromstring(html)
+    (link,) = document.xpath(f'//a[contains(@href, "#{name}")]')
+    return link.get("href")
+
+
 def test_draft_panel_links_dismissing_to_the_review_screen_form(desk, article, draft):
-    html = _text(desk.get(_url(article, draft)))
-    review_url = reverse("claims:desk-claim-review", args=[draft.pk])
-    assert f'href="{review_url}#reason-form"' in html
+    panel_url = _url(article, draft)
+    html = _text(desk.get(panel_url))
     assert 'name="reason"' not in html  # the reasoned form itself is not in the panel
-    review = desk.get(review_url).content.decode()
-    assert 'id="reason-form"' in review
-    assert reverse("claims:desk-claim-dismiss", args=[draft.pk]) in review
+    href = _folded_link(html, "reason-form")
+    review_url = reverse("claims:desk-claim-review", args=[draft.pk])
+    assert href.startswith(f"{review_url}?open=reason&")
+    # The review screen shows the form unfolded, set to come back to the panel…
+    review = lxml.html.fromstring(desk.get(href.split("#")[0]).content.decode())
+    (form,) = review.xpath('//form[@id="reason-form"]')
+    assert form.xpath("ancestor::details")[0].get("open") is not None
+    assert form.xpath('.//input[@name="next"]')[0].get("value") == panel_url
+    # …which it does once the claim is dismissed.
+    response = desk.post(
+        form.get("action"),
+        {"reason": "Kein Faktencheck nötig", "version": draft.version, "next": panel_url},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == panel_url
+    draft.refresh_from_db()
+    assert draft.status == Claim.Status.DISMISSED
+
+
+def test_review_screen_refuses_to_send_anyone_elsewhere(desk, draft):
+    review_url = reverse("claims:desk-claim-review", args=[draft.pk])
+    html = desk.get(f"{review_url}?open=nothing&next=https://evil.example/").content.decode()
+    review = lxml.html.fromstring(html)
+    assert [i.get("value") for i in review.xpath('//input[@name="next"]')] == ["", ""]
+    assert review.xpath("//details[@open]") == []  # an unknown ?open= unfolds nothing
 
 
 def test_published_claim_panel_locks_the_verdict_but_not_the_details(desk, article, published):
@@ -175,11 +203,13 @@ def test_published_claim_panel_locks_the_verdict_but_not_the_details(desk, artic
     assert published.claim_reviewed in html
     assert "changes only through a correction" in html
     # Opening a correction happens on the review screen, linked from the panel.
+    href = _folded_link(html, "correction-form")
     review_url = reverse("claims:desk-claim-review", args=[published.pk])
-    assert f'href="{review_url}#correction-form"' in html
-    review = desk.get(review_url).content.decode()
-    assert reverse("claims:desk-claim-correction-start", args=[published.pk]) in review
-    assert 'id="correction-form"' in review
+    assert href.startswith(f"{review_url}?open=correction&")
+    review = lxml.html.fromstring(desk.get(href.split("#")[0]).content.decode())
+    (form,) = review.xpath('//form[@id="correction-form"]')
+    assert form.get("action") == reverse("claims:desk-claim-correction-start", args=[published.pk])
+    assert form.xpath("ancestor::details")[0].get("open") is not None
     # No passage controls either.
     assert reverse("claims:desk-mention-adjust", args=[published.mentions.get().pk]) not in html
 

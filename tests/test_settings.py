@@ -85,6 +85,24 @@ def test_deploy_check_is_clean_with_production_values():
     assert "no issues" in result.stdout
 
 
+@pytest.mark.parametrize(
+    ("redis", "engine"),
+    [
+        ("redis://127.0.0.1:6379/15", "django.contrib.sessions.backends.cached_db"),
+        ("", "django.contrib.sessions.backends.db"),
+    ],
+)
+def test_sessions_are_cached_only_in_the_shared_cache(redis, engine):
+    # A per-process cache holding sessions would keep a signed-out session alive in the
+    # other workers.
+    env = {"DEBUG": "1", **({"REDIS_URL": redis} if redis else {})}
+    result = run_manage(
+        ["shell", "-c", "from django.conf import settings; print(settings.SESSION_ENGINE)"],
+        **env,
+    )
+    assert result.stdout.strip().splitlines()[-1] == engine, result.stdout + result.stderr
+
+
 def test_default_sqlite_database_runs_in_wal_mode(tmp_path):
     script = (
         "from django.db import connection\n"

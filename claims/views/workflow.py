@@ -119,8 +119,13 @@ def workflow_context(
     }
 
 
-def review_context(request: HttpRequest, claim: Claim, *, forms=None, error=None) -> dict:
-    context = workflow_context(request, claim, forms=forms)
+def review_context(
+    request: HttpRequest, claim: Claim, *, forms=None, error=None, next_url="", open_form=""
+) -> dict:
+    """The review screen; ``next_url``: where its forms return to (the claim panel that
+    linked here), ``open_form``: "reason" or "correction", the form to show unfolded."""
+    context = workflow_context(request, claim, forms=forms, next_url=next_url)
+    context["open_form"] = open_form
     correction = context["correction"]
     last_review, diffs, source_changes = changes_since_review(claim)
     mentions = (
@@ -151,7 +156,17 @@ def review_context(request: HttpRequest, claim: Claim, *, forms=None, error=None
 @desk_required
 def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_claim_for_user(request.user, pk)
-    return render(request, REVIEW_SCREEN, review_context(request, claim))
+    context = review_context(
+        request,
+        claim,
+        next_url=_safe_next(request, request.GET.get("next", "")),
+        open_form=request.GET.get("open", "") if request.GET.get("open") in _FOLDED else "",
+    )
+    return render(request, REVIEW_SCREEN, context)
+
+
+# The review screen's folded forms, which the claim panel links to (?open=…#…-form).
+_FOLDED = ("reason", "correction")
 
 
 @require_POST
@@ -170,7 +185,13 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         getattr(claim, method)(by=request.user, **kwargs)
     except WorkflowError as refusal:
         claim.refresh_from_db()
-        context = review_context(request, claim, forms=forms, error=refusal.message)
+        context = review_context(
+            request,
+            claim,
+            forms=forms,
+            error=refusal.message,
+            next_url=_safe_next(request, request.POST.get("next", "")),
+        )
         return render(request, REVIEW_SCREEN, context, status=_STATUS_FOR.get(refusal.code, 422))
     messages.success(request, success)
     return redirect(_next_url(request, claim))
@@ -196,13 +217,17 @@ def _transition_arguments(request: HttpRequest, form, method: str) -> dict:
     return kwargs
 
 
-def _next_url(request: HttpRequest, claim: Claim) -> str:
-    target = request.POST.get("next", "")
+def _safe_next(request: HttpRequest, target: str) -> str:
+    """``target`` if it is a page of this site, else ""."""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return claim_url(claim)
+    return ""
+
+
+def _next_url(request: HttpRequest, claim: Claim) -> str:
+    return _safe_next(request, request.POST.get("next", "")) or claim_url(claim)
 
 
 # --- Editing a correction -----------------------------------------------------------------
