@@ -152,6 +152,10 @@ def review_context(
     return context
 
 
+# The review screen's folded forms, which the claim panel links to (?open=…#…-form).
+_FOLDED = ("reason", "correction")
+
+
 @require_safe
 @desk_required
 def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
@@ -163,10 +167,6 @@ def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
         open_form=request.GET.get("open", "") if request.GET.get("open") in _FOLDED else "",
     )
     return render(request, REVIEW_SCREEN, context)
-
-
-# The review screen's folded forms, which the claim panel links to (?open=…#…-form).
-_FOLDED = ("reason", "correction")
 
 
 @require_POST
