@@ -1,5 +1,5 @@
-"""HTML of an article's text with its claims highlighted: the public article page and the
-desk workspace.
+"""HTML of an article's text with its claims highlighted, and of the list of its claims:
+the public article page and the desk workspace.
 
 ``claims.annotations.annotate`` cuts the text into runs; this module writes them out. A
 long article can carry a thousand claims cut into thousands of runs, and a template include
@@ -236,20 +236,29 @@ class PublicHighlights:
 
 
 class DeskHighlights:
-    """The highlighted text of the desk workspace: every run is a ``<span>`` or ``<mark>``
-    carrying its offset, so the desk's script maps a browser selection back to offsets.
-    A highlight lists its claims outermost first (``data-claims``). static/js/desk.js
-    opens the innermost one's panel on a click (its address from ``#article-text``'s
-    ``data-panel-url``) and gives a highlight its tooltip from that claim's row in the
-    claims list when pointed at or focused: neither is repeated on every highlight."""
+    """The highlighted text of the desk workspace and its list of claims.
+
+    Every run of the text is a ``<span>`` or ``<mark>`` carrying its offset, so the desk's
+    script maps a browser selection back to offsets. A highlight lists its claims
+    outermost first (``data-claims``). static/js/desk.js opens the innermost one's panel
+    on a click (its address from ``#article-text``'s ``data-panel-url``) and gives a
+    highlight its tooltip from that claim's row in the claims list when pointed at or
+    focused: neither is repeated on every highlight."""
 
     def __init__(self) -> None:
         self._css: dict[int, str] = {}
+        self._panel_urls: dict[int, _ReversedUrl] = {}  # per article
+        self._statuses: dict[str, str] = {}
+        self._badges: dict[int, SafeString] = {}  # per rating
 
     def _claim_css(self, claim: Claim) -> str:
         if (css := self._css.get(claim.pk)) is None:
             css = self._css[claim.pk] = claim.rating.css_class if claim.rating else "rating-none"
         return css
+
+    def text(self, paragraphs: Sequence[Sequence[HighlightRun]]) -> SafeString:
+        """Every paragraph of the text, in order."""
+        return _join(self.paragraph(index, runs) for index, runs in enumerate(paragraphs))
 
     def paragraph(self, index: int, runs: Sequence[HighlightRun], *, oob: bool = False):
         """One paragraph's ``<p>``; ``oob`` marks it for an htmx out-of-band swap."""
@@ -288,3 +297,40 @@ class DeskHighlights:
             )
         pieces.append(SafeString("</p>"))
         return _join(pieces)
+
+    def claim_rows(self, article_pk: int, mentions: Iterable) -> SafeString:
+        """The claims list's rows, one per claim, from each claim's first passage."""
+        return _join(self.claim_row(article_pk, mention) for mention in mentions)
+
+    def claim_row(self, article_pk: int, mention, *, oob: bool = False) -> SafeString:
+        """One claim's ``<li>`` in the claims list: a link to its panel, its state and its
+        verdict; ``oob`` replaces the row already on the page (htmx out-of-band swap)."""
+        claim = mention.claim
+        if (panel_url := self._panel_urls.get(article_pk)) is None:
+            panel_url = self._panel_urls[article_pk] = _ReversedUrl(
+                "claims:desk-claim", article_pk
+            )
+        url = panel_url(claim.pk)
+        if (status := self._statuses.get(claim.status)) is None:
+            status = self._statuses[claim.status] = str(Claim.Status(claim.status).label)
+        return _html(
+            '<li id="claim-row-{claim}" class="mb-2"{oob}><a href="{url}" hx-get="{url}"'
+            ' data-focus-mention="{mention}" data-claim="{claim}">{text}</a>'
+            ' <span class="badge text-bg-light border">{status}</span>{badge}</li>',
+            claim=claim.pk,
+            oob=SafeString(' hx-swap-oob="true"') if oob else "",
+            url=url,
+            mention=mention.pk,
+            text=claim.claim_reviewed,
+            status=status,
+            badge=self._badge(claim.rating),
+        )
+
+    def _badge(self, rating) -> SafeString | str:
+        if rating is None:
+            return ""
+        if (badge := self._badges.get(rating.pk)) is None:
+            badge = self._badges[rating.pk] = _html(
+                ' <span class="rating-badge {}">{}</span>', rating.css_class, rating.local_label
+            )
+        return badge

@@ -1,5 +1,7 @@
 """Marking a claim in the workspace: the happy path and every bad selection."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -179,3 +181,41 @@ def test_first_claim_of_an_article_replaces_the_empty_note(desk):
     html = _mark(desk, article, 5, 15, "Behauptung").content.decode()
     assert '<div id="claims-empty" hx-swap-oob="delete"></div>' in html
     assert "1 claim in this article" in html
+
+
+def _row_order(client, article) -> list[int]:
+    html = client.get(reverse("claims:desk-article", args=[article.pk])).content.decode()
+    return [int(pk) for pk in re.findall(r'<li id="claim-row-(\d+)"', html)]
+
+
+def test_claims_starting_at_the_same_place_keep_one_order_live_and_on_reload(desk):
+    # The claims list is in reading order, claims starting at the same place in the order
+    # they were made. A row inserted by a mark or link answer must land where a reload
+    # would put it, also when an older claim is linked at a place where others start.
+    article = make_article("Alpha beta gamma delta epsilon.")
+    older = make_claim(status=Claim.Status.DRAFT)  # made first, linked below
+    first, second, later = (make_claim(status=Claim.Status.DRAFT) for _ in range(3))
+    mark(second, article, 0, 10)  # "Alpha beta": longer, but made after `first`
+    mark(first, article, 0, 5)  # "Alpha"
+    mark(later, article, 17, 22)  # "delta"
+    assert _row_order(desk, article) == [first.pk, second.pk, later.pk]
+
+    html = _mark(desk, article, 0, 16, "Alpha beta gamma").content.decode()
+    newest = Mention.objects.latest("pk").claim_id
+    assert f'hx-swap-oob="beforebegin:#claim-row-{later.pk}"' in html
+    assert _row_order(desk, article) == [first.pk, second.pk, newest, later.pk]
+
+    response = desk.post(
+        reverse("claims:desk-link", args=[article.pk]),
+        {
+            "revision": article.current_revision_id,
+            "start": 0,
+            "end": 5,
+            "exact": "Alpha",
+            "claim": older.pk,
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert f'hx-swap-oob="beforebegin:#claim-row-{first.pk}"' in response.content.decode()
+    assert _row_order(desk, article) == [older.pk, first.pk, second.pk, newest, later.pk]

@@ -133,3 +133,36 @@ def test_a_slug_that_needs_quoting_cannot_break_out_of_the_url():
 
 def test_join_escapes_anything_not_already_safe():
     assert _join([SafeString("<b>"), "<i>", 3]) == "<b>&lt;i&gt;3"
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_desk_claim_rows_link_each_panel_with_state_and_verdict_escaped(language):
+    rating = Rating(pk=1, slug="false", scale="default", label="False", label_de="Falsch <b>!</b>")
+    rated = Claim(pk=7, claim_reviewed='Sie sagte: "<script>x</script>"', rating=rating)
+    rated.status = Claim.Status.IN_REVIEW
+    unrated = Claim(pk=8, claim_reviewed="Plain", status=Claim.Status.DRAFT)
+    rows = [
+        Mention(pk=70, claim=rated, start=0, end=3),
+        Mention(pk=80, claim=unrated, start=5, end=9),
+    ]
+    with translation.override(language):
+        fragment = str(DeskHighlights().claim_rows(12, rows))
+        url = reverse("claims:desk-claim", args=[12, 7])
+        status = str(Claim.Status.IN_REVIEW.label)
+        verdict = rating.local_label
+    items = re.findall(r"<li .*?</li>", fragment)
+    assert len(items) == 2
+    assert items[0] == (
+        f'<li id="claim-row-7" class="mb-2"><a href="{url}" hx-get="{url}"'
+        ' data-focus-mention="70" data-claim="7">'
+        "Sie sagte: &quot;&lt;script&gt;x&lt;/script&gt;&quot;</a>"
+        f' <span class="badge text-bg-light border">{html.escape(status)}</span>'
+        f' <span class="rating-badge rating-false">{html.escape(verdict)}</span></li>'
+    )
+    assert "<script>" not in fragment
+    assert "<b>" not in fragment
+    assert 'id="claim-row-8"' in items[1]
+    assert "rating-badge" not in items[1]
+    # The same row, replacing the one on the page:
+    oob = str(DeskHighlights().claim_row(12, rows[1], oob=True))
+    assert oob.startswith('<li id="claim-row-8" class="mb-2" hx-swap-oob="true">')

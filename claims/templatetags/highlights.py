@@ -36,10 +36,32 @@ def public_claim_popovers(context, claims):
     return _public(context).popovers(claims)
 
 
-@register.simple_tag(takes_context=True)
-def desk_paragraph(context, index, runs, oob=False):
-    """A paragraph ``<p>`` of the desk workspace (an out-of-band swap when ``oob``)."""
+def _desk(context) -> DeskHighlights:
     highlights = context.render_context.get("desk_highlights")
     if highlights is None:
         highlights = context.render_context["desk_highlights"] = DeskHighlights()
-    return highlights.paragraph(index, runs, oob=bool(oob))
+    return highlights
+
+
+@register.simple_tag(takes_context=True)
+def desk_text(context, paragraphs):
+    """Every paragraph ``<p>`` of the desk workspace's text."""
+    return _desk(context).text(paragraphs)
+
+
+@register.simple_tag(takes_context=True)
+def desk_paragraph(context, index, runs, oob=False):
+    """A paragraph ``<p>`` of the desk workspace (an out-of-band swap when ``oob``)."""
+    return _desk(context).paragraph(index, runs, oob=bool(oob))
+
+
+@register.simple_tag(takes_context=True)
+def desk_claim_rows(context, article, mentions):
+    """The ``<li>`` rows of the desk's claims list, from each claim's first passage."""
+    return _desk(context).claim_rows(article.pk, mentions)
+
+
+@register.simple_tag(takes_context=True)
+def desk_claim_row(context, article, mention, oob=False):
+    """One row of the desk's claims list (replacing the row on the page when ``oob``)."""
+    return _desk(context).claim_row(article.pk, mention, oob=bool(oob))

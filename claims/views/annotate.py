@@ -4,7 +4,7 @@ Each answers an htmx request with the claim panel plus out-of-band updates of th
 paragraphs that changed and of the claims list, so the page never reloads.
 """
 
-from django.db.models import Case, Count, Min, When, Window
+from django.db.models import Case, Count, Min, Q, When, Window
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -128,9 +128,11 @@ def _changed(request, article, claim, *, spans, new_row=None, created=False, sta
 
 
 def _insertion_point(article, mention: Mention) -> dict:
-    """Where the new claim's row goes: before the first claim that starts later."""
+    """Where the new claim's row goes: before the first claim that comes after it in the
+    claims list's order (first passage's start, then claim id: ``workspace_context``)."""
     # One query: every other claim's first passage, counted over all of them (the window),
     # the first one after the new passage on top, or else any (there is none after it).
+    later = Q(first__gt=mention.start) | Q(first=mention.start, claim_id__gt=mention.claim_id)
     row = (
         Mention.objects.filter(revision=article.current_revision)
         .exclude(claim_id=mention.claim_id)
@@ -138,7 +140,7 @@ def _insertion_point(article, mention: Mention) -> dict:
         .annotate(
             first=Min("start"),
             others=Window(Count("claim_id")),
-            after=Case(When(first__gt=mention.start, then=0), default=1),
+            after=Case(When(later, then=0), default=1),
         )
         .order_by("after", "first", "claim_id")
         .first()

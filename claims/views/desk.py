@@ -175,7 +175,9 @@ def workspace_context(article: Article, active: Claim | None = None) -> dict:
         "article": article,
         "revision": revision,
         "paragraphs": paragraphs,
-        "claim_rows": list(first_mentions.values()),
+        # Reading order of each claim's first passage; claims starting at the same place
+        # in the order they were made, as the mark and link answers insert them.
+        "claim_rows": sorted(first_mentions.values(), key=lambda m: (m.start, m.claim_id)),
         "claims_count": len(first_mentions),
         "active": active,
         "anchors_to_check": Mention.objects.needing_review(article).count(),
