@@ -6,9 +6,16 @@ all cached pages go stale at once without tracking which page shows what. A hit 
 generation and the page in one round trip (``get_many``). Pages vary by
 full URL (which carries the language), and by ``HX-Request``. A public page holds nothing
 specific to one visitor (no CSRF token, session or nonce), so one copy serves everyone.
+
+Pages are stored gzip-compressed, compressed once when rendered: a hit sends the stored
+bytes as they are to every browser (all of them accept gzip) and decompresses only for a
+client that does not. With no secret in the page, compression gives BREACH nothing to
+find; the rest of the site is compressed per response by Django's ``GZipMiddleware``.
 """
 
+import gzip
 import hashlib
+import re
 from functools import wraps
 
 from django.conf import settings
@@ -40,7 +47,24 @@ def invalidate_public_pages() -> None:
 def _key(request) -> str:
     variant = "htmx" if request.headers.get("HX-Request") == "true" else "page"
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"public-page:{variant}:{digest}"
+    # "gz": stored compressed. A release that stores pages differently needs its own
+    # prefix, since old and new app servers share the cache during a rolling deploy.
+    return f"public-page:gz:{variant}:{digest}"
+
+
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
+def _compress(content: bytes) -> bytes:
+    # mtime=0: the same page always compresses to the same bytes.
+    return gzip.compress(content, compresslevel=6, mtime=0)
+
+
+def _send_compressed(request, response, compressed: bytes) -> None:
+    """Send ``compressed`` as the body if the client accepts gzip."""
+    if _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+        response.content = compressed
+        response["Content-Encoding"] = "gzip"
 
 
 def cached_public_page(view):
@@ -57,29 +81,31 @@ def cached_public_page(view):
         generation = found.get(GENERATION_KEY) or _generation()
         stored = found.get(key)
         if isinstance(stored, tuple) and len(stored) == 4 and stored[0] == generation:
-            _rendered_in, content, content_type, status = stored
-            response = HttpResponse(content, content_type=content_type, status=status)
+            _rendered_in, compressed, content_type, status = stored
+            response = HttpResponse(content_type=content_type, status=status)
+            _send_compressed(request, response, compressed)
+            if not response.has_header("Content-Encoding"):
+                response.content = gzip.decompress(compressed)
             response["X-Cache"] = "hit"
         else:
             response = view(request, *args, **kwargs)
             cacheable = response.status_code in CACHEABLE_STATUSES and not response.cookies
             if cacheable and not getattr(response, "streaming", False):
+                compressed = _compress(response.content)
                 cache.set(
                     key,
-                    (
-                        generation,
-                        response.content,
-                        response["Content-Type"],
-                        response.status_code,
-                    ),
+                    (generation, compressed, response["Content-Type"], response.status_code),
                     settings.FACTCHECK_PUBLIC_CACHE_SECONDS,
                 )
+                _send_compressed(request, response, compressed)
                 response["X-Cache"] = "miss"
         if response.status_code in CACHEABLE_STATUSES:
-            # The same generation and URL always give the same page.
+            # The same generation and URL always give the same page; the compressed and
+            # the plain page are two representations with two tags.
             tag = hashlib.sha256(f"{generation}:{key}".encode()).hexdigest()[:32]
-            response["ETag"] = f'"{tag}"'
-            patch_vary_headers(response, ["HX-Request"])
+            gzipped = response.get("Content-Encoding") == "gzip"
+            response["ETag"] = f'"{tag}-gzip"' if gzipped else f'"{tag}"'
+            patch_vary_headers(response, ["HX-Request", "Accept-Encoding"])
             patch_cache_control(response, public=True, max_age=60)
         return response
 

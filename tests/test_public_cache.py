@@ -1,5 +1,7 @@
 """Public pages come from the cache, and go stale exactly when published content changes."""
 
+import gzip
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -83,3 +85,36 @@ def test_error_pages_are_not_cached(reader, seeded):
     claim = make_claim(slug="nope")
     response = reader.get(claim.get_absolute_url())
     assert response.status_code == 200
+
+
+def test_pages_are_stored_compressed_and_sent_as_each_client_accepts(reader, seeded):
+    gzip_ok = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br"}
+    miss, _ = _get(reader, ARTICLE_URL, **gzip_ok)
+    hit, queries = _get(reader, ARTICLE_URL, **gzip_ok)
+    plain, _ = _get(reader, ARTICLE_URL)  # a client that does not accept gzip
+    assert (miss["X-Cache"], hit["X-Cache"], plain["X-Cache"]) == ("miss", "hit", "hit")
+    assert queries == 0
+    assert miss["Content-Encoding"] == hit["Content-Encoding"] == "gzip"
+    assert not plain.has_header("Content-Encoding")
+    assert gzip.decompress(miss.content) == gzip.decompress(hit.content) == plain.content
+    assert b"Waffenstillstand" in plain.content
+    assert len(hit.content) < len(plain.content) / 2
+    assert int(hit["Content-Length"]) == len(hit.content)
+    # Two representations, two tags; each validates only itself; caches keep them apart.
+    assert hit["ETag"] == plain["ETag"][:-1] + '-gzip"'
+    assert "Accept-Encoding" in hit["Vary"]
+    assert "Accept-Encoding" in plain["Vary"]
+    assert reader.get(ARTICLE_URL, HTTP_IF_NONE_MATCH=hit["ETag"], **gzip_ok).status_code == 304
+    assert reader.get(ARTICLE_URL, HTTP_IF_NONE_MATCH=hit["ETag"]).status_code == 200
+
+
+def test_answers_outside_the_page_cache_are_compressed_per_response(desk, seeded, article):
+    # The desk's answers carry a CSRF token: GZipMiddleware compresses them with its
+    # BREACH mitigation (random padding), where the client accepts gzip.
+    url = f"/desk/articles/{article.pk}/"
+    compressed = desk.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    plain = desk.get(url)
+    assert compressed["Content-Encoding"] == "gzip"
+    assert b"csrfmiddlewaretoken" in gzip.decompress(compressed.content)
+    assert not plain.has_header("Content-Encoding")
+    assert b"csrfmiddlewaretoken" in plain.content
