@@ -156,6 +156,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Each worker's own short-lived copy of the hottest public pages, in front of the shared
+# cache (claims.caching; FACTCHECK_PUBLIC_CACHE_LOCAL_SECONDS).
+CACHES["public-pages-local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "public-pages-local",
+    "OPTIONS": {"MAX_ENTRIES": 500},
+}
 # With the shared Redis cache, sessions are read from it and written through to the
 # database: no session query on most desk requests, nothing lost when the cache is flushed.
 # A per-process cache must not hold them: signing out on one worker would leave the
@@ -257,6 +264,14 @@ FACTCHECK_REQUIRED_APPROVALS = env_int("FACTCHECK_REQUIRED_APPROVALS", 1, minimu
 # How long a public page may be served from the cache; any change to published content
 # invalidates it earlier (claims.caching).
 FACTCHECK_PUBLIC_CACHE_SECONDS = env_int("FACTCHECK_PUBLIC_CACHE_SECONDS", 600, minimum=0)
+# How long each worker may serve a public page from its own memory without asking the
+# shared cache whether it is still current: a change made through another worker shows
+# there after at most this long (public pages already say max-age=60 to browsers and
+# CDNs). 0 turns the local copies off; it is off without REDIS_URL, where the cache is
+# per-process anyway.
+FACTCHECK_PUBLIC_CACHE_LOCAL_SECONDS = env_int(
+    "FACTCHECK_PUBLIC_CACHE_LOCAL_SECONDS", 2 if REDIS_URL else 0, minimum=0, maximum=60
+)
 # Reader tips and error reports (claims.abuse): at most RATE_LIMIT submissions per client
 # in each window of RATE_WINDOW seconds, counted in the shared cache (Redis in production).
 FACTCHECK_READER_RATE_LIMIT = env_int("FACTCHECK_READER_RATE_LIMIT", 5, minimum=1)

@@ -39,7 +39,6 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
-from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -47,6 +46,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from claims.caching import clear_public_pages  # noqa: E402
 from claims.models import Article, ArticleRevision, Claim, Mention, Rating  # noqa: E402
 from claims.roles import EDITORS, ensure_role_groups  # noqa: E402
 from claims.text import segment  # noqa: E402
@@ -211,7 +211,7 @@ def page(client: Client, url: str, runs: int, *, cached: bool = False) -> dict:
     """Server time of ``url``; public pages are served from a cleared (``cached=False``)
     or warm page cache."""
     if not cached:
-        cache.clear()
+        clear_public_pages()
     else:
         client.get(url, **BROWSER)  # warm
     with CaptureQueriesContext(connection) as queries:
@@ -221,7 +221,7 @@ def page(client: Client, url: str, runs: int, *, cached: bool = False) -> dict:
 
     def fetch():
         if not cached:
-            cache.clear()
+            clear_public_pages()
         return client.get(url, **BROWSER)
 
     stats = measure(fetch, runs)
@@ -590,7 +590,7 @@ def transfer_figure(reader: Client, url: str) -> tuple[int, str]:
 
     from django.contrib.staticfiles import finders
 
-    cache.clear()
+    clear_public_pages()
     sent = reader.get(url, **BROWSER)
     assert sent["Content-Encoding"] == "gzip", "the page is not sent compressed"
     html = gzip.decompress(sent.content)

@@ -509,6 +509,8 @@ def render(
     """The Markdown section and whether every budget was met."""
     cores = os.cpu_count()
     readers = args.users - args.editors
+    # Passed on to the server like any other setting; 2 is the default with Redis.
+    local_seconds = os.environ.get("FACTCHECK_PUBLIC_CACHE_LOCAL_SECONDS") or "2"
     lines = [
         "## Load test: the production stack on loopback",
         "",
@@ -518,9 +520,11 @@ def render(
         f"with {args.workers} sync workers (`LOAD_WORKERS`; default 2 × cores + 1), "
         f"locust {versions['locust']} on the same machine.",
         "",
-        "Production settings (DEBUG off, PostgreSQL, the Redis page cache, whitenoise with "
-        "hashed, compressed static files); only the HTTPS redirect and secure-only cookies are "
-        "off (plain HTTP on loopback). Latencies in ms as locust sees them.",
+        "Production settings (DEBUG off, PostgreSQL, the Redis page cache with each worker's "
+        f"local copies for {local_seconds} s (`FACTCHECK_PUBLIC_CACHE_LOCAL_SECONDS`), pages "
+        "sent gzip-compressed, whitenoise with hashed, compressed static files); only the "
+        "HTTPS redirect and secure-only cookies are off (plain HTTP on loopback). Latencies "
+        "in ms as locust sees them.",
         "",
         f"**Probes**: {args.users} concurrent users without think time on one endpoint at a "
         f"time, the five endpoints taking turns every {PROBE_SLICE:g} s for "

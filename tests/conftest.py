@@ -8,10 +8,10 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import translation
 
+from claims.caching import clear_public_pages
 from claims.models import Article, Claim
 from claims.roles import EDITORS, MODERATORS, REVIEWERS, ensure_role_groups
 
@@ -29,10 +29,10 @@ def _isolate():
     # The Redis cache outlives a test (and a test run): start every test from empty.
     # A request leaves its language active in the thread; reverse() in the next test
     # would otherwise build /de/… URLs.
-    cache.clear()
+    clear_public_pages()  # and everything else in the shared cache
     with translation.override(settings.LANGUAGE_CODE):
         yield
-    cache.clear()
+    clear_public_pages()
 
 
 def _member(username: str, group: str | None, **extra):

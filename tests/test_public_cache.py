@@ -1,12 +1,15 @@
 """Public pages come from the cache, and go stale exactly when published content changes."""
 
 import gzip
+import time
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from claims.caching import GENERATION_KEY
 from claims.models import Claim, Rating
 from tests.conftest import SEED_ARTICLE_SLUG
 from tests.factories import make_claim, mark_quote
@@ -118,3 +121,45 @@ def test_answers_outside_the_page_cache_are_compressed_per_response(desk, seeded
     assert b"csrfmiddlewaretoken" in gzip.decompress(compressed.content)
     assert not plain.has_header("Content-Encoding")
     assert b"csrfmiddlewaretoken" in plain.content
+
+
+def _other_worker_changes_public_content():
+    """What another app server's publish does to this one: the shared generation moves
+    on, and this worker's local copies are not told."""
+    cache.incr(GENERATION_KEY)
+
+
+def test_a_worker_serves_its_local_copy_for_a_moment_then_asks_again(reader, seeded, settings):
+    settings.FACTCHECK_PUBLIC_CACHE_LOCAL_SECONDS = 1
+    first = reader.get(ARTICLE_URL)
+    _other_worker_changes_public_content()
+    # Within the moment: this worker's copy, no round trip, no query.
+    local, queries = _get(reader, ARTICLE_URL)
+    assert (first["X-Cache"], local["X-Cache"]) == ("miss", "hit")
+    assert queries == 0
+    assert local.content == first.content
+    assert local["ETag"] == first["ETag"]
+    time.sleep(1.1)  # the local copy's lifetime; nothing here measures speed
+    fresh = reader.get(ARTICLE_URL)
+    assert fresh["X-Cache"] == "miss"  # the shared cache said: an older generation
+    assert fresh["ETag"] != first["ETag"]
+
+
+def test_a_change_through_this_worker_shows_here_at_once(reader, seeded, settings):
+    settings.FACTCHECK_PUBLIC_CACHE_LOCAL_SECONDS = 60
+    reader.get(ARTICLE_URL)
+    assert reader.get(ARTICLE_URL)["X-Cache"] == "hit"
+    draft = Claim.objects.get(status=Claim.Status.DRAFT)
+    draft.status = Claim.Status.PUBLISHED
+    draft.published_at = timezone.now()
+    draft.save()
+    response = reader.get(ARTICLE_URL)
+    assert response["X-Cache"] == "miss"
+    assert f"#claim-{draft.slug}" in response.content.decode()
+
+
+def test_without_local_copies_every_hit_checks_the_shared_generation(reader, seeded, settings):
+    settings.FACTCHECK_PUBLIC_CACHE_LOCAL_SECONDS = 0
+    reader.get(ARTICLE_URL)
+    _other_worker_changes_public_content()
+    assert reader.get(ARTICLE_URL)["X-Cache"] == "miss"

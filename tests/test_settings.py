@@ -29,6 +29,11 @@ def test_env_int_names_variable_and_minimum(monkeypatch):
     monkeypatch.setenv("WORKERS", "-1")
     with pytest.raises(ImproperlyConfigured, match="at least 0"):
         env_int("WORKERS", 1, minimum=0)
+    monkeypatch.setenv("WORKERS", "61")
+    with pytest.raises(ImproperlyConfigured, match="WORKERS=61 must be at most 60"):
+        env_int("WORKERS", 1, maximum=60)
+    monkeypatch.setenv("WORKERS", "60")
+    assert env_int("WORKERS", 1, minimum=0, maximum=60) == 60
 
 
 def test_env_list_and_choice(monkeypatch):
@@ -65,6 +70,7 @@ def test_production_refuses_a_weak_secret_key():
         ("REDIS_URL", "memcached://localhost"),
         ("LANGUAGE_CODE", "xx"),
         ("SECURE_HSTS_SECONDS", "a year"),
+        ("FACTCHECK_PUBLIC_CACHE_LOCAL_SECONDS", "3600"),
     ],
 )
 def test_malformed_variable_stops_startup_naming_it(name, value):
