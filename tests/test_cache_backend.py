@@ -35,7 +35,13 @@ def test_the_redis_backend_reuses_one_client_and_round_trips():
 
 
 @pytest.mark.django_db
-def test_a_page_cache_hit_reads_the_cache_once(reader, seeded, monkeypatch):
+@pytest.mark.parametrize(("local_seconds", "expected"), [(0, ["get_many"]), (60, [])])
+def test_a_page_cache_hit_reads_the_shared_cache_once_or_not_at_all(
+    reader, seeded, monkeypatch, settings, local_seconds, expected
+):
+    # Once: generation and page in one round trip. Not at all while the worker's own
+    # copy is fresh (FACTCHECK_PUBLIC_CACHE_LOCAL_SECONDS).
+    settings.FACTCHECK_PUBLIC_CACHE_LOCAL_SECONDS = local_seconds
     url = f"/articles/{SEED_ARTICLE_SLUG}/"
     assert reader.get(url)["X-Cache"] == "miss"
     reads, depth = [], []
@@ -55,4 +61,4 @@ def test_a_page_cache_hit_reads_the_cache_once(reader, seeded, monkeypatch):
     for name in ("get", "get_many"):
         monkeypatch.setattr(cache, name, counted(name, getattr(cache, name)))
     assert reader.get(url)["X-Cache"] == "hit"
-    assert reads == ["get_many"]
+    assert reads == expected
