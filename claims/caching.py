@@ -7,20 +7,26 @@ generation and the page in one round trip (``get_many``). Pages vary by
 full URL (which carries the language), and by ``HX-Request``. A public page holds nothing
 specific to one visitor (no CSRF token, session or nonce), so one copy serves everyone.
 
-Each worker also keeps the pages it served in its own memory for a moment
-(``FACTCHECK_PUBLIC_CACHE_LOCAL_SECONDS``, 2 s with Redis): a viral page is then served
+Each worker also keeps the pages it served at addresses without a query string in its
+own memory for a moment (``FACTCHECK_PUBLIC_CACHE_LOCAL_SECONDS``, 2 s with Redis; made-up
+query strings cannot fill that memory): a viral page is then served
 without a round trip to Redis, and a change made through another worker shows there after
-at most that long. A change made through this worker empties its local copies at once.
+at most that long (counted from when the page was known to be current). A change made
+through this worker empties its local copies at once, and a page rendered while that
+happened is not kept.
 
 Pages are stored gzip-compressed, compressed once when rendered: a hit sends the stored
 bytes as they are to every browser (all of them accept gzip) and decompresses only for a
 client that does not. With no secret in the page, compression gives BREACH nothing to
-find; the rest of the site is compressed per response by Django's ``GZipMiddleware``.
+find; other answers to visitors without a session are compressed per response
+(``factcheck.middleware.AnonymousGZipMiddleware``).
 """
 
 import gzip
 import hashlib
+import itertools
 import re
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -45,19 +51,32 @@ def _local():
     return caches["public-pages-local"]
 
 
+# Moves on whenever this process empties its local copies; a request that saw it move
+# while rendering does not keep its page locally (it may show what was just changed).
+_local_epoch = itertools.count()
+_epoch = next(_local_epoch)
+
+
+def _clear_local() -> None:
+    global _epoch
+    _epoch = next(_local_epoch)
+    _local().clear()
+
+
 def invalidate_public_pages() -> None:
     """Make every cached public page stale (publish, correction, rating scale edit…)."""
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # no generation yet: nothing is cached under one either
         cache.add(GENERATION_KEY, 1, timeout=None)
-    _local().clear()
+    _clear_local()
 
 
-def clear_public_pages() -> None:
-    """Drop every cached public page, shared and local (tests, benchmarks)."""
+def clear_all_caches() -> None:
+    """Empty the whole shared cache (pages, sessions, rate limits) and this process's
+    local page copies: for tests and benchmarks, never for a live site."""
     cache.clear()
-    _local().clear()
+    _clear_local()
 
 
 def _key(request) -> str:
@@ -95,18 +114,34 @@ def cached_public_page(view):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         key = _key(request)
-        local_seconds = settings.FACTCHECK_PUBLIC_CACHE_LOCAL_SECONDS
+        local_seconds = (
+            min(
+                settings.FACTCHECK_PUBLIC_CACHE_LOCAL_SECONDS,
+                settings.FACTCHECK_PUBLIC_CACHE_SECONDS,
+            )
+            if not request.META.get("QUERY_STRING")
+            else 0
+        )
+        epoch, checked_at = _epoch, time.monotonic()
+
+        def keep_locally(page) -> None:
+            # For what is left of the moment since the generation was read, and not if
+            # this process changed public content meanwhile.
+            remaining = local_seconds - (time.monotonic() - checked_at)
+            if remaining > 0 and epoch == _epoch:
+                _local().set(key, page, remaining)
+
         stored = _local().get(key) if local_seconds else None
         if stored is not None:  # this worker's copy, current a moment ago
-            generation = stored[0]
+            generation, local_seconds = stored[0], 0
         else:
             # The generation and the page in one round trip; a page stored in an earlier
             # generation is stale, and is replaced by the fresh one.
             found = cache.get_many([GENERATION_KEY, key])
             generation = found.get(GENERATION_KEY) or _generation()
             stored = found.get(key)
-            if local_seconds and _current(stored, generation):
-                _local().set(key, stored, local_seconds)
+            if _current(stored, generation):
+                keep_locally(stored)
         if _current(stored, generation):
             _rendered_in, compressed, content_type, status = stored
             response = HttpResponse(content_type=content_type, status=status)
@@ -121,8 +156,7 @@ def cached_public_page(view):
                 compressed = _compress(response.content)
                 stored = (generation, compressed, response["Content-Type"], response.status_code)
                 cache.set(key, stored, settings.FACTCHECK_PUBLIC_CACHE_SECONDS)
-                if local_seconds:
-                    _local().set(key, stored, local_seconds)
+                keep_locally(stored)
                 _send_compressed(request, response, compressed)
                 response["X-Cache"] = "miss"
         if response.status_code in CACHEABLE_STATUSES:

@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below whitenoise, which serves its own pre-compressed static files; cached public
     # pages come compressed from the page cache (claims/caching.py) and are left alone.
-    "django.middleware.gzip.GZipMiddleware",
+    "factcheck.middleware.AnonymousGZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

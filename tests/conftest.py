@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import translation
 
-from claims.caching import clear_public_pages
+from claims.caching import clear_all_caches
 from claims.models import Article, Claim
 from claims.roles import EDITORS, MODERATORS, REVIEWERS, ensure_role_groups
 
@@ -29,10 +29,10 @@ def _isolate():
     # The Redis cache outlives a test (and a test run): start every test from empty.
     # A request leaves its language active in the thread; reverse() in the next test
     # would otherwise build /de/… URLs.
-    clear_public_pages()  # and everything else in the shared cache
+    clear_all_caches()
     with translation.override(settings.LANGUAGE_CODE):
         yield
-    clear_public_pages()
+    clear_all_caches()
 
 
 def _member(username: str, group: str | None, **extra):
