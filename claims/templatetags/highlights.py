@@ -11,11 +11,20 @@ from claims.highlights import DeskHighlights, PublicHighlights
 register = template.Library()
 
 
-def _public(context) -> PublicHighlights:
-    highlights = context.render_context.get("public_highlights")
+def _highlights[H: (PublicHighlights, DeskHighlights)](context, kind: type[H]) -> H:
+    """This render's one ``kind`` object, made on first use."""
+    highlights = context.render_context.get(kind)
     if highlights is None:
-        highlights = context.render_context["public_highlights"] = PublicHighlights()
+        highlights = context.render_context[kind] = kind()
     return highlights
+
+
+def _public(context) -> PublicHighlights:
+    return _highlights(context, PublicHighlights)
+
+
+def _desk(context) -> DeskHighlights:
+    return _highlights(context, DeskHighlights)
 
 
 @register.simple_tag(takes_context=True)
@@ -34,13 +43,6 @@ def public_claim_list(context, claims):
 def public_claim_popovers(context, claims):
     """The popovers of the article's checked claims."""
     return _public(context).popovers(claims)
-
-
-def _desk(context) -> DeskHighlights:
-    highlights = context.render_context.get("desk_highlights")
-    if highlights is None:
-        highlights = context.render_context["desk_highlights"] = DeskHighlights()
-    return highlights
 
 
 @register.simple_tag(takes_context=True)
