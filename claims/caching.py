@@ -25,14 +25,15 @@ find; other answers to visitors without a session are compressed per response
 import gzip
 import hashlib
 import itertools
-import re
 import time
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.http import HttpResponse
+from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.text import compress_string
 
 GENERATION_KEY = "public-pages:generation"
 # 410: a withdrawn fact-check's notice is a public page like the others.
@@ -87,19 +88,13 @@ def _key(request) -> str:
     return f"public-page:gz:{variant}:{digest}"
 
 
-_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+def _accepts_gzip(request) -> bool:
+    return bool(re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")))
 
 
-def _compress(content: bytes) -> bytes:
-    # mtime=0: the same page always compresses to the same bytes.
-    return gzip.compress(content, compresslevel=6, mtime=0)
-
-
-def _send_compressed(request, response, compressed: bytes) -> None:
-    """Send ``compressed`` as the body if the client accepts gzip."""
-    if _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
-        response.content = compressed
-        response["Content-Encoding"] = "gzip"
+def _send_compressed(response, compressed: bytes) -> None:
+    response.content = compressed
+    response["Content-Encoding"] = "gzip"
 
 
 def _current(stored, generation: int) -> bool:
@@ -145,19 +140,22 @@ def cached_public_page(view):
         if _current(stored, generation):
             _rendered_in, compressed, content_type, status = stored
             response = HttpResponse(content_type=content_type, status=status)
-            _send_compressed(request, response, compressed)
-            if not response.has_header("Content-Encoding"):
+            if _accepts_gzip(request):
+                _send_compressed(response, compressed)
+            else:
                 response.content = gzip.decompress(compressed)
             response["X-Cache"] = "hit"
         else:
             response = view(request, *args, **kwargs)
             cacheable = response.status_code in CACHEABLE_STATUSES and not response.cookies
             if cacheable and not getattr(response, "streaming", False):
-                compressed = _compress(response.content)
+                # No random padding: the same page always compresses to the same bytes.
+                compressed = compress_string(response.content)
                 stored = (generation, compressed, response["Content-Type"], response.status_code)
                 cache.set(key, stored, settings.FACTCHECK_PUBLIC_CACHE_SECONDS)
                 keep_locally(stored)
-                _send_compressed(request, response, compressed)
+                if _accepts_gzip(request):
+                    _send_compressed(response, compressed)
                 response["X-Cache"] = "miss"
         if response.status_code in CACHEABLE_STATUSES:
             # The same generation and URL always give the same page; the compressed and

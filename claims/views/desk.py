@@ -158,15 +158,19 @@ _HIGHLIGHT_FIELDS = (
 )
 
 
-def workspace_context(article: Article, active: Claim | None = None) -> dict:
-    """Everything the workspace shows, in a number of queries independent of its mentions."""
-    revision = article.current_revision
-    mentions = list(
-        Mention.objects.filter(revision=revision)
-        .select_related("claim__rating")
+def _highlighted(mentions):
+    """``mentions`` with what the highlights and claims list show, in text order."""
+    return (
+        mentions.select_related("claim__rating")
         .only(*_HIGHLIGHT_FIELDS)
         .order_by("start", "-end", "pk")
     )
+
+
+def workspace_context(article: Article, active: Claim | None = None) -> dict:
+    """Everything the workspace shows, in a number of queries independent of its mentions."""
+    revision = article.current_revision
+    mentions = list(_highlighted(Mention.objects.filter(revision=revision)))
     paragraphs = annotate(revision.text, mentions) if revision else []
     first_mentions: dict[int, Mention] = {}
     for mention in mentions:  # already in reading order
@@ -201,12 +205,7 @@ def paragraph_updates(article: Article, spans) -> list[tuple[int, tuple]]:
     if not touched:
         return []
     low, high = bounds[touched[0]][0], bounds[touched[-1]][1]
-    mentions = (
-        Mention.objects.filter(revision=revision, start__lt=high, end__gt=low)
-        .select_related("claim__rating")
-        .only(*_HIGHLIGHT_FIELDS)
-        .order_by("start", "-end", "pk")
-    )
+    mentions = _highlighted(Mention.objects.filter(revision=revision, start__lt=high, end__gt=low))
     paragraphs = annotate(revision.text, mentions, only=set(touched))
     return [(index, paragraphs[index]) for index in touched]
 
@@ -218,12 +217,7 @@ def claim_spans(claim: Claim, article: Article) -> list[tuple[int, int]]:
 
 
 def first_mention(claim: Claim, article: Article) -> Mention | None:
-    return (
-        claim.mentions.filter(revision=article.current_revision)
-        .select_related("claim__rating")
-        .order_by("start", "-end", "pk")
-        .first()
-    )
+    return _highlighted(claim.mentions.filter(revision=article.current_revision)).first()
 
 
 def panel_context(request: HttpRequest, claim: Claim, article: Article, **extra) -> dict:

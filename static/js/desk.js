@@ -241,15 +241,16 @@
     toolbar.addEventListener("mousedown", (event) => event.preventDefault()); // keep selection
     document.addEventListener("selectionchange", onSelectionChange);
 
-    // A highlight opens the panel of its innermost claim, the last of data-claims.
-    const panelUrl = (mark) =>
-      text.dataset.panelUrl.replace(/\/0\/$/, `/${mark.dataset.claims.split(" ").at(-1)}/`);
+    // A highlight stands for its innermost claim, the last of data-claims: a click opens
+    // that claim's panel.
+    const innermost = (mark) => mark.dataset.claims.split(" ").at(-1);
+    const panelUrl = (mark) => text.dataset.panelUrl.replace(/\/0\/$/, `/${innermost(mark)}/`);
 
     // Its tooltip: the innermost claim and its status, as its row in the claims list says.
     const describe = (event) => {
       const mark = event.target.closest && event.target.closest("mark[data-claims]");
       if (!mark || mark.title) return;
-      const row = document.getElementById(`claim-row-${mark.dataset.claims.split(" ").at(-1)}`);
+      const row = document.getElementById(`claim-row-${innermost(mark)}`);
       const name = row && row.querySelector("a");
       const status = row && row.querySelector(".badge");
       if (name) mark.title = status ? `${name.textContent} (${status.textContent})` : name.textContent;
