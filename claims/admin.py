@@ -56,6 +56,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_on"
     raw_id_fields = ["current_revision", "created_by"]
+    # Whether readers see the article changes on the desk (Article.publish / unpublish),
+    # which records who did it and why; here it is shown, not edited.
+    readonly_fields = ["status", "published_at", "withdrawal_reason"]
     inlines = [RevisionInline]
 
 

@@ -386,6 +386,61 @@ class RevisionForm(_FieldsOnly, forms.Form):
     fetched = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
+class ArticleMetadataForm(forms.ModelForm):
+    """What the desk edits of an existing article: its metadata (the text changes only
+    through a new revision). The slug, its public address, until readers first saw it.
+    ``updated`` is the article's ``updated_at`` when the form was loaded: a save over
+    someone else's newer change is refused instead of overwriting it."""
+
+    updated = forms.CharField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Article
+        fields = ["title", "slug", *Article.METADATA_FIELDS[1:]]
+        widgets = {
+            "published_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {"language": _("e.g. de or en-GB.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.published_at is not None:
+            # The public address never changes once readers may have linked to it.
+            del self.fields["slug"]
+        else:
+            self.fields["slug"].help_text = _(
+                "The article's public address: /articles/<slug>/. It can be changed until "
+                "the article is first published."
+            )
+        self.initial.setdefault("updated", self.instance.updated_at.isoformat())
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            "title",
+            *(["slug"] if "slug" in self.fields else []),
+            Columns("outlet", "byline"),
+            Div(
+                Div("original_url", css_class="col-md-6"),
+                Div("published_on", css_class="col-md-3"),
+                Div("language", css_class="col-md-3"),
+                css_class="row",
+            ),
+            "updated",
+        )
+
+
+class ArticleUnpublishForm(_FieldsOnly, forms.Form):
+    """Why an article is taken off the public site (kept in its history)."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the article's history on the desk. Readers see only a notice."),
+    )
+
+
 class ClaimSearchForm(forms.Form):
     """Search and filters of the public claims index; every field optional (GET)."""
 

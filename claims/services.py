@@ -251,6 +251,31 @@ def _save_sources(formset, user) -> None:
 
 
 # --- New revisions of an article ------------------------------------------------------------
+class ArticleChanged(Exception):
+    """Someone else saved the article's metadata since the editor loaded the form."""
+
+    def __init__(self, article: Article) -> None:
+        super().__init__(f"article {article.pk} changed since the form was loaded")
+        self.article = article
+
+
+@transaction.atomic
+def article_update(*, article: Article, loaded_updated_at: str, user) -> Article:
+    """Save ``article`` (metadata changed by a form, not yet saved) unless the stored
+    article changed since the form was loaded; its history records ``user``."""
+    current = Article.objects.select_for_update().get(pk=article.pk)
+    if current.updated_at.isoformat() != loaded_updated_at:
+        raise ArticleChanged(current)
+    if current.published_at is not None:
+        article.slug = current.slug  # frozen once readers could see it, whatever was posted
+    article.status, article.published_at = current.status, current.published_at
+    article.current_revision_id = current.current_revision_id
+    article._history_user = user
+    article._change_reason = "metadata"
+    article.save()
+    return article
+
+
 @dataclass(frozen=True)
 class RevisionResult:
     revision: ArticleRevision

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from claims.feeds import ClaimsFeed, CorrectionsFeed
-from claims.views import annotate, desk, public, reader_input, revisions, workflow
+from claims.views import annotate, articles, desk, public, reader_input, revisions, workflow
 
 app_name = "claims"
 
@@ -42,6 +42,13 @@ urlpatterns = [
     path("desk/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("desk/articles/new/", desk.article_create, name="desk-article-new"),
     path("desk/articles/<int:pk>/", desk.workspace, name="desk-article"),
+    path("desk/articles/<int:pk>/edit/", articles.article_edit, name="desk-article-edit"),
+    path("desk/articles/<int:pk>/publish/", articles.article_publish, name="desk-article-publish"),
+    path(
+        "desk/articles/<int:pk>/unpublish/",
+        articles.article_unpublish,
+        name="desk-article-unpublish",
+    ),
     path("desk/articles/<int:pk>/claims/<int:claim_pk>/", desk.claim_panel, name="desk-claim"),
     path("desk/articles/<int:pk>/mark/", annotate.mark_claim, name="desk-mark"),
     path("desk/articles/<int:pk>/link/", annotate.link_claim, name="desk-link"),
@@ -67,6 +74,7 @@ urlpatterns = [
         revisions.resolve_mention,
         name="desk-mention-resolve",
     ),
+    path("desk/claims/", desk.claim_list, name="desk-claims"),
     path("desk/claims/search/", desk.claim_search, name="desk-claim-search"),
     path("desk/preview/", desk.explanation_preview, name="desk-preview"),
     # Editorial workflow

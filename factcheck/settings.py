@@ -261,6 +261,9 @@ FACTCHECK_ORGANIZATION_URL = env_url("FACTCHECK_ORGANIZATION_URL", None, {"http"
 # (e.g. https://factcheck.example.org); the request's host when empty.
 FACTCHECK_SITE_URL = env_url("FACTCHECK_SITE_URL", None, {"http", "https"}) or ""
 FACTCHECK_REQUIRED_APPROVALS = env_int("FACTCHECK_REQUIRED_APPROVALS", 1, minimum=1)
+# The approval that completes the quota publishes in the same step ("Approve and publish");
+# off keeps publishing a separate step for newsrooms that want it.
+FACTCHECK_PUBLISH_ON_APPROVAL = env_bool("FACTCHECK_PUBLISH_ON_APPROVAL", True)
 # How long a public page may be served from the cache; any change to published content
 # invalidates it earlier (claims.caching).
 FACTCHECK_PUBLIC_CACHE_SECONDS = env_int("FACTCHECK_PUBLIC_CACHE_SECONDS", 600, minimum=0)

@@ -28,6 +28,7 @@ pytestmark = pytest.mark.django_db
 
 PERSONAS = ["anonymous", "editor", "editor2", "reviewer", "moderator", "superuser"]
 DESK = {"editor", "editor2", "reviewer", "superuser"}
+REVIEWERS_ONLY = {"reviewer", "superuser"}
 TEXT = "Nordkorea hat seit Jahren nichts getestet. Ein zweiter Satz.\n\nZweiter Absatz hier."
 
 
@@ -67,6 +68,11 @@ def correction_open(w: World) -> None:
 
 def nothing(w: World) -> None:
     pass
+
+
+def article_not_public(w: World) -> None:
+    w.article.status, w.article.published_at = Article.Status.DRAFT, None
+    w.article.save()
 
 
 def text_changed(w: World) -> None:
@@ -120,8 +126,6 @@ def _span(w: World, text="zweiter Satz") -> dict:
     }
 
 
-REVIEWERS_ONLY = {"reviewer", "superuser"}
-
 ROWS = [
     Row("login", allowed={"anonymous"}),  # the signed-in are sent on
     Row("logout", method="post", allowed=set(PERSONAS), ok=302),
@@ -135,6 +139,42 @@ ROWS = [
         writes=True,
     ),
     Row("desk-article", args="article"),
+    Row("desk-claims", query="?status=draft"),
+    Row("desk-article-edit", args="article"),
+    Row(
+        "desk-article-edit",
+        method="post",
+        args="article",
+        data=lambda w: {
+            "updated": w.article.updated_at.isoformat(),
+            "title": "Neuer Titel",
+            "outlet": "Zeitung",
+            "byline": "",
+            "original_url": "",
+            "published_on": "2019-02-28",
+            "language": "de",
+        },
+        ok=302,
+        writes=True,
+    ),
+    Row(
+        "desk-article-publish",
+        method="post",
+        args="article",
+        state=article_not_public,
+        allowed=REVIEWERS_ONLY,
+        ok=302,
+        writes=True,
+    ),
+    Row(
+        "desk-article-unpublish",
+        method="post",
+        args="article",
+        data={"reason": "Rechtliche Prüfung."},
+        allowed=REVIEWERS_ONLY,
+        ok=302,
+        writes=True,
+    ),
     Row("desk-claim", args="article,claim"),
     Row("desk-claim", method="post", args="article,claim", data=_panel_data, writes=True),
     Row("desk-mark", method="post", args="article", data=_span, ok=302, writes=True),
@@ -208,6 +248,16 @@ ROWS = [
     ),
     Row(
         "desk-claim-approve",
+        method="post",
+        args="claim",
+        state=in_review,
+        data=lambda w: {"version": w.claim.version, "comment": ""},
+        allowed=REVIEWERS_ONLY,
+        ok=302,
+        writes=True,
+    ),
+    Row(
+        "desk-claim-approve-publish",
         method="post",
         args="claim",
         state=in_review,
@@ -311,6 +361,7 @@ def _url(row: Row, w: World) -> str:
 
 def _snapshot() -> tuple:
     claims = tuple(Claim.objects.order_by("pk").values_list("status", "version", "claimant"))
+    claims += tuple(Article.objects.order_by("pk").values_list("status", "title"))
     counts = tuple(
         model.objects.count()
         for model in (Article, Claim, Mention, Source, Review, ClaimEvent, Correction)

@@ -49,16 +49,37 @@ def test_reviewer_approves_and_publishes_through_the_review_screen(
     page = client.get(reverse("claims:desk-claim-review", args=[claim.pk])).content.decode()
     assert "This is the first review round." in page
     assert "Nordkorea</mark>" in page  # the mention in its context
-    assert reverse("claims:desk-claim-approve", args=[claim.pk]) in page
+    # One approval completes the quota: one click approves and publishes.
+    assert reverse("claims:desk-claim-approve-publish", args=[claim.pk]) in page
+    assert reverse("claims:desk-claim-approve", args=[claim.pk]) + '"' not in page
+    response = _post(
+        client, "desk-claim-approve-publish", claim, version=claim.version, comment="Gut."
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Approved and published." in page
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.PUBLISHED
+    assert claim.reviews.get().comment == "Gut."
+    assert client.get(claim.get_absolute_url()).status_code == 200
+
+
+def test_approve_then_publish_when_publishing_is_a_separate_step(
+    settings, client, editor, reviewer, claim
+):
+    settings.FACTCHECK_PUBLISH_ON_APPROVAL = False
+    claim.submit_for_review(by=editor)
+    client.force_login(reviewer)
     response = _post(client, "desk-claim-approve", claim, version=claim.version, comment="Gut.")
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "Approved." in page
+    assert "Approved — waiting to be published." in page
+    assert "Waiting for review: 1 of 1" not in page
     response = _post(client, "desk-claim-publish", claim, version=claim.version)
     assert response.status_code == 302
     claim.refresh_from_db()
     assert claim.status == Claim.Status.PUBLISHED
-    assert client.get(claim.get_absolute_url()).status_code == 200
 
 
 def test_self_approval_is_refused_in_the_ui_and_by_crafted_post(client, reviewer):

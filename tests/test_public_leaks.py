@@ -1,6 +1,7 @@
 """Nothing unpublished reaches the public: every public URL × every non-published state."""
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import Article, Claim, Correction
@@ -14,7 +15,7 @@ HIDDEN_CLAIM_STATES = [
     Claim.Status.CHANGES_REQUESTED,
     Claim.Status.DISMISSED,
 ]
-HIDDEN_ARTICLE_STATES = [Article.Status.DRAFT, Article.Status.ARCHIVED]
+HIDDEN_ARTICLE_STATES = [Article.Status.DRAFT, Article.Status.WITHDRAWN]
 
 PUBLIC_LISTS = [
     "/",
@@ -93,7 +94,16 @@ def test_unpublished_claim_pages_are_404_in_every_language(reader, world, state)
 @pytest.mark.parametrize("state", HIDDEN_ARTICLE_STATES)
 def test_unpublished_article_pages_are_404_and_hide_their_claims_appearances(reader, world, state):
     article = Article.objects.get(status=state)
-    assert reader.get(article.get_absolute_url()).status_code == 404
+    # Never public: 404. Public once and unpublished since: 410 with a plain notice.
+    expected = 410 if state == Article.Status.WITHDRAWN else 404
+    for url in (article.get_absolute_url(), "/de" + article.get_absolute_url()):
+        response = reader.get(url)
+        assert response.status_code == expected, url
+        assert article.title not in response.content.decode()
+    revision = reader.get(
+        reverse("claims:article-revision", kwargs={"slug": article.slug, "number": 1})
+    )
+    assert revision.status_code == expected
     claim = Claim.objects.get(claim_reviewed=f"Published in {state} article")
     page = reader.get(claim.get_absolute_url()).content.decode()
     assert article.title not in page  # no appearance in an unpublished article

@@ -229,10 +229,29 @@ def test_only_one_open_correction(claim, editor, reviewer):
 def test_available_actions_follow_role_status_and_four_eyes(claim, editor, reviewer):
     assert claim.available_actions(editor) == {"submit", "dismiss"}
     _in_review(claim, editor)
-    assert "approve" not in claim.available_actions(editor)
-    assert {"approve", "request_changes"} <= claim.available_actions(reviewer)
+    assert not {"approve", "approve_publish"} & claim.available_actions(editor)
+    # One approval is the quota: it is offered as "approve and publish", plain approve not.
+    actions = claim.available_actions(reviewer)
+    assert {"approve_publish", "request_changes"} <= actions
+    assert "approve" not in actions
     claim.approve(by=reviewer)
     assert claim.available_actions(reviewer) == {"publish", "dismiss"}
+
+
+def test_plain_approve_is_offered_while_more_approvals_are_needed(
+    settings, claim, editor, reviewer
+):
+    settings.FACTCHECK_REQUIRED_APPROVALS = 2
+    _in_review(claim, editor)
+    actions = claim.available_actions(reviewer)
+    assert "approve" in actions and "approve_publish" not in actions
+
+
+def test_publishing_on_approval_can_be_turned_off(settings, claim, editor, reviewer):
+    settings.FACTCHECK_PUBLISH_ON_APPROVAL = False
+    _in_review(claim, editor)
+    actions = claim.available_actions(reviewer)
+    assert "approve" in actions and "approve_publish" not in actions
 
 
 def test_seed_ratings_exist_for_factories(seeded):

@@ -1,26 +1,38 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from claims.models.base import WebURLField, validate_language_tag
+from claims.models.lifecycle import WorkflowError
+from claims.roles import may
 from claims.text import normalize
 
 
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> "ArticleQuerySet":
+        """Articles readers can see. Every public read of articles starts here."""
         return self.filter(status=Article.Status.PUBLISHED)
+
+    def withdrawn(self) -> "ArticleQuerySet":
+        """Articles that were public and were unpublished: their page answers 410."""
+        return self.filter(status=Article.Status.WITHDRAWN)
+
+    def not_public(self) -> "ArticleQuerySet":
+        return self.exclude(status=Article.Status.PUBLISHED)
 
 
 class Article(models.Model):
     """A news article whose claims are checked. Its text lives in revisions."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
-        ARCHIVED = "archived", _("Archived")
+        DRAFT = "draft", _("Not public yet")
+        PUBLISHED = "published", _("Public")
+        WITHDRAWN = "withdrawn", _("Unpublished")
 
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
@@ -51,16 +63,29 @@ class Article(models.Model):
         blank=True,
         related_name="+",
     )
+    # When readers first could see it; kept when it is unpublished.
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # Why it was last unpublished (desk only; readers see a plain notice).
+    withdrawal_reason = models.TextField(_("reason for unpublishing"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords()
     objects = ArticleQuerySet.as_manager()
 
+    # Fields the desk's article form edits (the text changes only through a new revision).
+    METADATA_FIELDS = ["title", "outlet", "byline", "original_url", "published_on", "language"]
+
     class Meta:
         ordering = ["-published_on", "-created_at"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
+                name="article_published_has_date",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -68,6 +93,10 @@ class Article(models.Model):
     def save(self, *args, **kwargs) -> None:
         # Another article's revision here would show its (maybe unpublished) text.
         self._check_current_revision(ValueError)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -80,6 +109,69 @@ class Article(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == self.Status.WITHDRAWN
+
+    # --- Lifecycle: who may make the article public, and take it back ---------------------
+    # An article becomes public with its first published claim (Claim.publish calls
+    # publish_with_claim) or by a reviewer's action on the desk; unpublishing needs a
+    # reason and makes its public page answer 410. Both are recorded in its history.
+    def may_publish(self, user) -> bool:
+        return may(user, "publish") and self.status != self.Status.PUBLISHED
+
+    def may_unpublish(self, user) -> bool:
+        return may(user, "publish") and self.status == self.Status.PUBLISHED
+
+    @transaction.atomic
+    def publish(self, *, by) -> None:
+        if not may(by, "publish"):
+            raise WorkflowError(gettext("Only reviewers publish articles."), "forbidden")
+        article = type(self).objects.select_for_update().get(pk=self.pk)
+        if article.status == self.Status.PUBLISHED:
+            raise WorkflowError(gettext("The article is public already."), "status")
+        if article.current_revision_id is None:
+            raise WorkflowError(gettext("The article has no text yet."), "status")
+        article._make_public(by, gettext("Published on the desk"))
+        self.refresh_from_db()
+
+    @transaction.atomic
+    def unpublish(self, *, by, reason: str) -> None:
+        reason = (reason or "").strip()
+        if not reason:
+            raise WorkflowError(gettext("Say why the article is unpublished."), "required")
+        if not may(by, "publish"):
+            raise WorkflowError(gettext("Only reviewers unpublish articles."), "forbidden")
+        article = type(self).objects.select_for_update().get(pk=self.pk)
+        if article.status != self.Status.PUBLISHED:
+            raise WorkflowError(gettext("Only a public article can be unpublished."), "status")
+        article.status = self.Status.WITHDRAWN
+        article.withdrawal_reason = reason
+        article._history_user = by
+        article._change_reason = reason[:100]
+        article.save()
+        self.refresh_from_db()
+
+    def publish_with_claim(self, *, by, claim) -> bool:
+        """Make the article public because ``claim``, marked in it, was just published.
+        Only an article never made public: an unpublished one stays unpublished until a
+        reviewer publishes it again on purpose. Call inside the claim's transaction."""
+        article = type(self).objects.select_for_update().get(pk=self.pk)
+        if article.status != self.Status.DRAFT or article.current_revision_id is None:
+            return False
+        article._make_public(
+            by, gettext("Published with the claim %(slug)s") % {"slug": claim.slug}
+        )
+        self.refresh_from_db()
+        return True
+
+    def _make_public(self, by, reason: str) -> None:
+        self.status = self.Status.PUBLISHED
+        self.published_at = self.published_at or timezone.now()
+        self._history_user = by
+        self._change_reason = reason[:100]
+        self.save()
 
     def _check_current_revision(self, error: type[Exception]) -> None:
         revision = self.current_revision

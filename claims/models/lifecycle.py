@@ -34,6 +34,10 @@ def required_approvals() -> int:
     return settings.FACTCHECK_REQUIRED_APPROVALS
 
 
+def publish_on_approval() -> bool:
+    return settings.FACTCHECK_PUBLISH_ON_APPROVAL
+
+
 class ClaimLifecycle:
     """Mixed into ``Claim``: the transitions and what the desk may offer a user."""
 
@@ -111,13 +115,29 @@ class ClaimLifecycle:
                     actions.add("submit_correction")
         if in_review and may(user, "review"):
             decided = self.reviews.filter(reviewer=user, claim_version=self.version).exists()
+            approvals = self.approvals_count(correction)
             if not decided:
                 actions.add("request_changes")
                 if not self.is_own_work(user, correction):
-                    actions.add("approve")
-            if may(user, "publish") and self.approvals_count(correction) >= required_approvals():
+                    # The approval that completes the quota publishes in the same step.
+                    completes = approvals + 1 >= required_approvals()
+                    if completes and publish_on_approval() and may(user, "publish"):
+                        actions.add("approve_publish")
+                    else:
+                        actions.add("approve")
+            if may(user, "publish") and approvals >= required_approvals():
                 actions.add("publish")
         return actions
+
+    def articles_to_publish(self):
+        """Articles not public yet that publishing this claim makes public: those whose
+        current text it is marked in and that were never unpublished."""
+        from claims.models.articles import Article
+
+        return Article.objects.filter(
+            status=Article.Status.DRAFT,
+            current_revision__mentions__claim=self,
+        ).distinct()
 
     # --- Helpers for the transitions ------------------------------------------------------
     def _locked(self, by, action: str, version: int | None):
@@ -235,7 +255,17 @@ class ClaimLifecycle:
         )
 
     @transaction.atomic
-    def publish(self, *, by, version: int | None = None) -> None:
+    def approve_and_publish(self, *, by, version: int | None = None, comment: str = ""):
+        """The approval that completes the quota, and publication, as one step: both
+        happen or neither does. Returns the articles that became public with it."""
+        self.approve(by=by, version=version, comment=comment)
+        return self.publish(by=by, version=version)
+
+    @transaction.atomic
+    def publish(self, *, by, version: int | None = None):
+        """Publish the claim (or its correction in review). A claim's first publication
+        also makes public the articles it is marked in that readers cannot see yet;
+        returns those articles."""
         claim = self._locked(by, "publish", version)
         correction = claim._review_target()
         required, count = required_approvals(), claim.approvals_count(correction)
@@ -252,9 +282,15 @@ class ClaimLifecycle:
                 "approvals",
             )
         now = timezone.now()
+        articles = []
         if correction is None:
             claim.status = self.Status.PUBLISHED
             claim.published_at = claim.published_at or now
+            articles = [
+                article
+                for article in claim.articles_to_publish()
+                if article.publish_with_claim(by=by, claim=claim)
+            ]
         else:
             for name in correction.FIELDS:
                 setattr(correction, f"old_{name}", getattr(claim, name))
@@ -269,6 +305,7 @@ class ClaimLifecycle:
             comment=correction.note if correction else "",
             correction=correction,
         )
+        return articles
 
     @transaction.atomic
     def dismiss(self, *, by, reason: str, version: int | None = None) -> None:

@@ -35,3 +35,12 @@ def desk_counts(context) -> dict:
     if may(user, "review"):
         counts["review"] = Claim.objects.awaiting_review().distinct().count()
     return counts
+
+
+@register.filter
+def may_do(user, action: str) -> bool:
+    """Whether ``user``'s role allows ``action`` (a key of ``claims.roles.ACTION_ROLES``):
+    ``{% if request.user|may_do:"publish" %}``."""
+    from claims.roles import may
+
+    return may(user, action)

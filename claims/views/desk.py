@@ -7,8 +7,9 @@ htmx requests get template partials (``page.html#partial``); plain requests get 
 from collections import Counter
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Min, Q
+from django.db.models import Count, F, Min, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from claims.annotations import annotate
 from claims.fetching import fetch_article
-from claims.forms import ArticleForm, ClaimForm, SourceFormSet
+from claims.forms import ArticleForm, ArticleUnpublishForm, ClaimForm, SourceFormSet
 from claims.importing import ArticleImportError, text_from_paste, text_from_upload
 from claims.markdown import render_markdown
 from claims.models import Article, ArticleRevision, Claim, Mention, WorkflowError
@@ -50,16 +51,55 @@ def home(request: HttpRequest) -> HttpResponse:
     articles = Article.objects.annotate(
         claim_count=Count("revisions__mentions__claim", distinct=True)
     ).order_by("-created_at")[:15]
+    # Published fact-checks readers meet only on their own page: their article is not
+    # public (not yet, or unpublished). Worth a reviewer's look.
+    stranded = (
+        Claim.objects.published()
+        .filter(
+            mentions__revision__article__current_revision=F("mentions__revision"),
+            mentions__revision__article__status__in=[
+                Article.Status.DRAFT,
+                Article.Status.WITHDRAWN,
+            ],
+        )
+        .annotate(article_pk=Min("mentions__revision__article"))
+        .select_related("rating")
+        .order_by("-published_at")
+        .distinct()[:20]
+    )
     return render(
         request,
         "claims/desk/home.html",
         {
             "assigned_groups": groups,
             "status_counts": [
-                (label, counts.get(value, 0)) for value, label in Claim.Status.choices
+                (value, label, counts.get(value, 0)) for value, label in Claim.Status.choices
             ],
             "articles": articles,
+            "stranded_claims": stranded,
         },
+    )
+
+
+@require_safe
+@desk_required
+def claim_list(request: HttpRequest) -> HttpResponse:
+    """Every claim on the desk with one status (the dashboard's counters link here)."""
+    statuses = dict(Claim.Status.choices)
+    status = request.GET.get("status", "")
+    if status not in statuses:
+        status = Claim.Status.DRAFT
+    claims = (
+        Claim.objects.filter(status=status)
+        .select_related("rating", "assignee", "author")
+        .annotate(first_article=Min("mentions__revision__article"))
+        .order_by("-updated_at", "-pk")
+    )
+    page = Paginator(claims, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "claims/desk/claim_list.html",
+        {"page": page, "status": status, "status_label": statuses[status]},
     )
 
 
@@ -185,7 +225,26 @@ def workspace_context(article: Article, active: Claim | None = None) -> dict:
         "claims_count": len(first_mentions),
         "active": active,
         "anchors_to_check": Mention.objects.needing_review(article).count(),
+        "unpublish_form": ArticleUnpublishForm(auto_id="unpublish-%s"),
+        "withdrawal": _withdrawal(article),
     }
+
+
+def _withdrawal(article: Article):
+    """The history record of the article's last unpublishing (who, when, why), if it is
+    unpublished now."""
+    if not article.is_withdrawn:
+        return None
+    last_public = (
+        article.history.filter(status=Article.Status.PUBLISHED)
+        .order_by("-history_date", "-history_id")
+        .values_list("history_date", flat=True)
+        .first()
+    )
+    records = article.history.filter(status=Article.Status.WITHDRAWN)
+    if last_public is not None:
+        records = records.filter(history_date__gt=last_public)
+    return records.select_related("history_user").order_by("history_date", "history_id").first()
 
 
 def paragraph_updates(article: Article, spans) -> list[tuple[int, tuple]]:

@@ -82,8 +82,25 @@ def _ratings_chart() -> list[dict]:
     ]
 
 
+def _gone_when_article_withdrawn(view):
+    """An article readers could see and that was unpublished answers 410 Gone with a plain
+    notice (nothing of the article); one never public stays 404."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, slug: str, **kwargs) -> HttpResponse:
+        try:
+            return view(request, slug, **kwargs)
+        except Http404:
+            if Article.objects.withdrawn().filter(slug=slug).exists():
+                return render(request, "claims/article_withdrawn.html", status=410)
+            raise
+
+    return wrapper
+
+
 @require_safe
 @cached_public_page
+@_gone_when_article_withdrawn
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(
         Article.objects.published().select_related("current_revision"), slug=slug
@@ -106,6 +123,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @cached_public_page
+@_gone_when_article_withdrawn
 def article_revision(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """An earlier text of the article, with the fact-checks made on it."""
     article = get_object_or_404(

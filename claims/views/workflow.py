@@ -8,7 +8,7 @@ words and what the user typed still in the form.
 """
 
 from django.contrib import messages
-from django.db.models import F, Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,8 +21,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from claims.diffing import changes_since_review, field_diffs, text_diff
 from claims.forms import CorrectionForm, CorrectionStartForm, DecisionForm, ReasonForm
 from claims.markdown import render_markdown
-from claims.models import Claim, ClaimEvent, Correction, DeskProfile, Mention, Source
-from claims.models.lifecycle import WorkflowError, required_approvals
+from claims.models import Claim, ClaimEvent, Correction, DeskProfile, Mention, Review, Source
+from claims.models.lifecycle import WorkflowError, publish_on_approval, required_approvals
 from claims.roles import may
 from claims.services import correction_update
 from claims.views.access import desk_required, get_claim_for_user
@@ -34,6 +34,11 @@ REVIEW_SCREEN = "claims/desk/claim_review.html"
 TRANSITIONS = {
     "submit": ("submit_for_review", None, gettext_lazy("Sent to review.")),
     "approve": ("approve", "decision_form", gettext_lazy("Approved.")),
+    "approve-publish": (
+        "approve_and_publish",
+        "decision_form",
+        gettext_lazy("Approved and published."),
+    ),
     "request-changes": ("request_changes", "decision_form", gettext_lazy("Changes requested.")),
     "publish": ("publish", None, gettext_lazy("Published.")),
     "dismiss": ("dismiss", "reason_form", gettext_lazy("Dismissed.")),
@@ -104,12 +109,20 @@ def workflow_context(
     correction = claim.pending_correction()
     actions = claim.available_actions(request.user, correction)
     in_review = Claim.Status.IN_REVIEW in (claim.status, getattr(correction, "status", None))
+    approvals = claim.approvals_count(correction) if in_review else None
+    publishes = correction is None and actions & {"publish", "approve_publish"}
     return {
         "correction": correction,
         "actions": actions,
         # Shown only while in review ("1 of 2 approvals"): no query for the others.
-        "approvals": claim.approvals_count(correction) if in_review else None,
+        "approvals": approvals,
         "required_approvals": required_approvals(),
+        # Enough approvals, publishing is a separate step (FACTCHECK_PUBLISH_ON_APPROVAL off,
+        # or the last approval came from someone who may not publish).
+        "awaiting_publication": approvals is not None and approvals >= required_approvals(),
+        "publish_on_approval": publish_on_approval(),
+        # Said before the click: which articles readers will see with this claim.
+        "articles_to_publish": list(claim.articles_to_publish()) if publishes else [],
         "missing": claim.missing_for_review(has_sources=has_sources)
         if claim.status in (Claim.Status.DRAFT, Claim.Status.CHANGES_REQUESTED)
         else [],
@@ -143,6 +156,7 @@ def review_context(
         "source_changes": source_changes,
         "reviews": claim.reviews.select_related("reviewer").order_by("-created_at")[:20],
         "error": error,
+        **_queue_after(request.user, claim),
     }
     if correction is not None:
         context["correction_changes"] = [
@@ -150,6 +164,24 @@ def review_context(
             for label, old, new in correction.proposed_changes()
         ]
     return context
+
+
+def _queue_after(user, claim: Claim) -> dict:
+    """For reviewers: how many claims wait in the queue, and the next one this user can
+    decide (not their own work, no decision of theirs on its current version)."""
+    if not may(user, "review"):
+        return {"queue_count": None, "next_in_queue": None}
+    waiting = Claim.objects.awaiting_review()
+    decided = Review.objects.filter(
+        claim=OuterRef("pk"), reviewer=user, claim_version=OuterRef("version")
+    )
+    next_claim = (
+        waiting.exclude(pk=claim.pk)
+        .exclude(Q(author=user) | Q(last_edited_by=user))
+        .exclude(Exists(decided))
+        .first()
+    )
+    return {"queue_count": waiting.distinct().count(), "next_in_queue": next_claim}
 
 
 # The review screen's folded forms, which the claim panel links to (?open=…#…-form).
@@ -182,7 +214,8 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if form is not None and not form.is_valid():
             raise WorkflowError(_("Please correct the form below."), "form")
         kwargs = _transition_arguments(request, form, method)
-        getattr(claim, method)(by=request.user, **kwargs)
+        result = getattr(claim, method)(by=request.user, **kwargs)
+        published_articles = result if method in ("publish", "approve_and_publish") else []
     except WorkflowError as refusal:
         claim.refresh_from_db()
         context = review_context(
@@ -194,6 +227,11 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         )
         return render(request, REVIEW_SCREEN, context, status=_STATUS_FOR.get(refusal.code, 422))
     messages.success(request, success)
+    for article in published_articles:
+        messages.info(
+            request,
+            _("The article “%(title)s” is now public.") % {"title": article.title},
+        )
     return redirect(_next_url(request, claim))
 
 
@@ -208,7 +246,7 @@ def _transition_arguments(request: HttpRequest, form, method: str) -> dict:
             kwargs["version"] = int(version)
         except (TypeError, ValueError):
             raise WorkflowError(_("The form's claim version is not a number.")) from None
-    if method in ("approve", "request_changes"):
+    if method in ("approve", "approve_and_publish", "request_changes"):
         kwargs["comment"] = data["comment"]
     elif method in ("dismiss", "unpublish"):
         kwargs["reason"] = data["reason"]

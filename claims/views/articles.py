@@ -1,0 +1,136 @@
+"""An article on the desk beyond its text: its metadata and whether readers can see it.
+
+Editors edit the metadata (with history and conflict detection); reviewers publish and
+unpublish the article (``Article.publish`` / ``Article.unpublish``). Plain form posts
+answered by a redirect and a message, so they work without JavaScript.
+"""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from claims.forms import ArticleMetadataForm, ArticleUnpublishForm
+from claims.models import Article, WorkflowError
+from claims.roles import may
+from claims.services import ArticleChanged, article_update
+from claims.views.access import desk_required, get_article_for_user
+from claims.views.responses import error_response, max_body
+
+# The metadata an article's history on the desk compares, in the form's order.
+HISTORY_FIELDS = ["title", "slug", *Article.METADATA_FIELDS[1:], "status"]
+
+
+def article_history(article: Article, limit: int = 30) -> list[dict]:
+    """The article's changes, newest first: who, when, why, and each field's old and new
+    value (the first record is its creation)."""
+    records = list(
+        article.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : limit + 1
+        ]
+    )
+    entries = []
+    for record, older in zip(records, [*records[1:], None], strict=False):
+        if len(entries) == limit:
+            break
+        changes = []
+        if older is not None:
+            delta = record.diff_against(older, included_fields=HISTORY_FIELDS)
+            for change in delta.changes:
+                field = Article._meta.get_field(change.field)
+                old, new = change.old, change.new
+                if field.choices:
+                    choices = dict(field.flatchoices)
+                    old, new = choices.get(old, old), choices.get(new, new)
+                changes.append({"label": field.verbose_name, "old": old, "new": new})
+            if not changes:
+                continue  # e.g. a new revision became current: not a metadata change
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "reason": record.history_change_reason
+                if record.history_change_reason not in (None, "metadata")
+                else "",
+                "created": older is None and record.history_type == "+",
+                "changes": changes,
+            }
+        )
+    return entries
+
+
+@require_http_methods(["GET", "POST"])
+@desk_required
+@max_body(200_000)
+def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    article = get_article_for_user(request.user, pk)
+    if not may(request.user, "edit"):
+        return error_response(request, _("Your role does not allow this."), 403)
+    form = ArticleMetadataForm(request.POST or None, instance=article)
+    status, conflict = 200, None
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                article_update(
+                    article=form.save(commit=False),
+                    loaded_updated_at=form.cleaned_data["updated"],
+                    user=request.user,
+                )
+            except ArticleChanged as changed:
+                status, conflict = 409, changed.article
+                # Keep what was typed; saving again is a deliberate overwrite.
+                data = request.POST.copy()
+                data["updated"] = changed.article.updated_at.isoformat()
+                form = ArticleMetadataForm(data, instance=changed.article)
+                form.is_valid()
+            else:
+                messages.success(request, _("Article details saved."))
+                return redirect("claims:desk-article", pk=article.pk)
+        else:
+            status = 422
+        article.refresh_from_db()
+    context = {
+        "article": article,
+        "form": form,
+        "conflict": conflict,
+        "history": article_history(article),
+    }
+    return render(request, "claims/desk/article_edit.html", context, status=status)
+
+
+@require_POST
+@desk_required
+@max_body(10_000)
+def article_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    article = get_article_for_user(request.user, pk)
+    try:
+        article.publish(by=request.user)
+    except WorkflowError as refusal:
+        return error_response(
+            request, refusal.message, 403 if refusal.code == "forbidden" else 409
+        )
+    messages.success(request, _("The article is public: readers can see it now."))
+    return redirect("claims:desk-article", pk=article.pk)
+
+
+@require_POST
+@desk_required
+@max_body(20_000)
+def article_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
+    article = get_article_for_user(request.user, pk)
+    form = ArticleUnpublishForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise WorkflowError(_("Say why the article is unpublished."), "required")
+        article.unpublish(by=request.user, reason=form.cleaned_data["reason"])
+    except WorkflowError as refusal:
+        # The reason box is required in the browser too: an empty one arrives only from
+        # a page without that check, and the desk's error page says what to do.
+        status = {"forbidden": 403, "status": 409}.get(refusal.code, 422)
+        return error_response(request, refusal.message, status)
+    messages.success(
+        request,
+        _("The article is unpublished: its public page now says it was withdrawn."),
+    )
+    return redirect("claims:desk-article", pk=article.pk)
