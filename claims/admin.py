@@ -10,7 +10,6 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
-from django.utils.timesince import timesince
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -31,9 +30,33 @@ from claims.models import (
 )
 from claims.models.reader_input import ModerationStatus
 from claims.roles import EDITORS, REVIEWERS, may
+from claims.wording import ago, language_name
 
 admin.site.site_header = _("Fact-checking desk administration")
 admin.site.site_title = _("Fact-checking desk")
+
+
+class LanguageFilter(admin.SimpleListFilter):
+    """The languages in use, by name in the admin's language ("Deutsch", not "de")."""
+
+    title = _("language")
+    parameter_name = "language"
+
+    def lookups(self, request, model_admin):
+        codes = model_admin.get_queryset(request).order_by().values_list("language", flat=True)
+        named = {code: language_name(code) for code in set(codes) if code}
+        return sorted(named.items(), key=lambda item: item[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(language=self.value()) if self.value() else queryset
+
+
+class LanguageColumn:
+    """A "language" column that names the language."""
+
+    @admin.display(description=_("language"), ordering="language")
+    def language_name(self, obj) -> str:
+        return language_name(obj.language)
 
 
 class RevisionInline(admin.TabularInline):
@@ -49,9 +72,9 @@ class RevisionInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "outlet", "published_on", "language", "status", "updated_at"]
-    list_filter = ["status", "language", "outlet"]
+class ArticleAdmin(LanguageColumn, SimpleHistoryAdmin):
+    list_display = ["title", "outlet", "published_on", "language_name", "status", "updated_at"]
+    list_filter = ["status", LanguageFilter, "outlet"]
     search_fields = ["title", "outlet", "byline", "original_url", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_on"
@@ -99,20 +122,20 @@ class SourceInline(admin.StackedInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(LanguageColumn, SimpleHistoryAdmin):
     list_display = [
         "claim_reviewed",
         "claimant",
         "rating",
         "status",
-        "language",
+        "language_name",
         "assignee",
         "updated_at",
     ]
     list_filter = [
         "status",
         "rating",
-        "language",
+        LanguageFilter,
         ("assignee", admin.RelatedOnlyFieldListFilter),
         ("author", admin.RelatedOnlyFieldListFilter),
     ]
@@ -345,7 +368,7 @@ class UnpublishForm(forms.Form):
     )
 
 
-class ReaderInputAdmin(SimpleHistoryAdmin):
+class ReaderInputAdmin(LanguageColumn, SimpleHistoryAdmin):
     """What tips and error reports share: moderation status, note, actions, history."""
 
     list_filter = ["status", ("created_at", admin.DateFieldListFilter)]
@@ -393,7 +416,8 @@ class ReaderInputAdmin(SimpleHistoryAdmin):
     def get_fieldsets(self, request, obj=None):
         reader = list(self.reader_fields)
         if self.sees_reader_email(request):
-            reader += self.private_fields
+            # A boolean shows as an icon whose alt text Django leaves in English.
+            reader += ["consent_given" if f == "consent" else f for f in self.private_fields]
         return [
             (_("From the reader"), {"fields": reader}),
             (_("Moderation"), {"fields": [*self.moderation_fields, "handled_by", "updated_at"]}),
@@ -413,9 +437,13 @@ class ReaderInputAdmin(SimpleHistoryAdmin):
         return super().changelist_view(request, {"new_count": new, **(extra_context or {})})
 
     # --- Columns --------------------------------------------------------------------------
+    @admin.display(description=_("consent to be contacted"))
+    def consent_given(self, obj) -> str:
+        return gettext("Yes") if obj.consent else gettext("No")
+
     @admin.display(description=_("age"), ordering="created_at")
     def age(self, obj) -> str:
-        return gettext("%(age)s ago") % {"age": timesince(obj.created_at, depth=1)}
+        return ago(obj.created_at, depth=1)
 
     @admin.display(description=_("claim"), ordering="claim__claim_reviewed")
     def claim_link(self, obj):
@@ -495,12 +523,12 @@ class ReaderInputAdmin(SimpleHistoryAdmin):
 
 @admin.register(Tip)
 class TipAdmin(ReaderInputAdmin):
-    list_display = ["summary", "status", "age", "claim_link", "language", "handled_by"]
+    list_display = ["summary", "status", "age", "claim_link", "language_name", "handled_by"]
     search_fields = ["claim_text", "seen_at", "seen_at_url", "moderator_note"]
     # Link a tip to a claim found by its text (no bare id field: Enter in a text field
     # would press the change form's first button, the actions' Run).
     autocomplete_fields = ["claim"]
-    reader_fields = ["claim_text", "seen_at", "seen_at_url", "language", "created_at"]
+    reader_fields = ["claim_text", "seen_at", "seen_at_url", "language_name", "created_at"]
     private_fields = ["email", "consent", "client_hash"]
     moderation_fields = ["status", "moderator_note", "claim"]
     editable_fields = ["status", "moderator_note", "claim"]
@@ -552,10 +580,18 @@ class TipAdmin(ReaderInputAdmin):
 
 @admin.register(ErrorReport)
 class ErrorReportAdmin(ReaderInputAdmin):
-    list_display = ["summary", "reason", "status", "age", "claim_link", "language", "handled_by"]
+    list_display = [
+        "summary",
+        "reason",
+        "status",
+        "age",
+        "claim_link",
+        "language_name",
+        "handled_by",
+    ]
     list_filter = ["status", "reason", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["message", "moderator_note", "claim__claim_reviewed"]
-    reader_fields = ["claim", "reason", "message", "language", "created_at"]
+    reader_fields = ["claim", "reason", "message", "language_name", "created_at"]
     moderation_fields = ["status", "moderator_note", "correction"]
     actions = [*ReaderInputAdmin.actions, "open_correction"]
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from claims.abuse import HONEYPOT_FIELD
 from claims.models import Article, Claim, Correction, ErrorReport, Rating, Source, Tip
 from claims.roles import EDITORS, REVIEWERS
+from claims.wording import language_name
 
 
 # --- Layout objects -------------------------------------------------------------------
@@ -270,6 +271,7 @@ class CorrectionForm(_FieldsOnly, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["new_rating"].queryset = Rating.objects.all()
         self.fields["new_rating"].required = True
+        self.fields["new_rating"].empty_label = _("— choose a rating —")
         self.fields["new_conclusion"].required = True
 
 
@@ -468,7 +470,7 @@ class ClaimSearchForm(forms.Form):
             (rating.slug, rating.local_label) for rating in ratings
         ]
         self.fields["language"].choices = [("", _("Any language"))] + [
-            (code, code) for code in languages
+            (code, language_name(code)) for code in languages
         ]
         self.helper = FormHelper()
         self.helper.form_tag = False

@@ -431,14 +431,11 @@ def claim_from_tip(*, tip: Tip, assignee, user) -> Claim:
     claim._change_reason = f"from reader tip {tip.pk}"
     claim.save()
     where = " · ".join(part for part in (tip.seen_at, tip.seen_at_url) if part)
-    comment = _("From a reader's tip: %(text)s") % {"text": tip.claim_text}
-    if where:
-        comment += "\n" + _("Seen at: %(where)s") % {"where": where}
     claim.events.create(
         kind=ClaimEvent.Kind.ASSIGNED,
         actor=user,
         recipient=assignee,
-        comment=comment,
+        params={"tip": tip.pk, "tip_text": tip.claim_text, "seen_at": where},
         claim_version=claim.version,
     )
     tip.claim, tip.status, tip.handled_by = claim, ModerationStatus.ACCEPTED, user
@@ -465,6 +462,10 @@ def correction_from_report(*, report: ErrorReport, kind: str, note: str, user) -
     if report.correction_id is not None:
         raise WorkflowError(_("A correction was already opened from this report."), "duplicate")
     correction = report.claim.start_correction(by=user, kind=kind, note=note)
+    # The event says in each reader's language why it was opened (its note stays as typed).
+    correction.events.filter(kind=ClaimEvent.Kind.CORRECTION_OPENED).update(
+        params={"reason": report.reason, "report": report.pk}
+    )
     report.status, report.handled_by = ModerationStatus.ACCEPTED, user
     report.correction = correction
     report._history_user = user

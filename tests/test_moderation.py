@@ -487,9 +487,11 @@ def test_tip_becomes_a_draft_claim_assigned_to_an_editor(
     assert claim.history.get().history_user == moderator
     event = claim.events.get()
     assert (event.kind, event.actor, event.recipient) == ("assigned", moderator, editor)
-    assert tip.claim_text in event.comment
-    assert "Stadtratssitzung" in event.comment
-    assert READER_EMAIL not in event.comment
+    # The tip's words are stored as parameters, labelled in each viewer's language.
+    assert event.params["tip"] == tip.pk
+    assert event.params["tip_text"] == tip.claim_text
+    assert "Stadtratssitzung" in event.params["seen_at"]
+    assert READER_EMAIL not in str(event.params)
 
     # The editor finds it on the desk and in the notifications.
     client.force_login(editor)

@@ -184,7 +184,7 @@ def test_error_report_is_stored_linked_to_its_claim(reader, published):
     # The claim's people hear of it in their desk notifications.
     event = published.events.get(kind="error_reported")
     assert event.actor is None
-    assert event.comment == "Verdict disputed"
+    assert event.params == {"reason": "verdict_disputed", "report": report.pk}
 
 
 @pytest.mark.parametrize("reason", [choice for choice, _label in ErrorReport.Reason.choices])

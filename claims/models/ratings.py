@@ -48,7 +48,8 @@ class Rating(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.label
+        # Selects, diffs and admin columns show the scale in the page's language.
+        return self.local_label
 
     @property
     def local_label(self) -> str:

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from claims.models.claims import Claim
@@ -197,7 +198,7 @@ class ClaimEvent(models.Model):
         ASSIGNED = "assigned", _("assigned")
         CORRECTION_OPENED = "correction_opened", _("opened a correction")
         CORRECTION_WITHDRAWN = "correction_withdrawn", _("withdrew a correction")
-        ERROR_REPORTED = "error_reported", _("error reported by a reader")
+        ERROR_REPORTED = "error_reported", _("reported an error")
 
     claim = models.ForeignKey(
         Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="events"
@@ -221,7 +222,13 @@ class ClaimEvent(models.Model):
         blank=True,
         related_name="+",
     )
+    # What a person typed (a reviewer's comment, a correction note): shown as typed.
     comment = models.TextField(_("comment"), blank=True)
+    # Machine values, put into words in the reader's language when shown (describe()):
+    # {"reason": ErrorReport.Reason, "report": pk} for a reader's error report and a
+    # correction opened from it; {"tip": pk, "tip_text": …, "seen_at": …} for a claim made
+    # from a reader's tip (the tip's words are the reader's, shown as typed).
+    params = models.JSONField(_("details"), default=dict, blank=True)
     claim_version = models.PositiveIntegerField(_("claim version"))
     correction = models.ForeignKey(
         Correction,
@@ -242,6 +249,45 @@ class ClaimEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.claim} · {self.get_kind_display()}"
+
+    @property
+    def by(self) -> str:
+        """Who did it, for the timeline and notifications."""
+        if self.actor is not None:
+            return self.actor.get_username()
+        if self.kind == self.Kind.ERROR_REPORTED:
+            return gettext("A reader")
+        return pgettext("who did it", "The system")
+
+    def describe(self) -> str:
+        """What happened, in the current language: the words after the actor's name
+        ("approved the correction", "reported an error: Verdict disputed"). Plain text."""
+        from claims.models.reader_input import ErrorReport
+
+        reason = self.params.get("reason")
+        reason = ErrorReport.Reason(reason).label if reason in ErrorReport.Reason.values else None
+        if self.kind == self.Kind.ERROR_REPORTED and reason:
+            return gettext("reported an error (%(reason)s)") % {"reason": reason}
+        if self.kind == self.Kind.CORRECTION_OPENED and reason:
+            return gettext("opened a correction after a reader’s error report (%(reason)s)") % {
+                "reason": reason
+            }
+        if self.kind == self.Kind.ASSIGNED and "tip" in self.params:
+            return gettext("made a claim from a reader’s tip")
+        what = str(self.get_kind_display())
+        if self.correction is not None:
+            what += f" ({self.correction.get_kind_display().lower()})"
+        return what
+
+    def details(self) -> list[tuple[str, str]]:
+        """(label, text) pairs from the parameters: the reader's words, labelled in the
+        current language."""
+        pairs = []
+        if self.params.get("tip_text"):
+            pairs.append((gettext("The reader’s tip:"), self.params["tip_text"]))
+        if self.params.get("seen_at"):
+            pairs.append((gettext("Seen at:"), self.params["seen_at"]))
+        return pairs
 
 
 class DeskProfile(models.Model):

@@ -3,6 +3,8 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language_info
 
+from claims import wording
+
 register = template.Library()
 
 
@@ -44,3 +46,24 @@ def may_do(user, action: str) -> bool:
     from claims.roles import may
 
     return may(user, action)
+
+
+@register.filter
+def ago(value) -> str:
+    """``{{ event.created_at|ago }}``: "just now", "5 minutes ago"."""
+    return wording.ago(value) if value else ""
+
+
+@register.filter
+def language_name(code) -> str:
+    """``{{ claim.language|language_name }}``: "Deutsch" on German pages, not "de"."""
+    return wording.language_name(code or "")
+
+
+@register.filter
+def shown_value(record, field: str):
+    """A history record's field as people read it: the choice's label, not its stored
+    code ("New", not "new"), and nothing for an empty value (not "None")."""
+    display = getattr(record, f"get_{field}_display", None)
+    value = display() if callable(display) else getattr(record, field, "")
+    return "" if value is None else value

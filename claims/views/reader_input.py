@@ -71,7 +71,7 @@ def _submit(
             # The claim's author and assignee see it in their desk notifications.
             item.claim.events.create(
                 kind=ClaimEvent.Kind.ERROR_REPORTED,
-                comment=item.get_reason_display(),
+                params={"reason": item.reason, "report": item.pk},
                 claim_version=item.claim.version,
             )
     logger.info("reader input: %s %s received", kind, item.pk)
