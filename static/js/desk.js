@@ -331,7 +331,7 @@
   function showErrorSummary(root) {
     const summary = root && root.querySelector(".error-summary");
     if (!summary) return false;
-    summary.scrollIntoView({ block: "nearest" });
+    summary.scrollIntoView({ block: "nearest", behavior: "instant" });
     summary.focus({ preventScroll: true });
     return true;
   }
