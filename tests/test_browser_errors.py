@@ -61,6 +61,9 @@ def _incomplete_source_then_fix(page: Page, base: str, lang: str, words: dict) -
         path=str(SHOTS / f"errors-panel-{lang.strip('/') or 'en'}.png")
     )
     page.screenshot(path=str(SHOTS / f"errors-page-{lang.strip('/') or 'en'}.png"))
+    source = page.locator(".source-form").last
+    source.scroll_into_view_if_needed()
+    source.screenshot(path=str(SHOTS / f"errors-source-{lang.strip('/') or 'en'}.png"))
 
     # The link takes the editor to the field, which is fixed and saved.
     summary.get_by_role("link", name=words["problem"]).click()
@@ -157,5 +160,7 @@ def test_desk_highlights_show_their_verdict_as_a_label(live_server, seeded, edit
     innermost = Claim.objects.select_related("rating").get(pk=claims.split()[-1])
     assert verdict == innermost.rating.label_de  # in the page's language
     assert verdict in drawn  # and drawn before the passage
-    expect(starts.first).to_have_attribute("aria-description", re.compile(r"^Urteil: "))
+    expect(starts.first).to_have_attribute("aria-description", f"Urteil: {verdict}")
+    starts.first.hover()  # the tooltip names the claim, its state and its verdict
+    expect(starts.first).to_have_attribute("title", re.compile(rf", {verdict}\)$"))
     page.screenshot(path=str(SHOTS / "errors-highlights-de.png"))
