@@ -1,5 +1,7 @@
 """Forms of the desk. Layout lives in each form's FormHelper, not in templates."""
 
+from dataclasses import dataclass
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout, LayoutObject
 from crispy_forms.utils import TEMPLATE_PACK, render_field
@@ -49,6 +51,101 @@ class TemplateBlock(LayoutObject):
 
     def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
         return get_template(self.template_name).render(context.flatten())
+
+
+class Folded(LayoutObject):
+    """Optional fields (names or layout objects) folded in a ``<details>``, open when one
+    of them holds a value or an error, so nothing typed or wrong is ever out of sight."""
+
+    def __init__(self, summary: str, *fields) -> None:
+        self.summary = summary
+        self.fields = list(fields)
+
+    def _names(self) -> list[str]:
+        return [
+            name
+            for item in self.fields
+            for name in (item.fields if isinstance(item, LayoutObject) else [item])
+        ]
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        filled = any(
+            form[name].value() not in (None, "") or form[name].errors
+            for name in self._names()
+            if name in form.fields
+        )
+        inside = format_html_join(
+            "",
+            "{}",
+            (
+                (render_field(item, form, context, template_pack=template_pack),)
+                for item in self.fields
+            ),
+        )
+        return format_html(
+            '<details class="source-more mb-3"{}><summary>{}</summary>'
+            '<div class="pt-2">{}</div></details>',
+            " open" if filled else "",
+            self.summary,
+            inside,
+        )
+
+
+# --- Error summary ----------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class FormProblem:
+    """One line of a form's error summary: what is wrong, and the id of the field to fix
+    ("" when there is no field to go to)."""
+
+    message: str
+    field_id: str = ""
+
+
+def form_problems(form, *formsets) -> list[FormProblem]:
+    """Every error of ``form`` and of each form in ``formsets``, in the order they are
+    shown, as lines for the error summary at the top of the form.
+
+    A formset's forms are named by its ``form_name`` (e.g. "Source 2"); fields listed in a
+    form's ``NAMED_ERRORS`` have messages that say what they are about ("Choose its
+    kind."), so their label is not repeated."""
+    problems = _problems(form, "") if form is not None else []
+    for formset in formsets:
+        if formset is None or not formset.is_bound:
+            continue
+        for error in formset.non_form_errors():
+            problems.append(FormProblem(str(error)))
+        for number, member in enumerate(formset.forms, start=1):
+            if getattr(member, "cleaned_data", {}).get("DELETE"):
+                continue
+            problems += _problems(member, formset.form_name % {"number": number})
+    return problems
+
+
+def _problems(form, name: str) -> list[FormProblem]:
+    if not form.is_bound or not form.errors:
+        return []
+    visible = form.visible_fields()
+    first_id = (visible[0].id_for_label or visible[0].auto_id) if visible else ""
+    problems = [
+        FormProblem(f"{name}: {error}" if name else str(error), first_id)
+        for error in form.non_field_errors()
+    ]
+    damaged = False
+    for field in form:
+        if not field.errors:
+            continue
+        if field.is_hidden:
+            damaged = True
+            continue
+        label = "" if field.name in getattr(form, "NAMED_ERRORS", ()) else field.label
+        where = ", ".join(str(part) for part in (name, label) if part)
+        field_id = field.id_for_label or field.auto_id
+        problems += [FormProblem(f"{where}: {error}", field_id) for error in field.errors]
+    if damaged:
+        problems.append(
+            FormProblem(_("The form is incomplete or out of date: reload the page and try again."))
+        )
+    return problems
 
 
 class SpanForm(forms.Form):
@@ -166,13 +263,21 @@ class SourceForm(forms.ModelForm):
             "quote": forms.Textarea(attrs={"rows": 2}),
         }
 
+    # Their messages say which field they are about: the error summary names only the
+    # source ("Source 2: Choose its kind.").
+    NAMED_ERRORS = ("kind", "stance")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Kind and stance are a fact-checker's judgement: never a silent default.
-        for name in ("kind", "stance"):
+        for name, message in (
+            ("kind", _("Choose its kind.")),
+            ("stance", _("Choose its stance.")),
+        ):
             field = self.fields[name]
             field.choices = [("", _("— choose —")), *(c for c in field.choices if c[0])]
             field.initial = None
+            field.error_messages["required"] = message
             if self.instance.pk is None:
                 self.initial[name] = ""
         if "ORDER" in self.fields:
@@ -189,9 +294,12 @@ class SourceForm(forms.ModelForm):
                 "title",
                 "publisher",
                 Columns("kind", "stance", css_class="col-sm-6"),
-                Columns("published_on", "accessed_on", css_class="col-sm-6"),
-                "archive_url",
-                "quote",
+                Folded(
+                    _("More about this source"),
+                    Columns("published_on", "accessed_on", css_class="col-sm-6"),
+                    "archive_url",
+                    "quote",
+                ),
                 Div(
                     Div("ORDER", css_class="col-sm-6"),
                     Div("DELETE", css_class="col-sm-6 pt-sm-4"),
@@ -201,10 +309,15 @@ class SourceForm(forms.ModelForm):
         )
 
 
+class BaseSourceFormSet(forms.BaseInlineFormSet):
+    form_name = _("Source %(number)s")  # as each source's legend in the panel
+
+
 SourceFormSet = forms.inlineformset_factory(
     Claim,
     Source,
     form=SourceForm,
+    formset=BaseSourceFormSet,
     extra=0,
     can_order=True,
     can_delete=True,

@@ -243,13 +243,22 @@ class DeskHighlights:
     outermost first (``data-claims``). static/js/desk.js opens the innermost one's panel
     on a click (its address from ``#article-text``'s ``data-panel-url``) and gives a
     highlight its tooltip from that claim's row in the claims list when pointed at or
-    focused: neither is repeated on every highlight."""
+    focused: neither is repeated on every highlight.
+
+    Where a claim begins, its verdict is written out too, not left to the colour: a
+    visible label (``data-verdict``, drawn by CSS before the passage) and the words
+    "Verdict: False" for screen readers (``aria-description``). Both are attributes, never
+    text inside the paragraph: the runs' text must stay exactly the stored text, since
+    desk.js counts offsets in it."""
 
     def __init__(self) -> None:
         self._css: dict[int, str] = {}
         self._panel_urls: dict[int, _ReversedUrl] = {}  # per article
         self._statuses: dict[str, str] = {}
         self._badges: dict[int, SafeString] = {}  # per rating
+        self._verdicts: dict[int | None, tuple[str, str]] = {}  # per rating: label, spoken
+        self._verdict = gettext("Verdict:")
+        self._not_rated = gettext("Not rated")
 
     def _claim_css(self, claim: Claim) -> str:
         if (css := self._css.get(claim.pk)) is None:
@@ -278,11 +287,7 @@ class DeskHighlights:
                     _html('<span class="run" data-start="{}">{}</span>', run.start, run.text)
                 )
                 continue
-            opens = (
-                _html(' tabindex="0" data-opens="{}"', _keys(m.pk for m in run.opens))
-                if run.opens
-                else ""
-            )
+            opens = self._opens(run.opens) if run.opens else ""
             pieces.append(
                 _html(
                     '<mark class="run claim-mark depth-{} {}" data-start="{}" data-claims="{}"{}>'
@@ -297,6 +302,25 @@ class DeskHighlights:
             )
         pieces.append(SafeString("</p>"))
         return _join(pieces)
+
+    def _opens(self, mentions) -> SafeString:
+        """The attributes of a run where ``mentions`` begin: focusable, and their verdicts."""
+        verdicts = dict.fromkeys(self._verdict_of(m.claim) for m in mentions)  # in order, once
+        labels = " / ".join(label for label, _ in verdicts if label)
+        return _html(
+            ' tabindex="0" data-opens="{}"{} aria-description="{}"',
+            _keys(m.pk for m in mentions),
+            _html(' data-verdict="{}"', labels) if labels else "",
+            " / ".join(spoken for _, spoken in verdicts),
+        )
+
+    def _verdict_of(self, claim: Claim) -> tuple[str, str]:
+        rating = claim.rating
+        key = rating.pk if rating else None
+        if (verdict := self._verdicts.get(key)) is None:
+            label = rating.local_label if rating else ""
+            verdict = self._verdicts[key] = (label, f"{self._verdict} {label or self._not_rated}")
+        return verdict
 
     def claim_rows(self, article_pk: int, mentions: Iterable) -> SafeString:
         """The claims list's rows, one per claim, from each claim's first passage."""

@@ -179,7 +179,8 @@ def test_a_failed_save_keeps_what_was_typed(desk, page: Page):
     page.get_by_label(re.compile(r"^\s*URL\s*\*?\s*$")).fill("javascript:alert(1)")
     page.get_by_label(re.compile(r"^\s*Title\s*\*?\s*$")).fill("Bad link")
     page.get_by_role("button", name="Save claim").click()
-    expect(page.get_by_text("Enter a valid URL.")).to_be_visible()
+    expect(page.get_by_role("link", name="Source 1, URL: Enter a valid URL.")).to_be_visible()
+    expect(page.get_by_text("Enter a valid URL.", exact=True)).to_be_visible()  # at the field
     expect(page.get_by_label("Conclusion")).to_have_value("Meine Schlussfolgerung")
     claim = Claim.objects.get(mentions__exact="Verbindungsbüro der USA")
     assert claim.conclusion == ""

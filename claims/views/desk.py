@@ -279,13 +279,19 @@ def first_mention(claim: Claim, article: Article) -> Mention | None:
     return _highlighted(claim.mentions.filter(revision=article.current_revision)).first()
 
 
+_DATED_BY_ARTICLE = (Claim.Status.DRAFT, Claim.Status.CHANGES_REQUESTED)
+
+
 def panel_context(request: HttpRequest, claim: Claim, article: Article, **extra) -> dict:
     editable = can_edit_claim(request.user, claim)
     form = extra.pop("form", None)
     if form is None:
-        form = ClaimForm(
-            instance=claim, initial={"version": claim.version}, verdict_locked=_locked(claim)
-        )
+        initial = {"version": claim.version}
+        if claim.claim_date is None and claim.status in _DATED_BY_ARTICLE:
+            # Most claims were made when the article appeared: a suggestion in the form,
+            # saved only when the editor saves.
+            initial["claim_date"] = article.published_on
+        form = ClaimForm(instance=claim, initial=initial, verdict_locked=_locked(claim))
     sources = extra.pop("sources", None)
     if sources is None:
         sources = SourceFormSet(instance=claim, prefix="sources")

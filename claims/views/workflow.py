@@ -52,6 +52,13 @@ TRANSITIONS = {
     "correction-submit": ("submit_correction", None, gettext_lazy("Correction sent to review.")),
     "correction-withdraw": ("withdraw_correction", None, gettext_lazy("Correction withdrawn.")),
 }
+# Refusals about a field of the transition's form: (form, code) → field.
+_FIELD_FOR = {
+    ("decision_form", "required"): "comment",
+    ("reason_form", "required"): "reason",
+    ("start_form", "required"): "note",
+    ("start_form", "kind"): "kind",
+}
 # Refusals by their code → HTTP status.
 _STATUS_FOR = {"forbidden": 403, "four_eyes": 403, "stale": 409, "status": 409, "duplicate": 409}
 
@@ -217,6 +224,9 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         result = getattr(claim, method)(by=request.user, **kwargs)
         published_articles = result if method in ("publish", "approve_and_publish") else []
     except WorkflowError as refusal:
+        field = _FIELD_FOR.get((form_key, refusal.code))
+        if field:  # a refusal about what was typed: shown at its field and in the summary
+            form.add_error(field, refusal.message)
         claim.refresh_from_db()
         context = review_context(
             request,

@@ -252,8 +252,9 @@
       if (!mark || mark.title) return;
       const row = document.getElementById(`claim-row-${innermost(mark)}`);
       const name = row && row.querySelector("a");
-      const status = row && row.querySelector(".badge");
-      if (name) mark.title = status ? `${name.textContent} (${status.textContent})` : name.textContent;
+      const about = row ? Array.from(row.querySelectorAll(".badge, .rating-badge")) : [];
+      const notes = about.map((badge) => badge.textContent).join(", ");
+      if (name) mark.title = notes ? `${name.textContent} (${notes})` : name.textContent;
     };
     text.addEventListener("mouseover", describe);
     text.addEventListener("focusin", describe);
@@ -323,6 +324,30 @@
     }
   });
 
+  // --- Error summaries -------------------------------------------------------------------
+  // A form that failed to save comes back with a summary of its problems at its top: it
+  // is brought into view and focused (on a page load, and after a failed panel save), so
+  // the editor sees and hears what to fix. Its links go to the fields, unfolding them.
+  function showErrorSummary(root) {
+    const summary = root && root.querySelector(".error-summary");
+    if (!summary) return false;
+    summary.scrollIntoView({ block: "nearest", behavior: "instant" });
+    summary.focus({ preventScroll: true });
+    return true;
+  }
+  showErrorSummary(document);
+
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest('.error-summary a[href^="#"]');
+    const field = link && document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    if (!field) return;
+    event.preventDefault();
+    const folded = field.closest("details");
+    if (folded) folded.open = true;
+    field.scrollIntoView({ block: "center" });
+    field.focus({ preventScroll: true });
+  });
+
   // Focus after the panel changed — right after the swap, before the editor types on:
   // a new claim's first field (selected, to be rewritten), a new source's URL, or else
   // the panel heading, so keyboard users never fall back to the top of the page.
@@ -340,6 +365,8 @@
       return;
     }
     const submitter = config.triggeringEvent && config.triggeringEvent.submitter;
+    const failed = event.detail.xhr && event.detail.xhr.status >= 400;
+    if (failed && showErrorSummary(document.getElementById("claim-panel"))) return;
     if (submitter && submitter.name === "add_source") {
       const urls = document.querySelectorAll('#claim-panel input[name$="-url"]');
       urls[urls.length - 1]?.focus();
