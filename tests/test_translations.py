@@ -1,5 +1,6 @@
 """The English and German catalogues are complete and compiled."""
 
+import re
 from pathlib import Path
 
 import polib
@@ -76,4 +77,28 @@ def test_english_catalogue_is_the_source_text():
     wrong = [
         entry.msgid for entry in po if (entry.msgstr_plural or {0: entry.msgstr})[0] != entry.msgid
     ]
+    assert wrong == []
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")
+
+
+def _placeholders(text: str) -> set[str]:
+    return {a or b for a, b in _PLACEHOLDER.findall(text)}
+
+
+def test_german_translations_keep_their_placeholders():
+    """A translation that drops or invents a placeholder shows garbage or crashes at run
+    time (an admin heading once read "A" for "Selected: 3")."""
+    po = polib.pofile(str(LOCALE / "de" / "LC_MESSAGES" / "django.po"))
+    wrong = []
+    for entry in po.translated_entries():
+        if entry.msgid_plural:
+            # The singular may say "one" in words; every other form keeps the counter.
+            if not _placeholders(entry.msgstr_plural[0]) <= _placeholders(entry.msgid):
+                wrong.append(entry.msgid)
+            if _placeholders(entry.msgstr_plural[1]) != _placeholders(entry.msgid_plural):
+                wrong.append(entry.msgid)
+        elif _placeholders(entry.msgstr) != _placeholders(entry.msgid):
+            wrong.append(entry.msgid)
     assert wrong == []
