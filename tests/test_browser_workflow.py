@@ -70,14 +70,14 @@ def test_editor_and_reviewer_take_a_claim_from_marking_to_publication(
     page.get_by_role("button", name="Send to review").click()
     expect(page.get_by_role("status").filter(has_text="Sent to review.")).to_be_visible()
 
-    # The reviewer sees what changed, approves and publishes.
+    # The reviewer sees what changed, and approves and publishes in one click.
+    review.reload()
     review.get_by_role("link", name=re.compile(r"^Review queue \d")).click()
     review.get_by_role("link", name=CLAIM_TEXT).click()
     expect(review.locator("ins.diff-ins").first).to_contain_text("29")
-    review.get_by_role("button", name="Approve").click()
-    expect(review.get_by_role("status").filter(has_text="Approved.")).to_be_visible()
-    review.get_by_role("button", name="Publish", exact=True).click()
-    expect(review.get_by_role("status").filter(has_text="Published.")).to_be_visible()
+    expect(review.get_by_role("button", name="Approve", exact=True)).to_have_count(0)
+    review.get_by_role("button", name="Approve and publish").click()
+    expect(review.get_by_role("status").filter(has_text="Approved and published.")).to_be_visible()
     reviewer_context.close()
     claim.refresh_from_db()
     assert claim.status == Claim.Status.PUBLISHED
