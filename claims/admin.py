@@ -164,10 +164,12 @@ class ClaimAdmin(LanguageColumn, SimpleHistoryAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.status == Claim.Status.PUBLISHED:
             fields += [name for name in self.VERDICT_FIELDS if name not in fields]
+        if obj is not None and obj.published_at is not None:
+            fields.append("slug")  # published once: the public address never changes
         return fields
 
     def get_prepopulated_fields(self, request, obj=None):
-        if obj is not None and obj.status == Claim.Status.PUBLISHED:
+        if obj is not None and obj.published_at is not None:
             return {}
         return super().get_prepopulated_fields(request, obj)
 
@@ -176,6 +178,8 @@ class ClaimAdmin(LanguageColumn, SimpleHistoryAdmin):
         if change and form.has_changed():
             obj.version += 1
             obj.last_edited_by = request.user
+        if change and "slug" in form.changed_data:
+            obj.slug_set_by_hand = True
         super().save_model(request, obj, form, change)
 
     def has_unpublish_permission(self, request) -> bool:

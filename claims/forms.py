@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.abuse import HONEYPOT_FIELD
 from claims.models import Article, Claim, Correction, ErrorReport, Rating, Source, Tip
+from claims.models.base import SLUG_PATTERN
 from claims.roles import EDITORS, REVIEWERS
 from claims.wording import language_name
 
@@ -193,6 +194,8 @@ def desk_users():
 
 class ClaimForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # Its format and uniqueness are checked in clean_slug, with the desk's words.
+    slug = forms.CharField(label=_("Public address"), required=False, max_length=100)
 
     class Meta:
         model = Claim
@@ -220,6 +223,7 @@ class ClaimForm(forms.ModelForm):
         self.fields["rating"].empty_label = _("— not rated yet —")
         self.fields["assignee"].queryset = desk_users()
         self.fields["assignee"].empty_label = _("— nobody —")
+        self._set_up_slug()
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -227,7 +231,7 @@ class ClaimForm(forms.ModelForm):
         if verdict_locked:
             for name in self.VERDICT_FIELDS:
                 del self.fields[name]
-            self.helper.layout = Layout("version", *details, "assignee")
+            self.helper.layout = Layout("version", *details, "assignee", "slug")
             return
         self.helper.layout = Layout(
             "version",
@@ -236,11 +240,43 @@ class ClaimForm(forms.ModelForm):
                 aria_describedby="id_claim_reviewed_helptext claim-reviewed-count",
             ),
             TemplateBlock("claims/desk/_claim_reviewed_count.html"),
+            "slug",
             *details,
             Columns("rating", "assignee"),
             "conclusion",
             "explanation",
         )
+
+    def _set_up_slug(self) -> None:
+        field = self.fields["slug"]
+        if self.instance.published_at is not None:
+            # Disabled: what a forged request sends for it is ignored.
+            field.disabled = True
+            field.help_text = _(
+                "Fixed since the claim was first published: its public address never changes."
+            )
+        else:
+            field.help_text = _(
+                "The end of the claim's public address (/claims/…/). It follows the claim "
+                "as reviewed until you change it; empty it to go back to that. It is fixed "
+                "once the claim is published."
+            )
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"].strip().lower()
+        if self.fields["slug"].disabled or not slug:
+            return slug
+        if not SLUG_PATTERN.match(slug):
+            raise forms.ValidationError(
+                _("Use only lower-case letters, digits and single hyphens, like “kim-trump”."),
+                code="invalid_slug",
+            )
+        if Claim.objects.exclude(pk=self.instance.pk).filter(slug=slug).exists():
+            raise forms.ValidationError(
+                _("Another claim already has this address. Choose a different one."),
+                code="slug_taken",
+            )
+        return slug
 
 
 class SourceForm(forms.ModelForm):

@@ -181,12 +181,22 @@ def claim_update(*, claim: Claim, expected_version: int, sources_formset, user) 
                 "status",
             )
         raise EditConflict(current, _conflicts(current, expected_version, claim))
-    previous_assignee = Claim.objects.values_list("assignee", flat=True).get(pk=claim.pk)
+    stored = Claim.objects.values("assignee", "slug", "published_at").get(pk=claim.pk)
+    previous_assignee = stored["assignee"]
+    _take_slug(claim, stored)
     claim.version = expected_version + 1
     claim.last_edited_by = user
     claim._history_user = user
     # The panel's fields only: the status and dates belong to the lifecycle methods.
-    claim.save(update_fields=[*Claim.PANEL_FIELDS, "version", "last_edited_by", "updated_at"])
+    claim.save(
+        update_fields=[
+            *Claim.PANEL_FIELDS,
+            "slug_set_by_hand",
+            "version",
+            "last_edited_by",
+            "updated_at",
+        ]
+    )
     sources_formset.instance = claim
     _save_sources(sources_formset, user)
     if claim.assignee_id != previous_assignee and claim.assignee_id not in (None, user.pk):
@@ -197,6 +207,23 @@ def claim_update(*, claim: Claim, expected_version: int, sources_formset, user) 
             claim_version=claim.version,
         )
     return claim
+
+
+def _take_slug(claim: Claim, stored: dict) -> None:
+    """The slug a panel save leaves: fixed once the claim was published; else the one the
+    editor typed (kept from then on), or, when the field is untouched or emptied, the one
+    the claim as reviewed gives."""
+    if stored["published_at"] is not None:
+        if claim.slug != stored["slug"]:
+            raise WorkflowError(
+                _("The address of a claim is fixed once it has been published."), "slug"
+            )
+        return
+    if not claim.slug:
+        claim.slug_set_by_hand = False
+    elif claim.slug != stored["slug"]:
+        claim.slug_set_by_hand = True
+    claim.refresh_slug()
 
 
 @transaction.atomic

@@ -20,7 +20,7 @@ SEED_TEXT = (
     Path(__file__).resolve().parent.parent / "seeds" / "hanoi-summit-2019.de.txt"
 ).read_text(encoding="utf-8")
 SEED_ARTICLE_SLUG = "trump-daempft-erwartungen-an-nordkoreas-abruestung"
-DRAFT_SLUG = "hanoi-gipfel-gemeinsame-erklaerung"
+DRAFT_SLUG = "kim-verbindungsbuero-begruessenswert"
 PUBLISHED_SLUG = "waffenstillstand-1953-kriegszustand"
 
 

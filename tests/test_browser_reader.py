@@ -22,7 +22,7 @@ def test_reader_follows_a_highlight_to_its_verdict(site, page: Page, console_err
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ich bin in keiner Eile")
 
     highlights = page.locator("mark.claim-mark")
-    expect(highlights).to_have_count(4)
+    expect(highlights).to_have_count(5)
     # The verdict is written out, and announced with its label.
     expect(page.get_by_role("link", name="Verdict: True")).to_have_count(4)
 

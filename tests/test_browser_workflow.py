@@ -46,7 +46,9 @@ def test_editor_and_reviewer_take_a_claim_from_marking_to_publication(
     reviewer_context = browser.new_context()
     review = reviewer_context.new_page()
     sign_in(review, base, "reviewer")
-    expect(review.get_by_role("link", name=re.compile(r"^Review queue \d"))).to_contain_text("1")
+    expect(review.get_by_role("link", name=re.compile(r"^Review queue \d"))).to_contain_text(
+        "2"
+    )  # with the demo claim in review
     review.get_by_role("link", name=re.compile(r"^Review queue \d")).click()
     review.get_by_role("link", name=CLAIM_TEXT).click()
     expect(

@@ -35,7 +35,7 @@ def test_anonymous_users_are_sent_to_the_login_page(client, draft):
         )
         assert response.status_code == 302, name
         assert response["Location"].startswith(reverse("claims:login")), name
-    assert Mention.objects.count() == 5
+    assert Mention.objects.count() == 8
 
 
 def test_users_without_a_desk_role_get_403(client, moderator, draft):
@@ -82,7 +82,7 @@ def test_writes_need_a_csrf_token(editor, draft):
     strict.force_login(editor)
     response = strict.post(_urls(draft)["mark"], {"revision": 1, "start": 0, "end": 2})
     assert response.status_code == 403
-    assert Mention.objects.count() == 5
+    assert Mention.objects.count() == 8
 
 
 def test_refusal_page_says_why(client, moderator):

@@ -39,7 +39,7 @@ def test_pasted_text_becomes_an_article_with_its_first_revision(desk, editor):
     article = Article.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("claims:desk-article", args=[article.pk])
-    assert article.slug == "apfel-und-birnen-im-vergleich"
+    assert article.slug == "aepfel-und-birnen-im-vergleich"
     assert article.title == "Äpfel und Birnen im Vergleich"
     assert article.outlet == "Demo-Zeitung"
     assert article.created_by == editor

@@ -155,11 +155,11 @@ def test_new_claim_row_is_inserted_in_reading_order(desk, article):
     html = _mark(desk, article, early, early + 11, "Kim Jong Un").content.decode()
     first_demo = Mention.objects.filter(exact__startswith="dass Nordkorea").get()
     assert f'hx-swap-oob="beforebegin:#claim-row-{first_demo.claim_id}"' in html
-    assert "6 claims in this article" in html
+    assert "9 claims in this article" in html
     late = SEED_TEXT.index("bilateralen Beziehungen")
     html = _mark(desk, article, late, late + 23, "bilateralen Beziehungen").content.decode()
     assert 'hx-swap-oob="beforeend:#claims-list-items"' in html
-    assert "7 claims in this article" in html
+    assert "10 claims in this article" in html
     assert 'id="claims-empty"' not in html  # the list was not empty
 
 

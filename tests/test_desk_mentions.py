@@ -151,15 +151,15 @@ def test_widening_the_end_takes_in_the_next_word(desk, editor, article, draft):
     mention = draft.mentions.get()
     text = article.current_revision.text
     start, end = mention.start, mention.end
-    assert text[end:].startswith(". Es wird")
+    assert text[end:].startswith(". Auch Trump")
     response = _adjust(desk, mention, "end", "widen")
     assert response.status_code == 200
     assert "Passage changed." in response.content.decode()
     mention.refresh_from_db()
-    new_end = end + len(". Es")
+    new_end = end + len(". Auch")
     assert (mention.start, mention.end) == (start, new_end)
     assert mention.exact == text[start:new_end]
-    assert mention.exact.endswith("zu Ende gehen. Es")
+    assert mention.exact.endswith("sagte Kim. Auch")
     assert mention.suffix == text[new_end : new_end + 32]
     assert mention.prefix == text[start - 32 : start]
     assert mention.history.latest("history_date").history_user == editor
@@ -169,12 +169,12 @@ def test_narrowing_the_start_drops_the_first_word(desk, editor, article, draft):
     mention = draft.mentions.get()
     text = article.current_revision.text
     start, end = mention.start, mention.end
-    assert text[start:].startswith("soll der zweite")
+    assert text[start:].startswith("Ein mögliches Verbindungsbüro")
     response = _adjust(desk, mention, "start", "narrow")
     assert response.status_code == 200
     mention.refresh_from_db()
-    assert (mention.start, mention.end) == (start + len("soll "), end)
-    assert mention.exact.startswith("der zweite Gipfel")
+    assert (mention.start, mention.end) == (start + len("Ein "), end)
+    assert mention.exact.startswith("mögliches Verbindungsbüro")
     assert mention.prefix == text[mention.start - 32 : mention.start]
     assert mention.history.latest("history_date").history_user == editor
 
@@ -284,7 +284,7 @@ def test_removing_a_passage_keeps_the_claim(desk, editor, article, draft):
     assert not Mention.objects.filter(pk=mention.pk).exists()
     assert Claim.objects.filter(pk=draft.pk).exists()
     assert Mention.history.filter(id=mention.pk, history_type="-").get().history_user == editor
-    assert Mention.objects.count() == 4  # the other demo passages are untouched
+    assert Mention.objects.count() == 7  # the other demo passages are untouched
 
 
 def test_after_removing_the_last_passage_the_pushed_url_still_opens(desk, article, draft):
@@ -309,7 +309,7 @@ def test_removing_the_last_passage_with_its_draft_claim(desk, editor, article, d
     assert not Claim.objects.filter(pk=draft.pk).exists()
     assert Claim.history.filter(id=draft.pk, history_type="-").get().history_user == editor
     assert response["HX-Push-Url"] == reverse("claims:desk-article", args=[article.pk])
-    assert Claim.objects.count() == 4
+    assert Claim.objects.count() == 7
 
 
 def test_delete_claim_is_ignored_while_the_claim_has_other_passages(desk, article, draft):

@@ -39,7 +39,7 @@ def test_new_text_with_an_insertion_keeps_every_passage(desk, article, editor):
         assert mention.history.first().history_user == editor
     # The public page still highlights the published claims.
     html = desk.get(f"/articles/{SEED_ARTICLE_SLUG}/").content.decode()
-    assert html.count('<mark class="claim-mark') == 4
+    assert html.count('<mark class="claim-mark') == 5
 
 
 def test_reworded_sentence_is_flagged_and_hidden_until_confirmed(desk, article, published):

@@ -481,7 +481,7 @@ def test_tip_becomes_a_draft_claim_assigned_to_an_editor(
         "de",
     )
     assert claim.claim_reviewed == tip.claim_text
-    assert claim.slug == "die-erde-ist-eine-scheibe-sagt-der-burgermeister"
+    assert claim.slug == "die-erde-ist-eine-scheibe-sagt-der-buergermeister"
     assert (tip.status, tip.handled_by) == (ModerationStatus.ACCEPTED, moderator)
     assert tip.history.first().history_user == moderator
     assert claim.history.get().history_user == moderator

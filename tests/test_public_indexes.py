@@ -15,7 +15,7 @@ def test_articles_index_lists_published_articles_with_published_claim_counts(rea
     make_article(title="Unpublished article", status=Article.Status.DRAFT)
     html = reader.get("/articles/").content.decode()
     assert "Trump dämpft Erwartungen" in html
-    assert "4 checked claims" in html  # the draft claim is not counted
+    assert "5 checked claims" in html  # the draft, the claim in review … are not
     assert "Unpublished article" not in html
 
 

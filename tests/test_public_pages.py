@@ -24,7 +24,7 @@ def test_home_lists_published_articles_only(reader, seeded):
     assert "Trump dämpft Erwartungen an Nordkoreas Abrüstung" in html
     assert ARTICLE_URL in html
     assert "Unfinished draft article" not in html
-    assert "4 checked claims" in html  # the draft demo claim is not counted
+    assert "5 checked claims" in html  # the draft, the claim in review … are not
 
 
 def test_article_page_highlights_every_published_claim(reader, seeded):
@@ -32,7 +32,7 @@ def test_article_page_highlights_every_published_claim(reader, seeded):
     assert response.status_code == 200
     html = response.content.decode()
     marks = re.findall(r'<mark class="claim-mark[^"]*"', html)
-    assert len(marks) == 4
+    assert len(marks) == 5
     for claim in Claim.objects.published():
         assert claim.get_absolute_url() in html
     # The rating is written out next to each highlight, not shown by colour alone.
@@ -270,7 +270,7 @@ def test_rating_labels_follow_the_page_language(reader, seeded):
 def test_home_latest_verdicts_name_their_article_with_constant_queries(reader, seeded):
     html = reader.get("/").content.decode()
     latest = html.split('id="latest-heading"', 1)[1]
-    assert latest.count(f'in <a href="{ARTICLE_URL}">') == 4
+    assert latest.count(f'in <a href="{ARTICLE_URL}">') == 5
     with CaptureQueriesContext(connection) as before:
         reader.get("/de/")
     article = make_article(title="Zweiter Artikel", slug="zweiter-artikel")

@@ -1,7 +1,7 @@
 """Realistic edits to the demo article and what happens to each marked passage.
 
 Every scenario gives the seed article a new revision through the desk's service and checks
-the outcome of every one of its five passages: the edited one as expected, the others in
+the outcome of every one of its eight passages: the edited one as expected, the others in
 place with their exact quote.
 """
 
@@ -20,6 +20,7 @@ ARMISTICE = (
 )
 SINGAPORE = "Acht Monate nach dem ersten, historischen Treffen in Singapur"
 OFFICE = "Ein Verbindungsbüro hat nicht den Rang einer Botschaft"
+WELCOME = 'Ein mögliches Verbindungsbüro der USA in Nordkorea sei "begrüßenswert", sagte Kim'
 SECTION = (
     'Ein Verbindungsbüro wäre eine "großartige Sache"\n\nTrump und Kim sprachen sich bei '
     "ihrem Treffen auch"
@@ -43,9 +44,9 @@ def _in_place(mention: Mention, article) -> bool:
     )
 
 
-def _others_in_place(outcomes, article, *, but: str) -> None:
+def _others_in_place(outcomes, article, *, but: str | set[str]) -> None:
     for quote, mention in outcomes.items():
-        if quote != but:
+        if quote not in ({but} if isinstance(but, str) else but):
             assert _in_place(mention, article), (quote, mention.anchor)
 
 
@@ -100,4 +101,5 @@ def test_whole_section_deleted_orphans_only_its_passage(article, editor):
     text = head.rstrip("\n") + "\n\nSchlussabsatz der Agentur."
     outcomes = _outcomes(article, text, editor)
     assert outcomes[OFFICE].anchor == Mention.Anchor.ORPHANED
-    _others_in_place(outcomes, article, but=OFFICE)
+    assert outcomes[WELCOME].anchor == Mention.Anchor.ORPHANED  # the same section
+    _others_in_place(outcomes, article, but={OFFICE, WELCOME})

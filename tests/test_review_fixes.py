@@ -102,7 +102,7 @@ def test_deleting_an_article_takes_its_revisions_and_mentions_along(seeded):
     article = Article.objects.get(slug=SEED_ARTICLE_SLUG)
     ArticleRevision.objects.create(article=article, number=2, text=article.current_revision.text)
     claims_before = Claim.objects.count()
-    assert Mention.objects.filter(revision__article=article).count() == 5
+    assert Mention.objects.filter(revision__article=article).count() == 8
 
     article.delete()
 
@@ -167,7 +167,7 @@ def test_loadseeds_again_after_editors_changed_the_demo_data(settings, monkeypat
     monkeypatch.setenv("FACTCHECK_DEMO_PASSWORD", "demo-pass-123")
     _load("--demo-users")
     counts = _seed_counts()
-    assert counts["Review"] == 4
+    assert counts["Review"] == 6  # five publications and the correction
 
     source = Source.objects.filter(claim__slug="hanoi-acht-monate-nach-singapur").get()
     source.url = "https://example.org/moved"

@@ -1,6 +1,7 @@
 """Small pieces shared by the models."""
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -37,12 +38,43 @@ class WebURLField(models.URLField):
         )
 
 
-def unique_slug(model: type[models.Model], text: str, *, max_length: int = 80) -> str:
-    """A slug for ``text`` that no row of ``model`` has yet (``-2``, ``-3``… on clashes)."""
-    base = slugify(text, allow_unicode=False)[:max_length].strip("-") or "item"
+# German spelling without umlauts, as German addresses are written: "Rückzug" → "rueckzug".
+_GERMAN_LETTERS = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "ẞ": "SS"}
+)
+SLUG_WORDS = 8
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def slug_for(text: str, *, max_words: int = SLUG_WORDS, max_length: int = 80) -> str:
+    """An ASCII slug of the first ``max_words`` words of ``text``.
+
+    Umlauts and ß are spelt the German way (ü → ue, ß → ss), other accents are dropped,
+    punctuation, quotes and emoji disappear. The slug is cut between words only, so it
+    never ends in a hyphen, and keeps within ``max_length`` (a single longer word is cut).
+    Empty when nothing of ``text`` is left.
+    """
+    ascii_text = unicodedata.normalize("NFC", text).translate(_GERMAN_LETTERS)
+    words = [word for word in slugify(ascii_text.replace("_", " ")).split("-") if word]
+    slug = ""
+    for word in words[:max_words]:
+        longer = f"{slug}-{word}" if slug else word
+        if len(longer) > max_length:
+            break
+        slug = longer
+    return slug or (words[0][:max_length] if words else "")
+
+
+def unique_slug(
+    model: type[models.Model], text: str, *, max_length: int = 80, exclude_pk=None
+) -> str:
+    """A slug for ``text`` (see :func:`slug_for`) that no other row of ``model`` has yet:
+    ``-2``, ``-3``… on clashes. ``exclude_pk`` is the row the slug is for, if it exists."""
+    base = slug_for(text, max_length=max_length) or model._meta.model_name
+    others = model._default_manager.exclude(pk=exclude_pk)
     slug, n = base, 1
-    while model._default_manager.filter(slug=slug).exists():
+    while others.filter(slug=slug).exists():
         n += 1
         suffix = f"-{n}"
-        slug = f"{base[: max_length - len(suffix)]}{suffix}"
+        slug = slug_for(base, max_length=max_length - len(suffix)) + suffix
     return slug

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from claims.models.articles import Article, ArticleRevision
-from claims.models.base import WebURLField, validate_language_tag
+from claims.models.base import WebURLField, unique_slug, validate_language_tag
 from claims.models.lifecycle import ClaimLifecycle
 from claims.text import SpanError, check_boundaries, quote_context
 
@@ -48,6 +48,7 @@ class Claim(ClaimLifecycle, models.Model):
     # What the desk's claim panel edits (and compares when two editors collide).
     PANEL_FIELDS = [
         "claim_reviewed",
+        "slug",
         "claimant",
         "claimant_url",
         "claim_date",
@@ -58,6 +59,8 @@ class Claim(ClaimLifecycle, models.Model):
     ]
 
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    # Until the first publication, a slug nobody set by hand follows the claim as reviewed.
+    slug_set_by_hand = models.BooleanField(_("slug set by hand"), default=False)
     claim_reviewed = models.CharField(
         _("claim as reviewed"),
         max_length=250,
@@ -143,6 +146,12 @@ class Claim(ClaimLifecycle, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("claims:claim", kwargs={"slug": self.slug})
+
+    def refresh_slug(self) -> None:
+        """Make the slug from the claim as reviewed, unless an editor set it by hand or the
+        claim was ever published (its public address never changes). Not saved here."""
+        if self.published_at is None and not self.slug_set_by_hand:
+            self.slug = unique_slug(Claim, self.claim_reviewed, exclude_pk=self.pk)
 
 
 class MentionQuerySet(models.QuerySet):

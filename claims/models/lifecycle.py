@@ -284,6 +284,7 @@ class ClaimLifecycle:
         now = timezone.now()
         articles = []
         if correction is None:
+            claim.refresh_slug()  # its last chance: the public address is fixed from now on
             claim.status = self.Status.PUBLISHED
             claim.published_at = claim.published_at or now
             articles = [
