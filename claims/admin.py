@@ -154,6 +154,8 @@ class ClaimAdmin(LanguageColumn, SimpleHistoryAdmin):
         "submitted_at",
         "submitted_by",
     ]
+    # Bookkeeping of the slug rules (set when someone edits the slug), not for editing.
+    exclude = ["slug_set_by_hand"]
     inlines = [MentionInline, SourceInline]
     actions = ["unpublish"]
     # A published verdict changes only through a reviewed, public correction (the desk),
@@ -620,7 +622,7 @@ class ErrorReportAdmin(ReaderInputAdmin):
             self.message_user(
                 request,
                 gettext("Only a published claim takes a correction; this one is %(status)s.")
-                % {"status": report.claim.get_status_display().lower()},
+                % {"status": report.claim.status_in_sentence()},
                 messages.ERROR,
             )
             return None

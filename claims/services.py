@@ -177,7 +177,7 @@ def claim_update(*, claim: Claim, expected_version: int, sources_formset, user) 
         if current.status != claim.status:
             raise WorkflowError(
                 _("Meanwhile the claim became %(status)s; nothing was saved.")
-                % {"status": current.get_status_display().lower()},
+                % {"status": current.status_in_sentence()},
                 "status",
             )
         raise EditConflict(current, _conflicts(current, expected_version, claim))

@@ -219,7 +219,11 @@ def test_demo_correction_is_public_with_the_report_that_led_to_it(demo, client):
     note = correction.note[:40]
     assert note in client.get("/corrections/").content.decode()
     assert note in client.get("/feeds/corrections.atom").content.decode()
-    assert note in client.get(claim.get_absolute_url()).content.decode()
+    page = client.get(claim.get_absolute_url()).content.decode()
+    assert note in page
+    # The reviewer approved the claim and later its correction: one person, not two.
+    assert Review.objects.filter(claim=claim).count() == 2
+    assert "Approved by 1 reviewer besides the author" in page
 
 
 def test_demo_dates_agree(demo, client):
@@ -234,6 +238,11 @@ def test_demo_dates_agree(demo, client):
         if claim.published_at:
             assert claim.submitted_at
             assert claim.published_at > claim.created_at
+    # The article went public with its first published claim, in 2019.
+    article = Article.objects.get()
+    first = Claim.objects.filter(published_at__isnull=False).order_by("published_at").first()
+    assert article.published_at == first.published_at
+    assert article.created_at < article.published_at
     page = client.get(
         Claim.objects.get(slug="waffenstillstand-1953-kriegszustand").get_absolute_url()
     )

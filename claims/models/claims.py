@@ -3,12 +3,23 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from claims.models.articles import Article, ArticleRevision
 from claims.models.base import WebURLField, unique_slug, validate_language_tag
 from claims.models.lifecycle import ClaimLifecycle
 from claims.text import SpanError, check_boundaries, quote_context
+
+# "This claim is %(status)s.": English lowercases the label; German sentences say
+# "Status: %(status)s" and keep it as it is (capitalised nouns).
+STATUS_IN_SENTENCE = {
+    "draft": pgettext_lazy("this claim is …", "draft"),
+    "in_review": pgettext_lazy("this claim is …", "in review"),
+    "changes_requested": pgettext_lazy("this claim is …", "changes requested"),
+    "published": pgettext_lazy("this claim is …", "published"),
+    "dismissed": pgettext_lazy("this claim is …", "dismissed"),
+}
 
 
 class ClaimQuerySet(models.QuerySet):
@@ -146,6 +157,11 @@ class Claim(ClaimLifecycle, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("claims:claim", kwargs={"slug": self.slug})
+
+    def status_in_sentence(self) -> str:
+        """The status as it reads after "this claim is …" ("draft", "in review"); the
+        German labels are capitalised nouns, and lowercasing them would be wrong."""
+        return str(STATUS_IN_SENTENCE.get(self.status, self.get_status_display()))
 
     def refresh_slug(self) -> None:
         """Make the slug from the claim as reviewed, unless an editor set it by hand or the

@@ -157,7 +157,7 @@ class ClaimLifecycle:
         return claim
 
     def _refuse_status(self, message: str):
-        raise WorkflowError(message % {"status": self.get_status_display().lower()}, "status")
+        raise WorkflowError(message % {"status": self.status_in_sentence()}, "status")
 
     def _review_target(self):
         """What is waiting for a reviewer: ``None`` for the claim itself, or its correction."""

@@ -276,7 +276,7 @@ class ClaimEvent(models.Model):
             return gettext("made a claim from a reader’s tip")
         what = str(self.get_kind_display())
         if self.correction is not None:
-            what += f" ({self.correction.get_kind_display().lower()})"
+            what += f" ({self.correction.get_kind_display()})"
         return what
 
     def details(self) -> list[tuple[str, str]]:

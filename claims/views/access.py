@@ -34,7 +34,7 @@ def get_claim_for_user(user, pk: int, *, for_edit: bool = False) -> Claim:
     if for_edit and not can_edit_claim(user, claim):
         raise PermissionDenied(
             _("This claim is %(status)s and cannot be edited here.")
-            % {"status": claim.get_status_display().lower()}
+            % {"status": claim.status_in_sentence()}
         )
     return claim
 

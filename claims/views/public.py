@@ -216,6 +216,9 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "claim": claim,
             "mentions": mentions,
+            # People, not decisions: a reviewer who approved the claim and later its
+            # correction counts once.
+            "reviewer_count": len({review.reviewer_id for review in claim.approvals}),
             "explanation": render_markdown(claim.explanation),
             "canonical_url": absolute(request, claim.get_absolute_url()),
             "structured_data": json_ld_script(claim_review(claim, mentions, request)),

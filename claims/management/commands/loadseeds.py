@@ -206,10 +206,31 @@ class Command(BaseCommand):
 
         for item in data["claims"]:
             self._load_claim(item, revision, ratings, users)
+        self._settle_article_dates(article, data["claims"], editor)
         verb = "Loaded" if created else "Checked"
         self.stdout.write(
             f"{verb} the demo article “{article.title}” with {len(data['claims'])} claims."
         )
+
+    def _settle_article_dates(self, article: Article, claims: list[dict], editor) -> None:
+        """The demo article went public with its first published claim, in 2019 (not when
+        the loader ran). A plain update, on the article and its history records."""
+        first = min(
+            (
+                _at(_step(item["timeline"], "published"))
+                for item in claims
+                if item.get("status") == "published"
+            ),
+            default=None,
+        )
+        if first is None or (article.published_at and article.published_at <= first):
+            return
+        created = _at(_step(claims[0]["timeline"], "created"))
+        Article.objects.filter(pk=article.pk).update(published_at=first, created_at=created)
+        article.history.filter(published_at__isnull=False).update(published_at=first)
+        article.history.filter(history_type="+").update(history_date=created)
+        if editor is not None:
+            article.history.filter(history_user=None).update(history_user=editor)
 
     def _load_claim(self, item: dict, revision, ratings: dict, users: dict) -> None:
         text = revision.text
@@ -387,16 +408,23 @@ class Command(BaseCommand):
                 Correction.objects.filter(pk=for_correction.pk).update(created_by=actor)
                 ErrorReport.objects.filter(correction=for_correction).update(handled_by=actor)
             # What the lifecycle writes: a correction's steps carry its public note.
-            comment = step.get("comment", "")
+            comment, params = step.get("comment", ""), {}
             if for_correction is not None and step["event"] in CORRECTION_NOTE_EVENTS:
                 comment = for_correction.note
-            if step["event"] == ClaimEvent.Kind.ERROR_REPORTED:
+            if step["event"] in (
+                ClaimEvent.Kind.ERROR_REPORTED,
+                ClaimEvent.Kind.CORRECTION_OPENED,
+            ):
+                # As services.correction_from_report stores it: the reason as a code,
+                # put into words in each reader's language.
                 report = ErrorReport.objects.filter(correction=for_correction).first()
-                comment = report.get_reason_display() if report else ""
+                if report is not None:
+                    params = {"reason": report.reason, "report": report.pk}
             event = claim.events.create(
                 kind=step["event"],
                 actor=actor,
                 comment=comment,
+                params=params,
                 claim_version=version,
                 correction=for_correction,
             )
