@@ -1,12 +1,14 @@
-"""Accessibility: axe-core finds no serious or critical violations on the public pages."""
+"""Accessibility: axe-core finds no serious or critical violations on the public pages and
+on every desk page, in English and German."""
 
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
 
-from claims.models import Claim
-from tests.conftest import SEED_ARTICLE_SLUG
+from claims.models import Article, Claim
+from tests.conftest import DRAFT_SLUG, PUBLISHED_SLUG, SEED_ARTICLE_SLUG
+from tests.test_browser_desk import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,19 +28,97 @@ def serious_violations(page: Page) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/",
-        f"/articles/{SEED_ARTICLE_SLUG}/",
-        "/claims/waffenstillstand-1953-kriegszustand/",
-        "/claims/",
-        "/articles/",
-        "/methodology/",
-        "/de/",
-    ],
-)
-def test_public_pages_have_no_serious_accessibility_violations(live_server, seeded, page, path):
+PUBLIC_PAGES = [
+    "/",
+    f"/articles/{SEED_ARTICLE_SLUG}/",
+    f"/claims/{PUBLISHED_SLUG}/",
+    "/claims/",
+    "/claims/?q=Nordkorea",
+    "/articles/",
+    "/corrections/",
+    "/methodology/",
+    "/corrections-policy/",
+    "/tips/new/",
+    f"/claims/{PUBLISHED_SLUG}/report/",
+]
+
+
+@pytest.mark.parametrize("language", ["", "/de"], ids=["en", "de"])
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_pages_have_no_serious_accessibility_violations(
+    live_server, seeded, page, path, language
+):
     assert Claim.objects.published().exists()
-    page.goto(live_server.url + path)
+    page.goto(live_server.url + language + path)
+    assert serious_violations(page) == []
+
+
+def test_withdrawn_article_page_has_no_serious_accessibility_violations(
+    live_server, seeded, reviewer, page
+):
+    article = Article.objects.get(slug=SEED_ARTICLE_SLUG)
+    article.unpublish(by=reviewer, reason="Test")
+    for language in ("", "/de"):
+        response = page.goto(f"{live_server.url}{language}/articles/{article.slug}/")
+        assert response.status == 410
+        assert serious_violations(page) == []
+
+
+def _desk_pages() -> list[tuple[str, str]]:
+    """(name, path) of every desk page a journey visits, with the demo's objects."""
+    article = Article.objects.get(slug=SEED_ARTICLE_SLUG)
+    draft = Claim.objects.get(slug=DRAFT_SLUG)
+    published = Claim.objects.get(slug=PUBLISHED_SLUG)
+    return [
+        ("dashboard", "/desk/"),
+        ("claims by status", "/desk/claims/?status=published"),
+        ("new article", "/desk/articles/new/"),
+        ("workspace", f"/desk/articles/{article.pk}/"),
+        ("workspace with the panel open", f"/desk/articles/{article.pk}/claims/{draft.pk}/"),
+        ("article details", f"/desk/articles/{article.pk}/edit/"),
+        ("update the text", f"/desk/articles/{article.pk}/revise/"),
+        ("revisions", f"/desk/articles/{article.pk}/revisions/"),
+        ("anchors", f"/desk/articles/{article.pk}/anchors/"),
+        ("review queue", "/desk/review/"),
+        ("review screen", f"/desk/claims/{published.pk}/"),
+        ("review screen, reason form open", f"/desk/claims/{published.pk}/?open=reason"),
+        ("timeline", f"/desk/claims/{published.pk}/history/"),
+        ("notifications", "/desk/notifications/"),
+    ]
+
+
+@pytest.mark.parametrize("language", ["", "/de"], ids=["en", "de"])
+def test_desk_pages_have_no_serious_accessibility_violations(
+    live_server, seeded, reviewer, page, language
+):
+    sign_in(page, live_server.url, "reviewer")
+    found = {}
+    for name, path in _desk_pages():
+        response = page.goto(live_server.url + language + path)
+        assert response.status == 200, (name, response.status)
+        if "panel" in name:
+            page.locator("#claim-panel form").first.wait_for()
+        if name == "workspace":  # with the unpublish form unfolded
+            page.locator("#article-state summary").click()
+            page.locator("#article-unpublish-form").wait_for()
+        violations = serious_violations(page)
+        if violations:
+            found[name] = violations
+    assert found == {}
+
+
+@pytest.mark.parametrize("language", ["", "/de"], ids=["en", "de"])
+def test_desk_pages_of_an_unpublished_article_have_no_serious_violations(
+    live_server, seeded, reviewer, page, language
+):
+    """The workspace's unpublished notice and the dashboard's list of published claims
+    whose article readers cannot see."""
+    article = Article.objects.get(slug=SEED_ARTICLE_SLUG)
+    article.unpublish(by=reviewer, reason="Rechtliche Prüfung")
+    sign_in(page, live_server.url, "reviewer")
+    page.goto(f"{live_server.url}{language}/desk/")
+    assert page.locator("#stranded-claims li").count() > 0
+    assert serious_violations(page) == []
+    page.goto(f"{live_server.url}{language}/desk/articles/{article.pk}/")
+    assert "Rechtliche Prüfung" in page.locator("#article-state").inner_text()
     assert serious_violations(page) == []
