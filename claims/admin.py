@@ -84,6 +84,17 @@ class ArticleAdmin(LanguageColumn, SimpleHistoryAdmin):
     readonly_fields = ["status", "published_at", "withdrawal_reason"]
     inlines = [RevisionInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.published_at is not None:
+            fields.append("slug")  # public once: its address never changes
+        return fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        if obj is not None and obj.published_at is not None:
+            return {}
+        return super().get_prepopulated_fields(request, obj)
+
 
 @admin.register(ArticleRevision)
 class ArticleRevisionAdmin(admin.ModelAdmin):
@@ -141,7 +152,6 @@ class ClaimAdmin(LanguageColumn, SimpleHistoryAdmin):
     ]
     search_fields = ["claim_reviewed", "claimant", "conclusion", "slug"]
     list_select_related = ["rating", "assignee"]
-    prepopulated_fields = {"slug": ["claim_reviewed"]}
     raw_id_fields = ["author", "last_edited_by", "assignee"]
     # Status changes go through the review workflow (and the unpublish action below),
     # never a plain field edit.
@@ -170,18 +180,26 @@ class ClaimAdmin(LanguageColumn, SimpleHistoryAdmin):
             fields.append("slug")  # published once: the public address never changes
         return fields
 
-    def get_prepopulated_fields(self, request, obj=None):
-        if obj is not None and obj.published_at is not None:
-            return {}
-        return super().get_prepopulated_fields(request, obj)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "slug" in form.base_fields:
+            # Empty: made from the claim as reviewed, the way the desk makes it.
+            form.base_fields["slug"].required = False
+            form.base_fields["slug"].help_text = _(
+                "Leave empty to make it from the claim as reviewed. Fixed once published."
+            )
+        return form
 
     def save_model(self, request, obj, form, change) -> None:
         # An edit here is an edit like any other: approvals given before it lapse.
         if change and form.has_changed():
             obj.version += 1
             obj.last_edited_by = request.user
-        if change and "slug" in form.changed_data:
-            obj.slug_set_by_hand = True
+        if not obj.slug:
+            obj.slug_set_by_hand = False
+            obj.refresh_slug()
+        elif "slug" in form.changed_data:
+            obj.slug_set_by_hand = True  # typed by someone: kept from now on
         super().save_model(request, obj, form, change)
 
     def has_unpublish_permission(self, request) -> bool:

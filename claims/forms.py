@@ -589,6 +589,7 @@ class ArticleUnpublishForm(_FieldsOnly, forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Kept in the article's history on the desk. Readers see only a notice."),
+        error_messages={"required": _("Say why the article is unpublished.")},
     )
 
 

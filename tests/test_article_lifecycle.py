@@ -98,11 +98,31 @@ def test_approve_and_publish_is_all_or_nothing(
     )
     assert response.status_code == 422
     assert "Publishing needs 2 approvals" in response.content.decode()
+    assert "with yours it would have 1" in response.content.decode()
     assert not Review.objects.exists()
     claim_in_review.refresh_from_db()
     draft_article.refresh_from_db()
     assert claim_in_review.status == Claim.Status.IN_REVIEW
     assert draft_article.status == Article.Status.DRAFT
+
+
+def test_approve_and_publish_is_refused_when_publishing_is_a_separate_step(
+    settings, client, reviewer, claim_in_review, draft_article
+):
+    settings.FACTCHECK_PUBLISH_ON_APPROVAL = False
+    client.force_login(reviewer)
+    response = _post(
+        client,
+        "desk-claim-approve-publish",
+        claim_in_review.pk,
+        version=claim_in_review.version,
+        comment="",
+    )
+    assert response.status_code == 403
+    assert "publishing is a separate step" in response.content.decode()
+    assert not Review.objects.exists()
+    claim_in_review.refresh_from_db()
+    assert claim_in_review.status == Claim.Status.IN_REVIEW
 
 
 def test_approve_and_publish_keeps_four_eyes(client, reviewer, draft_article):
@@ -122,7 +142,7 @@ def test_approve_and_publish_keeps_four_eyes(client, reviewer, draft_article):
 
 def test_get_on_a_post_only_article_url_is_refused(client, reviewer, draft_article):
     client.force_login(reviewer)
-    for name in ("desk-article-publish", "desk-article-unpublish", "desk-claim-approve-publish"):
+    for name in ("desk-article-publish", "desk-claim-approve-publish"):
         pk = draft_article.pk
         assert client.get(reverse(f"claims:{name}", args=[pk])).status_code == 405
 
@@ -186,10 +206,22 @@ def test_reviewer_publishes_and_unpublishes_from_the_workspace(client, reviewer,
 def test_unpublishing_needs_a_reason_and_a_reviewer(client, editor, reviewer, draft_article):
     draft_article.publish(by=reviewer)
     client.force_login(reviewer)
+    url = reverse("claims:desk-article-unpublish", args=[draft_article.pk])
+    assert 'name="reason"' in client.get(url).content.decode()
     response = _post(client, "desk-article-unpublish", draft_article.pk, reason="   ")
     assert response.status_code == 422
-    assert "Say why the article is unpublished." in response.content.decode()
+    html = response.content.decode()
+    assert 'class="alert alert-danger error-summary"' in html
+    assert "Say why the article is unpublished." in html
+    too_long = "Rechtlich heikel. " * 200
+    response = _post(client, "desk-article-unpublish", draft_article.pk, reason=too_long)
+    assert response.status_code == 422
+    assert "at most 2000 characters" in response.content.decode()
+    assert too_long.strip()[:100] in response.content.decode()  # kept as typed
+    draft_article.refresh_from_db()
+    assert draft_article.status == Article.Status.PUBLISHED
     client.force_login(editor)
+    assert client.get(url).status_code == 403
     response = _post(client, "desk-article-unpublish", draft_article.pk, reason="Weil.")
     assert response.status_code == 403
     assert _post(client, "desk-article-publish", draft_article.pk).status_code == 403
@@ -208,9 +240,11 @@ def withdrawn_world(client, editor, reviewer, reviewer2):
     claim = make_claim(rating=rating, claim_reviewed="Nordkorea testet nicht", slug="nk")
     mark(claim, gone, 0, 9)
     mark(claim, kept, 0, 9)
-    urls = [gone.get_absolute_url(), claim.get_absolute_url(), "/", "/articles/"]
-    for url in urls:  # cached before the change: invalidation must reach them
-        assert client.get(url).status_code == 200
+    # Public first, and in the cache: the change must reach every cached page.
+    for url in ("/", "/articles/", "/sitemap.xml", f"/claims/{claim.slug}/", "/de/articles/"):
+        body = client.get(url).content.decode()
+        assert f"/articles/{gone.slug}/" in body, url
+    assert client.get(f"/articles/{gone.slug}/").status_code == 200
     gone.unpublish(by=reviewer, reason="Rechtliche Prüfung")
     return gone, kept, claim
 
@@ -233,7 +267,7 @@ def test_unpublished_article_is_gone_from_every_public_route(client, withdrawn_w
     data = json.loads(re.search(r'application/ld\+json">(.*?)</script>', page, re.S).group(1))
     appearances = json.dumps(data["itemReviewed"].get("appearance", []))
     assert "zurueckgezogen" not in appearances
-    for url in ("/", "/articles/", "/sitemap.xml", "/feeds/claims.atom", "/claims/?q=Nordkorea"):
+    for url in ("/", "/articles/", "/sitemap.xml", "/de/articles/"):
         body = client.get(url).content.decode()
         assert "Zurückgezogener Artikel" not in body, url
         assert "/articles/zurueckgezogen/" not in body, url
@@ -328,6 +362,41 @@ def test_admin_cannot_change_whether_readers_see_an_article(client, superuser, d
     url = reverse("admin:claims_article_change", args=[draft_article.pk])
     html = client.get(url).content.decode()
     assert 'name="status"' not in html
+    # A forged post with a status is ignored; the rest of the form saves.
+    response = client.post(
+        url,
+        {
+            "title": "Im Admin geändert",
+            "slug": draft_article.slug,
+            "outlet": "",
+            "original_url": "",
+            "byline": "",
+            "published_on": "",
+            "language": "de",
+            "status": "published",
+            "published_at_0": "2019-01-01",
+            "published_at_1": "10:00",
+            "current_revision": draft_article.current_revision_id,
+            "created_by": "",
+            "revisions-TOTAL_FORMS": "0",
+            "revisions-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    draft_article.refresh_from_db()
+    assert draft_article.title == "Im Admin geändert"
+    assert draft_article.status == Article.Status.DRAFT
+    assert draft_article.published_at is None
+
+
+def test_a_public_articles_slug_never_changes(client, superuser, reviewer, draft_article):
+    draft_article.publish(by=reviewer)
+    client.force_login(superuser)
+    url = reverse("admin:claims_article_change", args=[draft_article.pk])
+    assert 'name="slug"' not in client.get(url).content.decode()
+    draft_article.slug = "anders"
+    with pytest.raises(ValueError, match="slug never changes"):
+        draft_article.save()
 
 
 # --- Dashboard --------------------------------------------------------------------------------

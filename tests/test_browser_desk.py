@@ -14,11 +14,20 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSAGE = "seit mehr als einem Jahr keine Atomwaffen und Raketen mehr getestet"
 
 
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(base + "/desk/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+# The sign-in form's words in each language of the desk.
+SIGN_IN = {
+    "": ("Username", "Password", "Sign in"),
+    "/de": ("Benutzername", "Passwort", "Anmelden"),
+}
+
+
+def sign_in(page: Page, base: str, username: str, language: str = "") -> None:
+    """Sign in on the desk's login page, in English or (``language="/de"``) German."""
+    user_label, password_label, button = SIGN_IN[language]
+    page.goto(base + language + "/desk/login/")
+    page.get_by_label(user_label).fill(username)
+    page.get_by_label(password_label).fill(PASSWORD)
+    page.get_by_role("button", name=button).click()
     expect(page.get_by_role("heading", name="Desk", level=1)).to_be_visible()
 
 

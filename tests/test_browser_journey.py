@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from claims.models import Article, Claim
-from tests.conftest import PASSWORD
+from tests.test_browser_desk import drag_select, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,20 +35,6 @@ SECOND_CLAIM = "Weber: Haushalt 2027 senkt die Neuverschuldung"
 def shoot(page: Page, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"journey-{name}.png"), full_page=True)
-
-
-def sign_in_de(page: Page, base: str, username: str) -> None:
-    page.goto(base + "/de/desk/login/")
-    page.get_by_label("Benutzername").fill(username)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    expect(page.get_by_role("heading", name="Desk", level=1)).to_be_visible()
-
-
-def drag_select(page: Page, phrase: str) -> None:
-    from tests.test_browser_desk import drag_select as select
-
-    select(page, phrase)
 
 
 def fill_panel(page: Page, claim_text: str, rating: str, conclusion: str) -> None:
@@ -81,7 +67,7 @@ def test_german_newsroom_journey_without_the_admin(
     page.set_viewport_size({"width": 1280, "height": 900})
 
     # 1. The editor pastes a new article.
-    sign_in_de(page, base, "editor")
+    sign_in(page, base, "editor", "/de")
     page.get_by_role("link", name="Artikel laden").first.click()
     page.get_by_label(re.compile(r"^\s*Titel")).fill(TITLE)
     page.get_by_label("Text", exact=True).fill(TEXT)
@@ -149,7 +135,7 @@ def test_german_newsroom_journey_without_the_admin(
     # 4. The reviewer approves and publishes each in one click; the queue counts down.
     reviewer_context = browser.new_context(viewport={"width": 1280, "height": 900})
     review = reviewer_context.new_page()
-    sign_in_de(review, base, "reviewer")
+    sign_in(review, base, "reviewer", "/de")
     review.get_by_role("link", name=re.compile(r"^Prüfwarteschlange")).first.click()
     review.get_by_role("link", name=FIRST_CLAIM).click()
     expect(review.locator("#publishes-article")).to_contain_text(
@@ -208,7 +194,7 @@ def test_unpublishing_an_article_takes_it_off_every_public_route(
     base = live_server.url
     article = Article.objects.published().get()
     claim = Claim.objects.published().filter(mentions__revision__article=article).first()
-    sign_in_de(page, base, "reviewer")
+    sign_in(page, base, "reviewer", "/de")
     page.goto(f"{base}/de/desk/articles/{article.pk}/")
     expect(page.locator("#article-state")).to_contain_text("Die Leserschaft sieht diesen Artikel.")
     page.get_by_text("Artikel zurückziehen …").click()

@@ -166,6 +166,7 @@ ROWS = [
         ok=302,
         writes=True,
     ),
+    Row("desk-article-unpublish", args="article", allowed=REVIEWERS_ONLY),
     Row(
         "desk-article-unpublish",
         method="post",

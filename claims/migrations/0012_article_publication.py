@@ -6,15 +6,23 @@ from django.db.models import F
 
 
 def forwards(apps, schema_editor):
-    """Public articles were public since their last change at the latest; "archived" was
-    the admin's way to take an article off the site, which is now "withdrawn"."""
+    """Public articles were public since their last change at the latest. "archived" was
+    the admin's way to take an article off the site: one that was ever public (its history
+    says so) is now "withdrawn" (410); one that never was goes back to "draft" (404)."""
     Article = apps.get_model("claims", "Article")
+    HistoricalArticle = apps.get_model("claims", "HistoricalArticle")
     Article.objects.filter(status="published", published_at__isnull=True).update(
         published_at=F("updated_at")
     )
-    Article.objects.filter(status="archived").update(
-        status="withdrawn", published_at=F("updated_at")
-    )
+    for article in Article.objects.filter(status="archived"):
+        was_public = HistoricalArticle.objects.filter(id=article.pk, status="published")
+        first = was_public.order_by("history_date").values_list("history_date", flat=True)
+        if first.exists():
+            Article.objects.filter(pk=article.pk).update(
+                status="withdrawn", published_at=first.first()
+            )
+        else:
+            Article.objects.filter(pk=article.pk).update(status="draft")
 
 
 def backwards(apps, schema_editor):

@@ -38,6 +38,27 @@ def forwards(apps, schema_editor):
         event.save(update_fields=["params", "comment"])
 
 
+def backwards(apps, schema_editor):
+    """Put the words back where the old code read them, before ``params`` is dropped."""
+    ClaimEvent = apps.get_model("claims", "ClaimEvent")
+    labels = {
+        "wrong_passage": "Wrong passage marked",
+        "verdict_disputed": "Verdict disputed",
+        "source_problem": "Source broken or wrong",
+        "other": "Other",
+    }
+    for event in ClaimEvent.objects.filter(kind="error_reported", comment=""):
+        reason = (event.params or {}).get("reason")
+        if reason in labels:
+            event.comment = labels[reason]
+            event.save(update_fields=["comment"])
+    for event in ClaimEvent.objects.filter(kind="assigned", comment=""):
+        text = (event.params or {}).get("tip_text")
+        if text:
+            event.comment = TIP_PREFIXES[0] + text
+            event.save(update_fields=["comment"])
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("claims", "0012_article_publication"),
@@ -70,5 +91,5 @@ class Migration(migrations.Migration):
                 verbose_name="kind",
             ),
         ),
-        migrations.RunPython(forwards, migrations.RunPython.noop),
+        migrations.RunPython(forwards, backwards),
     ]

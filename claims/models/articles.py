@@ -93,6 +93,7 @@ class Article(models.Model):
     def save(self, *args, **kwargs) -> None:
         # Another article's revision here would show its (maybe unpublished) text.
         self._check_current_revision(ValueError)
+        self._check_slug_frozen()
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
             if kwargs.get("update_fields") is not None:
@@ -133,23 +134,23 @@ class Article(models.Model):
             raise WorkflowError(gettext("The article is public already."), "status")
         if article.current_revision_id is None:
             raise WorkflowError(gettext("The article has no text yet."), "status")
-        article._make_public(by, gettext("Published on the desk"))
+        article._make_public(by, "published:desk")
         self.refresh_from_db()
 
     @transaction.atomic
     def unpublish(self, *, by, reason: str) -> None:
+        if not may(by, "publish"):
+            raise WorkflowError(gettext("Only reviewers unpublish articles."), "forbidden")
         reason = (reason or "").strip()
         if not reason:
             raise WorkflowError(gettext("Say why the article is unpublished."), "required")
-        if not may(by, "publish"):
-            raise WorkflowError(gettext("Only reviewers unpublish articles."), "forbidden")
         article = type(self).objects.select_for_update().get(pk=self.pk)
         if article.status != self.Status.PUBLISHED:
             raise WorkflowError(gettext("Only a public article can be unpublished."), "status")
         article.status = self.Status.WITHDRAWN
         article.withdrawal_reason = reason
         article._history_user = by
-        article._change_reason = reason[:100]
+        article._change_reason = "unpublished"
         article.save()
         self.refresh_from_db()
 
@@ -160,18 +161,27 @@ class Article(models.Model):
         article = type(self).objects.select_for_update().get(pk=self.pk)
         if article.status != self.Status.DRAFT or article.current_revision_id is None:
             return False
-        article._make_public(
-            by, gettext("Published with the claim %(slug)s") % {"slug": claim.slug}
-        )
+        article._make_public(by, f"published:claim:{claim.slug}")
         self.refresh_from_db()
         return True
 
     def _make_public(self, by, reason: str) -> None:
+        """``reason``: a code for the history record, put into words in the reader's
+        language when shown (``claims.views.articles.article_history``)."""
         self.status = self.Status.PUBLISHED
         self.published_at = self.published_at or timezone.now()
         self._history_user = by
         self._change_reason = reason[:100]
         self.save()
+
+    def _check_slug_frozen(self) -> None:
+        """Readers may have linked to a public article: its address never changes (in the
+        desk, the admin or anywhere else) once it was first published."""
+        if self.pk is None or self._state.adding:
+            return
+        stored = type(self).objects.filter(pk=self.pk).values("slug", "published_at").first()
+        if stored and stored["published_at"] is not None and stored["slug"] != self.slug:
+            raise ValueError("A published article's slug never changes.")
 
     def _check_current_revision(self, error: type[Exception]) -> None:
         revision = self.current_revision

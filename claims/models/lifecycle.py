@@ -258,6 +258,24 @@ class ClaimLifecycle:
     def approve_and_publish(self, *, by, version: int | None = None, comment: str = ""):
         """The approval that completes the quota, and publication, as one step: both
         happen or neither does. Returns the articles that became public with it."""
+        if not publish_on_approval():
+            raise WorkflowError(
+                _("Here publishing is a separate step: approve, then publish."), "forbidden"
+            )
+        correction = self._review_target()
+        required, count = required_approvals(), self.approvals_count(correction)
+        if count + 1 < required:
+            raise WorkflowError(
+                ngettext(
+                    "Publishing needs %(required)d approval of this version by someone "
+                    "other than its authors; with yours it would have %(count)d.",
+                    "Publishing needs %(required)d approvals of this version by people "
+                    "other than its authors; with yours it would have %(count)d.",
+                    required,
+                )
+                % {"required": required, "count": count + 1},
+                "approvals",
+            )
         self.approve(by=by, version=version, comment=comment)
         return self.publish(by=by, version=version)
 

@@ -17,6 +17,7 @@ from claims.roles import may
 from claims.services import ArticleChanged, article_update
 from claims.views.access import desk_required, get_article_for_user
 from claims.views.responses import error_response, max_body
+from claims.wording import language_name
 
 # The metadata an article's history on the desk compares, in the form's order.
 HISTORY_FIELDS = ["title", "slug", *Article.METADATA_FIELDS[1:], "status"]
@@ -43,6 +44,8 @@ def article_history(article: Article, limit: int = 30) -> list[dict]:
                 if field.choices:
                     choices = dict(field.flatchoices)
                     old, new = choices.get(old, old), choices.get(new, new)
+                elif change.field == "language":
+                    old, new = language_name(old), language_name(new)
                 changes.append({"label": field.verbose_name, "old": old, "new": new})
             if not changes:
                 continue  # e.g. a new revision became current: not a metadata change
@@ -50,14 +53,26 @@ def article_history(article: Article, limit: int = 30) -> list[dict]:
             {
                 "when": record.history_date,
                 "who": record.history_user,
-                "reason": record.history_change_reason
-                if record.history_change_reason not in (None, "metadata")
-                else "",
+                "reason": _reason_in_words(record),
                 "created": older is None and record.history_type == "+",
                 "changes": changes,
             }
         )
     return entries
+
+
+def _reason_in_words(record) -> str:
+    """Why the article changed, in the current language (history records keep a code)."""
+    code = record.history_change_reason or ""
+    if code == "published:desk":
+        return _("Published on the desk.")
+    if code.startswith("published:claim:"):
+        return _("Published with the claim “%(slug)s”.") % {"slug": code.split(":", 2)[2]}
+    if code == "unpublished":
+        return _("Unpublished. Reason: %(reason)s") % {"reason": record.withdrawal_reason}
+    if code == "metadata":
+        return ""
+    return code  # a reason someone typed, as typed
 
 
 @require_http_methods(["GET", "POST"])
@@ -114,23 +129,37 @@ def article_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("claims:desk-article", pk=article.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @desk_required
 @max_body(20_000)
 def article_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take the article off the public site, with a reason. The workspace carries the
+    form folded; this page shows it again with what went wrong and what was typed."""
     article = get_article_for_user(request.user, pk)
-    form = ArticleUnpublishForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise WorkflowError(_("Say why the article is unpublished."), "required")
-        article.unpublish(by=request.user, reason=form.cleaned_data["reason"])
-    except WorkflowError as refusal:
-        # The reason box is required in the browser too: an empty one arrives only from
-        # a page without that check, and the desk's error page says what to do.
-        status = {"forbidden": 403, "status": 409}.get(refusal.code, 422)
-        return error_response(request, refusal.message, status)
-    messages.success(
+    if not article.may_unpublish(request.user):
+        if not may(request.user, "publish"):
+            return error_response(request, _("Only reviewers unpublish articles."), 403)
+        return error_response(request, _("Only a public article can be unpublished."), 409)
+    form = ArticleUnpublishForm(request.POST or None, auto_id="unpublish-%s")
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                article.unpublish(by=request.user, reason=form.cleaned_data["reason"])
+            except WorkflowError as refusal:
+                status = {"forbidden": 403, "status": 409}.get(refusal.code, 422)
+                form.add_error("reason", refusal.message)
+            else:
+                messages.success(
+                    request,
+                    _("The article is unpublished: its public page now says it was withdrawn."),
+                )
+                return redirect("claims:desk-article", pk=article.pk)
+        else:
+            status = 422
+    return render(
         request,
-        _("The article is unpublished: its public page now says it was withdrawn."),
+        "claims/desk/article_unpublish.html",
+        {"article": article, "unpublish_form": form},
+        status=status,
     )
-    return redirect("claims:desk-article", pk=article.pk)
