@@ -22,9 +22,6 @@ class ArticleQuerySet(models.QuerySet):
         """Articles that were public and were unpublished: their page answers 410."""
         return self.filter(status=Article.Status.WITHDRAWN)
 
-    def not_public(self) -> "ArticleQuerySet":
-        return self.exclude(status=Article.Status.PUBLISHED)
-
 
 class Article(models.Model):
     """A news article whose claims are checked. Its text lives in revisions."""
@@ -119,9 +116,6 @@ class Article(models.Model):
     # An article becomes public with its first published claim (Claim.publish calls
     # publish_with_claim) or by a reviewer's action on the desk; unpublishing needs a
     # reason and makes its public page answer 410. Both are recorded in its history.
-    def may_publish(self, user) -> bool:
-        return may(user, "publish") and self.status != self.Status.PUBLISHED
-
     def may_unpublish(self, user) -> bool:
         return may(user, "publish") and self.status == self.Status.PUBLISHED
 
@@ -168,11 +162,28 @@ class Article(models.Model):
     def _make_public(self, by, reason: str) -> None:
         """``reason``: a code for the history record, put into words in the reader's
         language when shown (``claims.views.articles.article_history``)."""
-        self.status = self.Status.PUBLISHED
-        self.published_at = self.published_at or timezone.now()
+        self.status = self.Status.PUBLISHED  # save() dates a first publication
         self._history_user = by
         self._change_reason = reason[:100]
         self.save()
+
+    def last_withdrawal(self):
+        """The history record of the unpublishing that holds now (who, when), or None
+        while the article is not unpublished."""
+        if not self.is_withdrawn:
+            return None
+        last_public = (
+            self.history.filter(status=self.Status.PUBLISHED)
+            .order_by("-history_date", "-history_id")
+            .values_list("history_date", flat=True)
+            .first()
+        )
+        records = self.history.filter(status=self.Status.WITHDRAWN)
+        if last_public is not None:
+            records = records.filter(history_date__gt=last_public)
+        return (
+            records.select_related("history_user").order_by("history_date", "history_id").first()
+        )
 
     def _check_slug_frozen(self) -> None:
         """Readers may have linked to a public article: its address never changes (in the

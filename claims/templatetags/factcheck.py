@@ -39,13 +39,24 @@ def desk_counts(context) -> dict:
     return counts
 
 
-@register.filter
-def may_do(user, action: str) -> bool:
-    """Whether ``user``'s role allows ``action`` (a key of ``claims.roles.ACTION_ROLES``):
-    ``{% if request.user|may_do:"publish" %}``."""
+@register.inclusion_tag("claims/desk/_article_state.html", takes_context=True)
+def article_state(context, article) -> dict:
+    """The workspace's notice of whether readers see ``article``, who may change that, and
+    for reviewers the form to do it. Worked out only where the notice is drawn (a full
+    workspace page), never for the htmx answers that reuse the workspace's context."""
+    from claims.forms import ArticleUnpublishForm
     from claims.roles import may
 
-    return may(user, action)
+    may_publish = may(context["request"].user, "publish")
+    return {
+        "article": article,
+        "may_publish_article": may_publish,
+        "withdrawal": article.last_withdrawal(),
+        "unpublish_form": ArticleUnpublishForm(auto_id="unpublish-%s")
+        if may_publish and article.is_public
+        else None,
+        "csrf_token": context.get("csrf_token"),
+    }
 
 
 @register.filter

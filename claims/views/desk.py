@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from claims.annotations import annotate
 from claims.fetching import fetch_article
-from claims.forms import ArticleForm, ArticleUnpublishForm, ClaimForm, SourceFormSet
+from claims.forms import ArticleForm, ClaimForm, SourceFormSet
 from claims.importing import ArticleImportError, text_from_paste, text_from_upload
 from claims.markdown import render_markdown
 from claims.models import Article, ArticleRevision, Claim, Mention, WorkflowError
@@ -225,26 +225,7 @@ def workspace_context(article: Article, active: Claim | None = None) -> dict:
         "claims_count": len(first_mentions),
         "active": active,
         "anchors_to_check": Mention.objects.needing_review(article).count(),
-        "unpublish_form": ArticleUnpublishForm(auto_id="unpublish-%s"),
-        "withdrawal": _withdrawal(article),
     }
-
-
-def _withdrawal(article: Article):
-    """The history record of the article's last unpublishing (who, when, why), if it is
-    unpublished now."""
-    if not article.is_withdrawn:
-        return None
-    last_public = (
-        article.history.filter(status=Article.Status.PUBLISHED)
-        .order_by("-history_date", "-history_id")
-        .values_list("history_date", flat=True)
-        .first()
-    )
-    records = article.history.filter(status=Article.Status.WITHDRAWN)
-    if last_public is not None:
-        records = records.filter(history_date__gt=last_public)
-    return records.select_related("history_user").order_by("history_date", "history_id").first()
 
 
 def paragraph_updates(article: Article, spans) -> list[tuple[int, tuple]]:
