@@ -32,10 +32,14 @@ def desk_counts(context) -> dict:
     from claims.models import Claim, ClaimEvent
     from claims.roles import may
 
-    user = context["request"].user
+    request = context["request"]
+    if hasattr(request, "_desk_counts"):  # the nav and the review screen both show them
+        return request._desk_counts
+    user = request.user
     counts = {"unread": ClaimEvent.objects.unread_by(user).count(), "review": None}
     if may(user, "review"):
         counts["review"] = Claim.objects.awaiting_review().distinct().count()
+    request._desk_counts = counts
     return counts
 
 

@@ -22,7 +22,7 @@ from claims.diffing import changes_since_review, field_diffs, text_diff
 from claims.forms import CorrectionForm, CorrectionStartForm, DecisionForm, ReasonForm
 from claims.markdown import render_markdown
 from claims.models import Claim, ClaimEvent, Correction, DeskProfile, Mention, Review, Source
-from claims.models.lifecycle import WorkflowError, publish_on_approval, required_approvals
+from claims.models.lifecycle import WorkflowError, required_approvals
 from claims.roles import may
 from claims.services import correction_update
 from claims.views.access import desk_required, get_claim_for_user
@@ -127,7 +127,6 @@ def workflow_context(
         # Enough approvals, publishing is a separate step (FACTCHECK_PUBLISH_ON_APPROVAL off,
         # or the last approval came from someone who may not publish).
         "awaiting_publication": approvals is not None and approvals >= required_approvals(),
-        "publish_on_approval": publish_on_approval(),
         # Said before the click: which articles readers will see with this claim.
         "articles_to_publish": list(claim.articles_to_publish()) if publishes else [],
         "missing": claim.missing_for_review(has_sources=has_sources)
@@ -163,7 +162,7 @@ def review_context(
         "source_changes": source_changes,
         "reviews": claim.reviews.select_related("reviewer").order_by("-created_at")[:20],
         "error": error,
-        **_queue_after(request.user, claim),
+        "next_in_queue": _next_in_queue(request.user, claim),
     }
     if correction is not None:
         context["correction_changes"] = [
@@ -173,22 +172,22 @@ def review_context(
     return context
 
 
-def _queue_after(user, claim: Claim) -> dict:
-    """For reviewers: how many claims wait in the queue, and the next one this user can
-    decide (not their own work, no decision of theirs on its current version)."""
+def _next_in_queue(user, claim: Claim) -> Claim | None:
+    """For reviewers: the next claim in the queue this user can decide (not their own
+    work, no decision of theirs on its current version). The queue's size is the desk
+    navigation's counter (``{% desk_counts %}``)."""
     if not may(user, "review"):
-        return {"queue_count": None, "next_in_queue": None}
-    waiting = Claim.objects.awaiting_review()
+        return None
     decided = Review.objects.filter(
         claim=OuterRef("pk"), reviewer=user, claim_version=OuterRef("version")
     )
-    next_claim = (
-        waiting.exclude(pk=claim.pk)
+    return (
+        Claim.objects.awaiting_review()
+        .exclude(pk=claim.pk)
         .exclude(Q(author=user) | Q(last_edited_by=user))
         .exclude(Exists(decided))
         .first()
     )
-    return {"queue_count": waiting.distinct().count(), "next_in_queue": next_claim}
 
 
 # The review screen's folded forms, which the claim panel links to (?open=…#…-form).
