@@ -90,7 +90,7 @@ class Article(models.Model):
     def save(self, *args, **kwargs) -> None:
         # Another article's revision here would show its (maybe unpublished) text.
         self._check_current_revision(ValueError)
-        self._check_slug_frozen()
+        self._check_slug_frozen(kwargs.get("update_fields"))
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
             if kwargs.get("update_fields") is not None:
@@ -185,11 +185,13 @@ class Article(models.Model):
             records.select_related("history_user").order_by("history_date", "history_id").first()
         )
 
-    def _check_slug_frozen(self) -> None:
+    def _check_slug_frozen(self, update_fields) -> None:
         """Readers may have linked to a public article: its address never changes (in the
         desk, the admin or anywhere else) once it was first published."""
         if self.pk is None or self._state.adding:
             return
+        if update_fields is not None and "slug" not in update_fields:
+            return  # a save of other fields (a new current revision…): nothing to read
         stored = type(self).objects.filter(pk=self.pk).values("slug", "published_at").first()
         if stored and stored["published_at"] is not None and stored["slug"] != self.slug:
             raise ValueError("A published article's slug never changes.")

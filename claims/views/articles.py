@@ -16,7 +16,7 @@ from claims.models import Article, WorkflowError
 from claims.roles import may
 from claims.services import ArticleChanged, article_update
 from claims.views.access import desk_required, get_article_for_user
-from claims.views.responses import error_response, max_body
+from claims.views.responses import error_response, max_body, refusal_status
 from claims.wording import language_name
 
 # The metadata an article's history on the desk compares, in the form's order.
@@ -122,9 +122,7 @@ def article_publish(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         article.publish(by=request.user)
     except WorkflowError as refusal:
-        return error_response(
-            request, refusal.message, 403 if refusal.code == "forbidden" else 409
-        )
+        return error_response(request, refusal.message, refusal_status(refusal.code))
     messages.success(request, _("The article is public: readers can see it now."))
     return redirect("claims:desk-article", pk=article.pk)
 
@@ -147,7 +145,7 @@ def article_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 article.unpublish(by=request.user, reason=form.cleaned_data["reason"])
             except WorkflowError as refusal:
-                status = {"forbidden": 403, "status": 409}.get(refusal.code, 422)
+                status = refusal_status(refusal.code)
                 form.add_error("reason", refusal.message)
             else:
                 messages.success(

@@ -6,6 +6,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+# A refused change (``WorkflowError.code``) → its HTTP status; anything else is 422.
+_REFUSAL_STATUS = {
+    "forbidden": 403,
+    "four_eyes": 403,
+    "stale": 409,
+    "status": 409,
+    "duplicate": 409,
+}
+
+
+def refusal_status(code: str) -> int:
+    return _REFUSAL_STATUS.get(code, 422)
+
 
 def error_response(request: HttpRequest, message: str, status: int) -> HttpResponse:
     """A 4xx answer with ``message``; htmx swaps it into ``#desk-alert``."""

@@ -26,7 +26,7 @@ from claims.models.lifecycle import WorkflowError, required_approvals
 from claims.roles import may
 from claims.services import correction_update
 from claims.views.access import desk_required, get_claim_for_user
-from claims.views.responses import max_body
+from claims.views.responses import max_body, refusal_status
 
 REVIEW_SCREEN = "claims/desk/claim_review.html"
 
@@ -59,8 +59,6 @@ _FIELD_FOR = {
     ("start_form", "required"): "note",
     ("start_form", "kind"): "kind",
 }
-# Refusals by their code → HTTP status.
-_STATUS_FOR = {"forbidden": 403, "four_eyes": 403, "stale": 409, "status": 409, "duplicate": 409}
 
 
 def claim_url(claim: Claim) -> str:
@@ -234,7 +232,7 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             error=refusal.message,
             next_url=_safe_next(request, request.POST.get("next", "")),
         )
-        return render(request, REVIEW_SCREEN, context, status=_STATUS_FOR.get(refusal.code, 422))
+        return render(request, REVIEW_SCREEN, context, status=refusal_status(refusal.code))
     messages.success(request, success)
     for article in published_articles:
         messages.info(
