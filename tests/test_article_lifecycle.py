@@ -37,6 +37,10 @@ def _post(client, name, pk, **data):
     return client.post(reverse(f"claims:{name}", args=[pk]), data)
 
 
+def _approve_and_publish(client, claim):
+    return _post(client, "desk-claim-approve-publish", claim.pk, version=claim.version, comment="")
+
+
 def _workspace(client, article) -> str:
     return client.get(reverse("claims:desk-article", args=[article.pk])).content.decode()
 
@@ -56,13 +60,7 @@ def test_approve_and_publish_makes_the_article_public_in_one_click(
     client, reviewer, claim_in_review, draft_article
 ):
     client.force_login(reviewer)
-    response = _post(
-        client,
-        "desk-claim-approve-publish",
-        claim_in_review.pk,
-        version=claim_in_review.version,
-        comment="",
-    )
+    response = _approve_and_publish(client, claim_in_review)
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "Approved and published." in page
@@ -89,13 +87,7 @@ def test_approve_and_publish_is_all_or_nothing(
     nothing, not even the approval."""
     settings.FACTCHECK_REQUIRED_APPROVALS = 2
     client.force_login(reviewer)
-    response = _post(
-        client,
-        "desk-claim-approve-publish",
-        claim_in_review.pk,
-        version=claim_in_review.version,
-        comment="",
-    )
+    response = _approve_and_publish(client, claim_in_review)
     assert response.status_code == 422
     assert "Publishing needs 2 approvals" in response.content.decode()
     assert "with yours it would have 1" in response.content.decode()
@@ -111,13 +103,7 @@ def test_approve_and_publish_is_refused_when_publishing_is_a_separate_step(
 ):
     settings.FACTCHECK_PUBLISH_ON_APPROVAL = False
     client.force_login(reviewer)
-    response = _post(
-        client,
-        "desk-claim-approve-publish",
-        claim_in_review.pk,
-        version=claim_in_review.version,
-        comment="",
-    )
+    response = _approve_and_publish(client, claim_in_review)
     assert response.status_code == 403
     assert "publishing is a separate step" in response.content.decode()
     assert not Review.objects.exists()
@@ -131,7 +117,7 @@ def test_approve_and_publish_keeps_four_eyes(client, reviewer, draft_article):
     mark(own, draft_article, 0, 9)
     own.submit_for_review(by=reviewer)
     client.force_login(reviewer)
-    response = _post(client, "desk-claim-approve-publish", own.pk, version=own.version)
+    response = _approve_and_publish(client, own)
     assert response.status_code == 403
     own.refresh_from_db()
     draft_article.refresh_from_db()
