@@ -547,7 +547,7 @@ class ArticleMetadataForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = ["title", "slug", *Article.METADATA_FIELDS[1:]]
+        fields = ["slug", *Article.METADATA_FIELDS]  # laid out by the helper below
         widgets = {
             "published_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
