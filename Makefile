@@ -68,9 +68,10 @@ run: $(VENV)/.installed-base .demo-password
 # Only the HTTPS redirect and secure-only cookies are off unless set (there is no TLS on
 # loopback). WEB_CONCURRENCY sets the number of gunicorn workers.
 serve: $(VENV)/.installed-base
-	@test -n "$$SECRET_KEY" -a -n "$$ALLOWED_HOSTS" || { \
+	@test -n "$$SECRET_KEY" -a -n "$$ALLOWED_HOSTS" -a -n "$$FACTCHECK_SITE_URL" || { \
 		echo "make serve runs the production configuration: set SECRET_KEY (50+ characters),"; \
-		echo "ALLOWED_HOSTS, and usually DATABASE_URL and REDIS_URL. See docs/deploy.md."; exit 1; }
+		echo "ALLOWED_HOSTS, FACTCHECK_SITE_URL (e.g. http://127.0.0.1:$(PORT)), and usually"; \
+		echo "DATABASE_URL and REDIS_URL. See docs/deploy.md."; exit 1; }
 	@export SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} SECURE_COOKIES=$${SECURE_COOKIES:-0}; \
 	$(PY) manage.py check --deploy --fail-level ERROR && \
 	$(PY) manage.py collectstatic --noinput -v 0 && \

@@ -8,7 +8,12 @@
 - The address is kept only as a salted HMAC-SHA256 (key derived from ``SECRET_KEY``):
   enough to recognise a flood, useless to identify a reader.
 - The rate limit is a fixed window counted in the shared Django cache with ``add`` and
-  ``incr`` (atomic on Redis, so it holds across worker processes and machines).
+  ``incr`` (atomic on Redis, so it holds across worker processes and machines). While the
+  cache cannot be reached it is counted in the database instead (``ReaderRateCount``,
+  one row per client and window, incremented with ``UPDATE … SET count = count + 1``),
+  so it keeps limiting; if the database fails too, the submission fails (503), it is never
+  let through uncounted. Counts do not move between the two: across the switch a client
+  may get up to one more window's worth.
 - The honeypot is a form field people never see; a bot that fills it in is shown the
   normal thank-you page, and nothing is stored.
 """
@@ -21,6 +26,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
@@ -108,14 +115,49 @@ def hit(
     now = time.time() if now is None else now
     number = int(now // window)
     key = f"{RATE_KEY_PREFIX}:{identity}:{number}"
-    cache.add(key, 0, timeout=window + 60)
     try:
-        count = cache.incr(key)
-    except ValueError:  # evicted in between: start the window again
         cache.add(key, 0, timeout=window + 60)
-        count = cache.incr(key)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # evicted in between: start the window again
+            cache.add(key, 0, timeout=window + 60)
+            count = cache.incr(key)
+    except ConnectionError:  # the shared cache is down (factcheck.cache)
+        count = _count_in_database(identity, number * window)
+        logger.warning(
+            "reader input rate limit counted in the database (cache unreachable): "
+            "client %s, %d in the window",
+            identity[:12],
+            count,
+        )
     retry_after = max(1, math.ceil((number + 1) * window - now))
     return RateDecision(allowed=count <= limit, count=count, limit=limit, retry_after=retry_after)
+
+
+def _count_in_database(identity: str, window_start: int) -> int:
+    """Count one submission in the database and return the window's count so far.
+
+    The increment is one ``UPDATE … SET count = count + 1``: PostgreSQL holds the row lock
+    until commit and SQLite serialises writers, so concurrent submissions never lose a
+    count. Two first submissions at once race to create the row; the loser's insert fails
+    on the unique constraint (in its own savepoint) and it increments instead.
+    """
+    # Imported here: the rate limit itself runs without the app (a cache is all it needs).
+    from claims.models import ReaderRateCount
+
+    rows = ReaderRateCount.objects.filter(client_hash=identity[:64], window_start=window_start)
+    with transaction.atomic():
+        if not rows.update(count=F("count") + 1):
+            try:
+                with transaction.atomic():
+                    ReaderRateCount.objects.create(
+                        client_hash=identity[:64], window_start=window_start, count=1
+                    )
+            except IntegrityError:
+                rows.update(count=F("count") + 1)
+            else:  # a new window: forget the past ones
+                ReaderRateCount.objects.filter(window_start__lt=window_start).delete()
+        return rows.values_list("count", flat=True).get()
 
 
 def check_rate(request: HttpRequest) -> RateDecision:
@@ -136,18 +178,22 @@ def honeypot_filled(data) -> bool:
     return bool(str(data.get(HONEYPOT_FIELD, "") or "").strip())
 
 
-def record_honeypot(request: HttpRequest, form: str) -> int:
-    """Count and log a submission caught by the honeypot; returns the running total."""
-    cache.add(HONEYPOT_COUNTER_KEY, 0, timeout=None)
+def record_honeypot(request: HttpRequest, form: str) -> int | None:
+    """Count and log a submission caught by the honeypot; returns the running total (None
+    while the cache, where it is counted, cannot be reached: the drop is still logged)."""
     try:
-        total = cache.incr(HONEYPOT_COUNTER_KEY)
-    except ValueError:
         cache.add(HONEYPOT_COUNTER_KEY, 0, timeout=None)
-        total = cache.incr(HONEYPOT_COUNTER_KEY)
+        try:
+            total = cache.incr(HONEYPOT_COUNTER_KEY)
+        except ValueError:
+            cache.add(HONEYPOT_COUNTER_KEY, 0, timeout=None)
+            total = cache.incr(HONEYPOT_COUNTER_KEY)
+    except ConnectionError:
+        total = None
     logger.info(
-        "honeypot: dropped a %s submission from client %s (%d so far)",
+        "honeypot: dropped a %s submission from client %s (%s so far)",
         form,
         client_hash(request)[:12],
-        total,
+        "?" if total is None else total,
     )
     return total

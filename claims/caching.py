@@ -15,6 +15,22 @@ at most that long (counted from when the page was known to be current). A change
 through this worker empties its local copies at once, and a page rendered while that
 happened is not kept.
 
+Losing the shared cache (Redis) costs no page: the backend (``factcheck.cache``) then
+misses every read and skips every write, so pages are rendered from the database and not
+stored, and ``invalidate_public_pages`` cannot bump the generation. Every process that saw
+the outage bumps it once more when Redis answers again (``after_cache_outage``, run by the
+backend before any request may use Redis), so a page cached before an invalidation that
+happened during the outage is never served after it.
+
+Losing the database costs no page that is still in the cache: when rendering fails with a
+database error, the stored page is served even if its generation is old (stale-if-error,
+``X-Cache: stale``); an address never cached raises, and ``factcheck.middleware`` answers
+503.
+
+With ``DEBUG`` on (no ``FACTCHECK_SITE_URL`` required), absolute URLs come from the
+request, so the key includes the scheme and host: one request with a made-up ``Host`` must
+not put its host into the page everyone else gets.
+
 Pages are stored gzip-compressed, compressed once when rendered: a hit sends the stored
 bytes as they are to every browser (all of them accept gzip) and decompresses only for a
 client that does not. With no secret in the page, compression gives BREACH nothing to
@@ -25,27 +41,45 @@ find; other answers to visitors without a session are compressed per response
 import gzip
 import hashlib
 import itertools
+import logging
 import time
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.text import compress_string
+
+try:  # what psycopg raises where Django does not wrap it (closing a dead connection)
+    from psycopg import InterfaceError as _PGInterfaceError
+    from psycopg import OperationalError as _PGOperationalError
+except ImportError:  # pragma: no cover - SQLite-only installations
+    _PGInterfaceError = _PGOperationalError = OperationalError
+
+logger = logging.getLogger(__name__)
+
+# The database cannot be reached or used right now: the errors that become 503 (and for
+# which a stale cached page is better than none).
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, _PGOperationalError, _PGInterfaceError)
 
 GENERATION_KEY = "public-pages:generation"
 # 410: a withdrawn fact-check's notice is a public page like the others.
 CACHEABLE_STATUSES = (200, 410)
 
 
-def _generation() -> int:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
+def _generation() -> int | None:
+    """The current generation; None while the shared cache cannot be reached."""
+    try:
+        # incr by 0 reads the value, and unlike get() says when Redis is unreachable.
+        return cache.incr(GENERATION_KEY, 0)
+    except ValueError:  # no generation yet
         cache.add(GENERATION_KEY, 1, timeout=None)
-        generation = cache.get(GENERATION_KEY, 1)
-    return generation
+        return cache.get(GENERATION_KEY, 1)
+    except ConnectionError:
+        return None
 
 
 def _local():
@@ -70,6 +104,21 @@ def invalidate_public_pages() -> None:
         cache.incr(GENERATION_KEY)
     except ValueError:  # no generation yet: nothing is cached under one either
         cache.add(GENERATION_KEY, 1, timeout=None)
+    except ConnectionError:
+        # Redis is down: nothing is served from it now, and this process bumps the
+        # generation before it uses Redis again (after_cache_outage).
+        logger.warning("public page cache unreachable: invalidation deferred until it is back")
+    _clear_local()
+
+
+def after_cache_outage() -> None:
+    """Run by the cache backend when Redis answers again, before any request may use it
+    (``ON_RECOVERY`` in settings): pages cached before the outage may predate an
+    invalidation that could not be made meanwhile, so all of them go stale."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # Redis came back empty: nothing old to fear
+        cache.add(GENERATION_KEY, 1, timeout=None)
     _clear_local()
 
 
@@ -82,7 +131,11 @@ def clear_all_caches() -> None:
 
 def _key(request) -> str:
     variant = "htmx" if request.headers.get("HX-Request") == "true" else "page"
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    address = request.get_full_path()
+    if settings.DEBUG or not settings.FACTCHECK_SITE_URL:
+        # Absolute URLs in the page come from the request (claims.claimreview.absolute).
+        address = f"{request.scheme}://{request.get_host()}{address}"
+    digest = hashlib.sha256(address.encode()).hexdigest()
     # "gz": stored compressed. A release that stores pages differently needs its own
     # prefix, since old and new app servers share the cache during a rolling deploy.
     return f"public-page:gz:{variant}:{digest}"
@@ -97,8 +150,22 @@ def _send_compressed(response, compressed: bytes) -> None:
     response["Content-Encoding"] = "gzip"
 
 
-def _current(stored, generation: int) -> bool:
-    return isinstance(stored, tuple) and len(stored) == 4 and stored[0] == generation
+def _valid(stored) -> bool:
+    return isinstance(stored, tuple) and len(stored) == 4
+
+
+def _current(stored, generation: int | None) -> bool:
+    return generation is not None and _valid(stored) and stored[0] == generation
+
+
+def _stored_response(request, stored) -> HttpResponse:
+    _rendered_in, compressed, content_type, status = stored
+    response = HttpResponse(content_type=content_type, status=status)
+    if _accepts_gzip(request):
+        _send_compressed(response, compressed)
+    else:
+        response.content = gzip.decompress(compressed)
+    return response
 
 
 def cached_public_page(view):
@@ -138,16 +205,24 @@ def cached_public_page(view):
             if _current(stored, generation):
                 keep_locally(stored)
         if _current(stored, generation):
-            _rendered_in, compressed, content_type, status = stored
-            response = HttpResponse(content_type=content_type, status=status)
-            if _accepts_gzip(request):
-                _send_compressed(response, compressed)
-            else:
-                response.content = gzip.decompress(compressed)
+            response = _stored_response(request, stored)
             response["X-Cache"] = "hit"
         else:
-            response = view(request, *args, **kwargs)
+            try:
+                response = view(request, *args, **kwargs)
+            except DATABASE_UNAVAILABLE:
+                if not _valid(stored):
+                    raise
+                # Stale-if-error: the page as it was is better than an error page.
+                logger.warning("database unavailable: serving a stale cached page")
+                response = _stored_response(request, stored)
+                response["X-Cache"] = "stale"
+                generation = stored[0]
+                return _public(response, generation, key)
             cacheable = response.status_code in CACHEABLE_STATUSES and not response.cookies
+            if generation is None:  # the shared cache is down: nothing to store it under
+                cacheable = False
+                response["X-Cache"] = "off"
             if cacheable and not getattr(response, "streaming", False):
                 # No random padding: the same page always compresses to the same bytes.
                 compressed = compress_string(response.content)
@@ -157,14 +232,20 @@ def cached_public_page(view):
                 if _accepts_gzip(request):
                     _send_compressed(response, compressed)
                 response["X-Cache"] = "miss"
-        if response.status_code in CACHEABLE_STATUSES:
+        return _public(response, generation, key)
+
+    return wrapper
+
+
+def _public(response, generation: int | None, key: str) -> HttpResponse:
+    if response.status_code in CACHEABLE_STATUSES:
+        if generation is not None:
             # The same generation and URL always give the same page; the compressed and
-            # the plain page are two representations with two tags.
+            # the plain page are two representations with two tags. Without a generation
+            # (cache down), ConditionalGetMiddleware tags the content itself.
             tag = hashlib.sha256(f"{generation}:{key}".encode()).hexdigest()[:32]
             gzipped = response.get("Content-Encoding") == "gzip"
             response["ETag"] = f'"{tag}-gzip"' if gzipped else f'"{tag}"'
-            patch_vary_headers(response, ["HX-Request", "Accept-Encoding"])
-            patch_cache_control(response, public=True, max_age=60)
-        return response
-
-    return wrapper
+        patch_vary_headers(response, ["HX-Request", "Accept-Encoding"])
+        patch_cache_control(response, public=True, max_age=60)
+    return response

@@ -21,9 +21,18 @@ _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 def absolute(request, path: str) -> str:
-    """``path`` as an absolute URL: on FACTCHECK_SITE_URL when set, else on the request."""
+    """``path`` as an absolute URL on FACTCHECK_SITE_URL (required with DEBUG off: a
+    system check says so); on the request's host only in development, where the page
+    cache keys include that host (claims.caching)."""
     base = settings.FACTCHECK_SITE_URL
     return f"{base.rstrip('/')}{path}" if base else request.build_absolute_uri(path)
+
+
+def on_site(path: str) -> str:
+    """``path`` on FACTCHECK_SITE_URL; left relative when there is none (development),
+    for Django's feeds to put on the request's host."""
+    base = settings.FACTCHECK_SITE_URL
+    return f"{base.rstrip('/')}{path}" if base else path
 
 
 def claim_review(claim: Claim, mentions: list[Mention], request) -> dict[str, Any]:

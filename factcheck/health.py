@@ -1,9 +1,19 @@
 """``/healthz``: is this app server able to serve? For load balancers and orchestrators.
 
-It checks what every request needs — the database (a ``SELECT 1``) and the cache (a write
-and a read) — and answers 200 with ``{"status": "ok", …}``, or 503 naming the part that
-failed. It reveals nothing else (no versions, no error texts), is never cached, is exempt
-from the HTTPS redirect (load balancers probe over plain HTTP) and needs no session.
+It checks the database (a ``SELECT 1``) and the cache (a write and a read):
+
+- both work: 200 ``{"status": "ok", "database": "ok", "cache": "ok"}``;
+- the cache fails: 200 ``{"status": "degraded", …, "cache": "fail"}``. This instance still
+  serves every page (from the database; ``factcheck.cache``), so a load balancer must keep
+  sending it traffic — taking every app server out because their shared Redis is down
+  would turn a slower site into no site. Alert on "degraded" instead;
+- the database fails: 503 ``{"status": "fail", "database": "fail", …}``: this instance
+  cannot serve the desk nor any page not in the cache.
+
+It reveals nothing else (no versions, no error texts), is never cached, is exempt from the
+HTTPS redirect (load balancers probe over plain HTTP) and needs no session. While this
+process treats Redis as down, the cache is reported as failed without a round trip; the
+backend tries Redis again every second.
 """
 
 import logging
@@ -33,7 +43,7 @@ def _cache() -> bool:
     try:
         cache.set(key, token, timeout=30)
         return cache.get(key) == token
-    except Exception:
+    except Exception:  # a degrading backend does not raise; others may
         logger.exception("health check: cache unavailable")
         return False
 
@@ -42,7 +52,8 @@ def _cache() -> bool:
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": _database(), "cache": _cache()}
-    healthy = all(checks.values())
-    body = {"status": "ok" if healthy else "fail"}
-    body |= {name: "ok" if ok else "fail" for name, ok in checks.items()}
-    return JsonResponse(body, status=200 if healthy else 503)
+    status = "ok" if all(checks.values()) else "degraded"
+    if not checks["database"]:
+        status = "fail"
+    body = {"status": status} | {name: "ok" if ok else "fail" for name, ok in checks.items()}
+    return JsonResponse(body, status=503 if status == "fail" else 200)

@@ -1,7 +1,22 @@
 """Project middleware."""
 
+import logging
+import time
+
 from django.conf import settings
+from django.http import HttpResponse
 from django.middleware.gzip import GZipMiddleware
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.cache import patch_cache_control
+
+from claims.caching import DATABASE_UNAVAILABLE
+
+logger = logging.getLogger(__name__)
+
+# Seconds a client is asked to wait before trying again while the database is down.
+RETRY_AFTER = 30
+LOG_INTERVAL = 30
 
 
 class AnonymousGZipMiddleware(GZipMiddleware):
@@ -19,3 +34,61 @@ class AnonymousGZipMiddleware(GZipMiddleware):
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
             return response
         return super().process_response(request, response)
+
+
+class DatabaseUnavailableMiddleware:
+    """The database cannot be reached: answer 503 with ``Retry-After`` on a page in the
+    visitor's language that needs no database, instead of a 500.
+
+    ``process_exception`` catches what a view raises and what goes wrong while its
+    template response is rendered; ``factcheck.urls.handler500`` catches the rest (a
+    middleware saving a session, with ``DEBUG`` off). Pages still in the page cache are
+    served before it comes to this (``claims.caching``). A write that fails is rolled back
+    by its transaction, so nothing is half saved.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_UNAVAILABLE):
+            return database_unavailable(request, exception)
+        return None
+
+
+_last_logged = float("-inf")
+_not_logged = 0
+
+
+def database_unavailable(request, exception) -> HttpResponse:
+    """The 503 page; the error is logged (with its traceback at most every 30 s)."""
+    global _last_logged, _not_logged
+    now = time.monotonic()
+    if now - _last_logged >= LOG_INTERVAL:
+        logger.error(
+            "database unavailable: answering 503 (%d more since the last report)",
+            _not_logged,
+            exc_info=(type(exception), exception, exception.__traceback__),
+        )
+        _last_logged, _not_logged = now, 0
+    else:
+        _not_logged += 1
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        # No request: no context processors, nothing that could query.
+        content = render_to_string(
+            "503.html",
+            {
+                "LANGUAGE_CODE": language,
+                "organization_name": settings.FACTCHECK_ORGANIZATION_NAME,
+                "retry_after": RETRY_AFTER,
+            },
+        )
+    response = HttpResponse(content, status=503)
+    response["Retry-After"] = str(RETRY_AFTER)
+    response["Content-Language"] = language
+    patch_cache_control(response, no_store=True)
+    return response

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Database down → 503 with Retry-After on a page that needs no database.
+    "factcheck.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below whitenoise, which serves its own pre-compressed static files; cached public
     # pages come compressed from the page cache (claims/caching.py) and are left alone.
@@ -148,10 +150,22 @@ REDIS_URL = env_url("REDIS_URL", None, {"redis", "rediss", "unix"})
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's Redis backend, keeping one client per pool (factcheck/cache.py).
+            # Django's Redis backend, keeping one client per pool, that degrades to "every
+            # read misses, every write is skipped" while Redis cannot be reached and
+            # comes back by itself (factcheck/cache.py).
             "BACKEND": "factcheck.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "factcheck"),
+            "OPTIONS": {
+                # A Redis that does not answer costs one request at most this long; the
+                # others skip it until it answers a ping again (every RETRY_SECONDS).
+                "socket_connect_timeout": 1,
+                "socket_timeout": 2,
+                "RETRY_SECONDS": 1,
+                "WARNING_INTERVAL": 30,
+                # Before Redis is used again: pages cached before the outage go stale.
+                "ON_RECOVERY": ["claims.caching.after_cache_outage"],
+            },
         }
     }
 else:
@@ -164,14 +178,11 @@ CACHES["public-pages-local"] = {
     "OPTIONS": {"MAX_ENTRIES": 500},
 }
 # With the shared Redis cache, sessions are read from it and written through to the
-# database: no session query on most desk requests, nothing lost when the cache is flushed.
-# A per-process cache must not hold them: signing out on one worker would leave the
-# session alive in the others' caches.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
-)
+# database: no session query on most desk requests, nothing lost when the cache is flushed
+# or down (factcheck.sessions: Django's cached_db, evicting copies changed during an
+# outage). A per-process cache must not hold them: signing out on one worker would leave
+# the session alive in the others' caches.
+SESSION_ENGINE = "factcheck.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
 
 # --- Authentication -------------------------------------------------------------------
 PASSWORD_HASHERS = [
@@ -257,9 +268,12 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- The product ----------------------------------------------------------------------
 FACTCHECK_ORGANIZATION_NAME = env_str("FACTCHECK_ORGANIZATION_NAME", "Factcheck Desk")
 FACTCHECK_ORGANIZATION_URL = env_url("FACTCHECK_ORGANIZATION_URL", None, {"http", "https"}) or ""
-# The public address of the site, for absolute URLs in structured data and feeds
-# (e.g. https://factcheck.example.org); the request's host when empty.
-FACTCHECK_SITE_URL = env_url("FACTCHECK_SITE_URL", None, {"http", "https"}) or ""
+# The public address of the site (e.g. https://factcheck.example.org), for every absolute
+# URL: canonical links, og:url, ClaimReview, feeds, sitemap, robots.txt. Required with
+# DEBUG off (system check factcheck.E001): absolute URLs must never come from a request's
+# Host header, which ends up in cached pages. With DEBUG on and none set, the request's
+# host is used, and the page cache keys include it.
+FACTCHECK_SITE_URL = (env_url("FACTCHECK_SITE_URL", None, {"http", "https"}) or "").rstrip("/")
 FACTCHECK_REQUIRED_APPROVALS = env_int("FACTCHECK_REQUIRED_APPROVALS", 1, minimum=1)
 # The approval that completes the quota publishes in the same step ("Approve and publish");
 # off keeps publishing a separate step for newsrooms that want it.
@@ -276,7 +290,8 @@ FACTCHECK_PUBLIC_CACHE_LOCAL_SECONDS = env_int(
     "FACTCHECK_PUBLIC_CACHE_LOCAL_SECONDS", 2 if REDIS_URL else 0, minimum=0, maximum=60
 )
 # Reader tips and error reports (claims.abuse): at most RATE_LIMIT submissions per client
-# in each window of RATE_WINDOW seconds, counted in the shared cache (Redis in production).
+# in each window of RATE_WINDOW seconds, counted in the shared cache (Redis in production),
+# in the database while the cache cannot be reached.
 FACTCHECK_READER_RATE_LIMIT = env_int("FACTCHECK_READER_RATE_LIMIT", 5, minimum=1)
 FACTCHECK_READER_RATE_WINDOW = env_int("FACTCHECK_READER_RATE_WINDOW", 600, minimum=1)
 # How many proxies in front of the site append the client address to X-Forwarded-For;

@@ -1,11 +1,16 @@
+import sys
+
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.defaults import server_error
 
+from claims.caching import DATABASE_UNAVAILABLE
 from claims.sitemaps import SITEMAPS
 from claims.views.public import ratings_css, robots_txt
 from factcheck.health import healthz
+from factcheck.middleware import database_unavailable
 
 urlpatterns = [
     # Language-independent resources.
@@ -22,3 +27,12 @@ urlpatterns += i18n_patterns(
     path("", include("claims.urls")),
     prefix_default_language=False,
 )
+
+
+def handler500(request, *args, **kwargs):
+    """Errors outside a view (a middleware saving a session): 503 when the database is
+    down (factcheck.middleware), else Django's plain 500 page (templates/500.html)."""
+    error = sys.exc_info()[1]
+    if isinstance(error, DATABASE_UNAVAILABLE):
+        return database_unavailable(request, error)
+    return server_error(request, *args, **kwargs)

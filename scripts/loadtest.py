@@ -201,6 +201,7 @@ def production_environment(args, database_url: str, redis_url: str, static_root:
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
+        "FACTCHECK_SITE_URL": "http://127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
         "SECURE_COOKIES": "0",
         "STATIC_MANIFEST": "1",

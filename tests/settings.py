@@ -8,6 +8,9 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-" + "s3cr3t-" * 8)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# Required with DEBUG off (system check factcheck.E001): absolute URLs never come from a
+# request's Host header.
+os.environ.setdefault("FACTCHECK_SITE_URL", "http://testserver")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECURE_COOKIES", "0")
 os.environ.setdefault("STATIC_MANIFEST", "0")

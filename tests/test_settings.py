@@ -86,15 +86,47 @@ def test_deploy_check_is_clean_with_production_values():
         DEBUG="0",
         SECRET_KEY=STRONG_KEY,
         ALLOWED_HOSTS="factcheck.example.org",
+        FACTCHECK_SITE_URL="https://factcheck.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
+@pytest.mark.parametrize("command", [["check"], ["check", "--deploy"], ["migrate", "--plan"]])
+def test_production_without_a_site_url_is_an_error_naming_it(command):
+    # Absolute URLs must never come from a request's Host header (it ends up in cached
+    # pages); every command that runs the system checks says so.
+    result = run_manage(
+        command, DEBUG="0", SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="factcheck.example.org"
+    )
+    assert result.returncode != 0
+    assert "factcheck.E001" in result.stderr
+    assert "FACTCHECK_SITE_URL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "error"),
+    [
+        ({"DEBUG": "1"}, None),  # development: the request's host (and the cache key has it)
+        ({"DEBUG": "0", "FACTCHECK_SITE_URL": "https://factcheck.example.org/"}, None),
+        ({"DEBUG": "0", "FACTCHECK_SITE_URL": "https://factcheck.example.org/x"}, "E002"),
+    ],
+)
+def test_site_url_check(env, error):
+    result = run_manage(
+        ["check"], SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="factcheck.example.org", **env
+    )
+    if error is None:
+        assert result.returncode == 0, result.stderr
+    else:
+        assert f"factcheck.{error}" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("redis", "engine"),
     [
-        ("redis://127.0.0.1:6379/15", "django.contrib.sessions.backends.cached_db"),
+        # Django's cached_db, evicting copies changed while Redis was down.
+        ("redis://127.0.0.1:6379/15", "factcheck.sessions"),
         ("", "django.contrib.sessions.backends.db"),
     ],
 )

@@ -4,7 +4,7 @@ from claims.models.articles import Article, ArticleRevision
 from claims.models.claims import Claim, Mention, Source
 from claims.models.lifecycle import WorkflowError
 from claims.models.ratings import Rating
-from claims.models.reader_input import ErrorReport, Tip
+from claims.models.reader_input import ErrorReport, ReaderRateCount, Tip
 from claims.models.workflow import ClaimEvent, Correction, DeskProfile, Review
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "ErrorReport",
     "Mention",
     "Rating",
+    "ReaderRateCount",
     "Review",
     "Source",
     "Tip",

@@ -112,3 +112,26 @@ class ErrorReport(ReaderInput):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} · {self.claim}"
+
+
+class ReaderRateCount(models.Model):
+    """Reader submissions of one client in one rate-limit window, counted in the database
+    while the shared cache (where they are normally counted) cannot be reached
+    (``claims.abuse.hit``). Rows of past windows are deleted as new ones are made."""
+
+    client_hash = models.CharField(_("client hash"), max_length=64)
+    # The window's start, in seconds since the epoch (a multiple of the window length).
+    window_start = models.BigIntegerField(_("window start"))
+    count = models.PositiveIntegerField(_("submissions"), default=0)
+
+    class Meta:
+        verbose_name = _("reader rate count")
+        verbose_name_plural = _("reader rate counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client_hash", "window_start"], name="reader_rate_one_row_per_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_hash[:12]} @ {self.window_start}: {self.count}"
