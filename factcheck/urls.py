@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from claims.sitemaps import SITEMAPS
 from claims.views.public import ratings_css, robots_txt
@@ -18,6 +19,13 @@ urlpatterns = [
 # Every page lives under a language prefix (none for the default language, /de/ for
 # German): the URL alone decides the language, so cached pages are the same for everyone.
 urlpatterns += i18n_patterns(
+    # The admin's own password change checks the old password without the sign-in
+    # throttle; the desk's (claims.views.account) counts wrong ones like failed sign-ins.
+    path(
+        "admin/password_change/",
+        RedirectView.as_view(pattern_name="claims:account-password"),
+        name="admin-password-change",
+    ),
     path("admin/", admin.site.urls),
     path("", include("claims.urls")),
     prefix_default_language=False,
