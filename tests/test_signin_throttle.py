@@ -160,34 +160,70 @@ def test_failures_and_lockouts_are_logged_with_name_and_hash_not_address(
     assert any("'editor'" in line and expected_hash in line for line in axes_lines)
 
 
-def test_a_moderator_unlocks_an_account_in_the_admin(client, editor, moderator, settings):
-    _guess(client, DESK_LOGIN, "editor", settings.AXES_FAILURE_LIMIT)
-    assert _post(client, DESK_LOGIN, "editor", PASSWORD).status_code == 429
-
+def _moderator_client(moderator) -> Client:
     admin = Client()
     admin.force_login(moderator)
-    changelist = reverse("admin:axes_accessattempt_changelist")
-    listing = admin.get(changelist + "?locked=yes")
-    assert listing.status_code == 200
-    assert "editor" in listing.content.decode()
-    assert "Unlock" in listing.content.decode()
-    ids = [str(pk) for pk in AccessAttempt.objects.values_list("pk", flat=True)]
-    response = admin.post(changelist, {"action": "unlock", "_selected_action": ids}, follow=True)
-    assert response.status_code == 200
-    assert "Unlocked" in response.content.decode()
-    assert not AccessAttempt.objects.exists()
+    return admin
 
+
+CHANGELIST = "/admin/axes/accessattempt/"
+
+
+def test_a_moderator_unlocks_an_account_guessed_at_from_many_addresses(
+    client, editor, moderator, settings
+):
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        _post(client, DESK_LOGIN, "editor", "guess", address=f"203.0.113.{i + 1}")
+    _post(client, DESK_LOGIN, "someone-else", "guess", address="192.0.2.9")
+    assert _post(client, DESK_LOGIN, "editor", PASSWORD).status_code == 429
+
+    admin = _moderator_client(moderator)
+    listing = admin.get(CHANGELIST + "?locked=yes")
+    assert listing.status_code == 200
+    page = listing.content.decode()
+    assert "account locked out until" in page
+    assert "someone-else" not in page  # one failure: counting, not locked
+    assert "Unlock the accounts" in page
+    rows = AccessAttempt.objects.filter(username="editor")
+    count, one_row = rows.count(), rows.first().pk
+    assert count == settings.AXES_FAILURE_LIMIT + 1  # one row per address
+    response = admin.post(
+        CHANGELIST, {"action": "unlock_accounts", "_selected_action": [one_row]}, follow=True
+    )
+    message = f"Unlocked: {count} records of failed sign-ins deleted (editor)."
+    assert message in response.content.decode()
+    # Every address's attempts at the account are forgotten; others' are kept.
+    assert not AccessAttempt.objects.filter(username="editor").exists()
+    assert AccessAttempt.objects.filter(username="someone-else").exists()
     assert _post(client, DESK_LOGIN, "editor", PASSWORD).status_code == 302
     assert _signed_in(client)
+
+
+def test_a_moderator_unlocks_a_client_address(client, editor, moderator, settings):
+    """A newsroom behind one address, locked by its own typos (or a spray from it)."""
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        _post(client, DESK_LOGIN, f"colleague{i}", "typo")
+    assert _post(client, DESK_LOGIN, "editor", PASSWORD).status_code == 429
+
+    admin = _moderator_client(moderator)
+    page = admin.get(CHANGELIST + "?locked=yes").content.decode()
+    # Every row of that address (the colleagues' and the refused editor's) shows it.
+    assert page.count("client locked out until") == AccessAttempt.objects.count()
+    assert AccessAttempt.objects.count() == settings.AXES_FAILURE_LIMIT + 1
+    one_row = AccessAttempt.objects.first().pk
+    admin.post(CHANGELIST, {"action": "unlock_clients", "_selected_action": [one_row]})
+    assert not AccessAttempt.objects.exists()
+    assert _post(client, DESK_LOGIN, "editor", PASSWORD).status_code == 302
 
 
 def test_the_unlock_admin_reads_german(client, editor, moderator, settings):
     _guess(client, DESK_LOGIN, "editor", 2)
     admin = Client()
     admin.force_login(moderator)
-    page = admin.get("/de/admin/axes/accessattempt/").content.decode()
-    assert "Entsperren" in page
-    assert "Fehlgeschlagene Anmeldungen" in page or "fehlgeschlagene Anmeldungen" in page
+    page = admin.get("/de" + CHANGELIST).content.decode()
+    assert "Konten entsperren" in page
+    assert "Fehlgeschlagene Anmeldungen" in page  # the column
+    assert "wird gezählt" in page
 
 
 def test_editors_cannot_unlock(client, editor, settings):
