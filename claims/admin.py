@@ -678,3 +678,6 @@ class ErrorReportAdmin(ReaderInputAdmin):
             ),
             submit=gettext("Open the correction"),
         )
+
+
+from claims import admin_security  # noqa: E402, F401 (sign-in security: failed sign-ins, unlock)

@@ -9,3 +9,6 @@ class ClaimsConfig(AppConfig):
 
     def ready(self) -> None:
         from claims import checks, signals  # noqa: F401 (system checks, cache invalidation)
+        from claims.signin import connect_signals
+
+        connect_signals()  # sign-in failures, lockouts and sign-ins in the log

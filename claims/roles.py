@@ -69,20 +69,27 @@ GROUP_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         "article": ["view"],
         "correction": ["view"],
         "claimevent": ["view"],
+        # Failed sign-ins (django-axes): see who is locked out, and unlock (delete).
+        "axes.accessattempt": ["view", "delete"],
     },
 }
 
 
 def ensure_role_groups(apps=global_apps) -> None:
-    """Create the role groups and give them exactly the permissions listed above."""
+    """Create the role groups and give them exactly the permissions listed above (a model
+    without an app label is one of ``claims``)."""
+    from django.db.models import Q
+
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, models in GROUP_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=name)
-        codenames = [
-            f"{action}_{model}" for model, actions in models.items() for action in actions
-        ]
-        permissions = Permission.objects.filter(
-            content_type__app_label="claims", codename__in=codenames
-        )
-        group.permissions.set(permissions)
+        wanted = Q(pk__in=[])
+        for model, actions in models.items():
+            app_label, _dot, model_name = model.rpartition(".")
+            wanted |= Q(
+                content_type__app_label=app_label or "claims",
+                content_type__model=model_name,
+                codename__in=[f"{action}_{model_name}" for action in actions],
+            )
+        group.permissions.set(Permission.objects.filter(wanted))

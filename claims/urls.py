@@ -2,7 +2,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from claims.feeds import ClaimsFeed, CorrectionsFeed
-from claims.views import annotate, articles, desk, public, reader_input, revisions, workflow
+from claims.views import (
+    account,
+    annotate,
+    articles,
+    desk,
+    public,
+    reader_input,
+    revisions,
+    workflow,
+)
 
 app_name = "claims"
 
@@ -39,7 +48,26 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
+    path("desk/login/code/", account.login_code, name="login-code"),
     path("desk/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The signed-in user's own account: password, second factor
+    path("desk/account/", account.account, name="account"),
+    path("desk/account/password/", account.PasswordChange.as_view(), name="account-password"),
+    path(
+        "desk/account/two-factor/setup/",
+        account.two_factor_setup,
+        name="account-two-factor-setup",
+    ),
+    path(
+        "desk/account/two-factor/recovery-codes/",
+        account.recovery_codes,
+        name="account-recovery-codes",
+    ),
+    path(
+        "desk/account/two-factor/remove/",
+        account.two_factor_remove,
+        name="account-two-factor-remove",
+    ),
     path("desk/articles/new/", desk.article_create, name="desk-article-new"),
     path("desk/articles/<int:pk>/", desk.workspace, name="desk-article"),
     path("desk/articles/<int:pk>/edit/", articles.article_edit, name="desk-article-edit"),

@@ -5,6 +5,7 @@ through the strict helpers in ``factcheck.env``; README.md lists the variables.
 Defaults are safe for development when ``DEBUG=1`` and secure otherwise.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -63,6 +64,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "claims",
 ]
 
@@ -80,11 +85,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a second factor in this session.
+    "django_otp.middleware.OTPMiddleware",
+    # Desk and admin only for users who gave their code (or, when their role requires a
+    # second factor, who set one up): claims.signin.
+    "claims.signin.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -198,6 +210,53 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "claims:login"
 LOGIN_REDIRECT_URL = "claims:desk"
 LOGOUT_REDIRECT_URL = "claims:home"
+
+# Password guessing (django-axes, claims.signin): after FAILURE_LIMIT failed sign-ins within
+# COOLOFF_MINUTES, on the desk's or the admin's sign-in page, further attempts for that
+# account and from that client are refused (429) until COOLOFF_MINUTES have passed without
+# one; moderators can unlock earlier in the admin. The two counts are separate: the account's
+# counts every address (guessing one password from many machines), the address's counts
+# every account (one password tried on many accounts). docs/security.md explains the choice.
+FACTCHECK_SIGNIN_FAILURE_LIMIT = env_int("FACTCHECK_SIGNIN_FAILURE_LIMIT", 10, minimum=1)
+FACTCHECK_SIGNIN_COOLOFF_MINUTES = env_int("FACTCHECK_SIGNIN_COOLOFF_MINUTES", 15, minimum=1)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = FACTCHECK_SIGNIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=FACTCHECK_SIGNIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A failed attempt during a lockout starts the cool-off again (axes' default, stated).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+# A success does not wipe the failures: it would also wipe the client address's count, so
+# anyone with one valid account could reset it between rounds of guessing at others.
+AXES_RESET_ON_SUCCESS = False
+# The client as claims.abuse sees it (FACTCHECK_TRUSTED_PROXY_COUNT), stored and shown only
+# as a pseudonymous address derived from its salted hash, never the real one.
+AXES_CLIENT_IP_CALLABLE = "claims.signin.axes_client_address"
+AXES_CLIENT_STR_CALLABLE = "claims.signin.axes_client_str"
+AXES_LOCKOUT_CALLABLE = "claims.views.account.locked_out"
+# No table of every successful sign-in (claims.signin logs them); failures live in
+# AccessAttempt only while they count.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_ENABLE_ADMIN = False  # claims.admin_security registers its own, with "Unlock"
+AXES_VERBOSE = False
+
+# Second factor (django-otp): TOTP apps, and single-use recovery codes. Users of the roles
+# listed in FACTCHECK_2FA_REQUIRED_ROLES (editors, reviewers, moderators, superusers) cannot
+# use the desk or the admin until they have set one up; others may.
+_TWO_FACTOR_ROLES = {"editors", "reviewers", "moderators", "superusers"}
+FACTCHECK_2FA_REQUIRED_ROLES = frozenset(
+    role.lower() for role in env_list("FACTCHECK_2FA_REQUIRED_ROLES", [])
+)
+if FACTCHECK_2FA_REQUIRED_ROLES - _TWO_FACTOR_ROLES:
+    raise ImproperlyConfigured(
+        "FACTCHECK_2FA_REQUIRED_ROLES may list only "
+        + ", ".join(sorted(_TWO_FACTOR_ROLES))
+        + f" (got {', '.join(sorted(FACTCHECK_2FA_REQUIRED_ROLES - _TWO_FACTOR_ROLES))})."
+    )
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret key
 # Article uploads and pasted text go up to a few MB; each desk endpoint has its own limit
 # (claims.views.responses.max_body, at most 6 MB) with a readable error, so this one, which
 # answers with a bare 400, must stay above all of them.
@@ -267,6 +326,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- The product ----------------------------------------------------------------------
 FACTCHECK_ORGANIZATION_NAME = env_str("FACTCHECK_ORGANIZATION_NAME", "Factcheck Desk")
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = FACTCHECK_ORGANIZATION_NAME
 FACTCHECK_ORGANIZATION_URL = env_url("FACTCHECK_ORGANIZATION_URL", None, {"http", "https"}) or ""
 # The public address of the site (e.g. https://factcheck.example.org), for every absolute
 # URL: canonical links, og:url, ClaimReview, feeds, sitemap, robots.txt. Required with

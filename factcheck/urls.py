@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.defaults import server_error
+from django.views.generic import RedirectView
 
 from claims.caching import DATABASE_UNAVAILABLE
 from claims.sitemaps import SITEMAPS
@@ -23,6 +24,13 @@ urlpatterns = [
 # Every page lives under a language prefix (none for the default language, /de/ for
 # German): the URL alone decides the language, so cached pages are the same for everyone.
 urlpatterns += i18n_patterns(
+    # The admin's own password change checks the old password without the sign-in
+    # throttle; the desk's (claims.views.account) counts wrong ones like failed sign-ins.
+    path(
+        "admin/password_change/",
+        RedirectView.as_view(pattern_name="claims:account-password"),
+        name="admin-password-change",
+    ),
     path("admin/", admin.site.urls),
     path("", include("claims.urls")),
     prefix_default_language=False,

@@ -21,5 +21,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 from factcheck.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# django-axes stays on with its production limits: only failed sign-ins count, every test
+# starts from an empty database, and tests/test_signin_throttle.py exercises the real thing.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

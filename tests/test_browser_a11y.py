@@ -7,8 +7,9 @@ import pytest
 from playwright.sync_api import Page
 
 from claims.models import Article, Claim
-from tests.conftest import DRAFT_SLUG, PUBLISHED_SLUG, SEED_ARTICLE_SLUG
-from tests.test_browser_desk import sign_in
+from tests.conftest import DRAFT_SLUG, PASSWORD, PUBLISHED_SLUG, SEED_ARTICLE_SLUG
+from tests.test_browser_desk import SIGN_IN, sign_in
+from tests.test_browser_two_factor import app_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -84,6 +85,9 @@ def _desk_pages() -> list[tuple[str, str]]:
         ("review screen, reason form open", f"/desk/claims/{published.pk}/?open=reason"),
         ("timeline", f"/desk/claims/{published.pk}/history/"),
         ("notifications", "/desk/notifications/"),
+        ("your account", "/desk/account/"),
+        ("change your password", "/desk/account/password/"),
+        ("set up two-factor sign-in", "/desk/account/two-factor/setup/"),
     ]
 
 
@@ -122,3 +126,42 @@ def test_desk_pages_of_an_unpublished_article_have_no_serious_violations(
     page.goto(f"{live_server.url}{language}/desk/articles/{article.pk}/")
     assert "Rechtliche Prüfung" in page.locator("#article-state").inner_text()
     assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize("language", ["", "/de"], ids=["en", "de"])
+def test_sign_in_security_pages_have_no_serious_accessibility_violations(
+    live_server, editor, page, language, settings
+):
+    """Recovery codes, removing the second factor, the code step and the lockout page."""
+    base = live_server.url + language
+    user_label, password_label, button = SIGN_IN[language]
+
+    def password_step(password: str) -> None:
+        page.goto(base + "/desk/login/")
+        page.get_by_label(user_label).fill("editor")
+        page.get_by_label(password_label).fill(password)
+        page.get_by_role("button", name=button).click()
+
+    found = {}
+    password_step(PASSWORD)
+    page.goto(base + "/desk/account/two-factor/setup/")
+    key = page.locator("#manual-key").inner_text()
+    page.locator("input[name=code]").fill(app_code(key))
+    page.locator("main button[type=submit]").click()
+    page.locator("#recovery-codes").wait_for()
+    found["recovery codes"] = serious_violations(page)
+    page.goto(base + "/desk/account/two-factor/remove/")
+    found["remove two-factor sign-in"] = serious_violations(page)
+
+    page.context.clear_cookies()
+    password_step(PASSWORD)
+    page.locator("input[name=code]").wait_for()
+    assert "/desk/login/code/" in page.url
+    found["code step"] = serious_violations(page)
+
+    page.context.clear_cookies()
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        password_step("not the password")
+    page.locator("#lockout-message").wait_for()
+    found["lockout"] = serious_violations(page)
+    assert {name: v for name, v in found.items() if v} == {}

@@ -29,6 +29,7 @@ pytestmark = pytest.mark.django_db
 PERSONAS = ["anonymous", "editor", "editor2", "reviewer", "moderator", "superuser"]
 DESK = {"editor", "editor2", "reviewer", "superuser"}
 REVIEWERS_ONLY = {"reviewer", "superuser"}
+SIGNED_IN = set(PERSONAS) - {"anonymous"}  # one's own account: moderators too
 TEXT = "Nordkorea hat seit Jahren nichts getestet. Ein zweiter Satz.\n\nZweiter Absatz hier."
 
 
@@ -129,6 +130,21 @@ def _span(w: World, text="zweiter Satz") -> dict:
 ROWS = [
     Row("login", allowed={"anonymous"}),  # the signed-in are sent on
     Row("logout", method="post", allowed=set(PERSONAS), ok=302),
+    # Without a second factor, the code step and the pages of one's recovery codes and of
+    # removing the second factor send the user on.
+    Row("login-code", allowed=SIGNED_IN, ok=302),
+    Row("account", allowed=SIGNED_IN),
+    Row("account-password", allowed=SIGNED_IN),
+    Row(
+        "account-password",
+        method="post",
+        data={"old_password": "wrong", "new_password1": "a", "new_password2": "b"},
+        allowed=SIGNED_IN,
+        ok=422,
+    ),
+    Row("account-two-factor-setup", allowed=SIGNED_IN),
+    Row("account-recovery-codes", allowed=SIGNED_IN, ok=302),
+    Row("account-two-factor-remove", allowed=SIGNED_IN, ok=302),
     Row("desk"),
     Row("desk-article-new"),
     Row(

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,6 +29,11 @@ pytestmark = pytest.mark.django_db
 SHARED_SEED = Path(__file__).resolve().parent.parent / "seeds" / "hanoi-summit-2019.de.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 OLD_SEED_FILE = "hanoi-summit-2019.before-14.json"
+
+
+def _sign_in_request():
+    """authenticate() needs the request: django-axes counts sign-ins per client."""
+    return RequestFactory().post("/desk/login/")
 
 
 def _counts(*, history: bool = True) -> dict[str, int]:
@@ -143,7 +149,9 @@ def test_demo_users_get_roles_and_the_given_password(settings, monkeypatch):
         "admin": [],
     }
     assert User.objects.get(username="admin").is_superuser
-    assert authenticate(username="reviewer", password="demo-pass-123") is not None
+    assert (
+        authenticate(_sign_in_request(), username="reviewer", password="demo-pass-123") is not None
+    )
     # The demo claims are attributed to the demo editor and approved by the reviewer.
     assert Claim.objects.filter(author__username="editor").count() == 7
     assert Claim.objects.filter(author__username="editor2").count() == 1
@@ -155,10 +163,10 @@ def test_generated_password_is_printed_and_works(settings, monkeypatch):
     monkeypatch.delenv("FACTCHECK_DEMO_PASSWORD", raising=False)
     output = _load("--demo-users")
     password = output.split("created with the password: ")[1].split()[0]
-    assert authenticate(username="editor", password=password) is not None
+    assert authenticate(_sign_in_request(), username="editor", password=password) is not None
     # A second run keeps that password instead of silently replacing it.
     assert "left unchanged" in _load("--demo-users")
-    assert authenticate(username="editor", password=password) is not None
+    assert authenticate(_sign_in_request(), username="editor", password=password) is not None
 
 
 def test_demo_users_are_refused_in_production(settings):

@@ -1,0 +1,180 @@
+"""Forms of the account pages: the code step at sign-in, setting up an authenticator app,
+confirming the password before the second factor is removed."""
+
+import re
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import PasswordChangeForm
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp import verify_token
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+_SEPARATORS = re.compile(r"[\s\-]+")
+_TOTP_CODE = re.compile(r"\d{6}")
+
+
+class _FieldsOnly:
+    """Crispy renders only the fields; the template writes the <form> and its buttons."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+def _normalise(code: str) -> str:
+    """Codes as people type them: spaces and dashes dropped, any case."""
+    return _SEPARATORS.sub("", code or "").lower()
+
+
+def _throttled(device) -> str | None:
+    """The sentence for a device that refuses codes for a while after wrong ones."""
+    allowed, details = device.verify_is_allowed()
+    if allowed or not details or "locked_until" not in details:
+        return None
+    seconds = max(1, int((details["locked_until"] - timezone.now()).total_seconds()) + 1)
+    return ngettext(
+        "Too many wrong codes. Wait %(seconds)d second and try again.",
+        "Too many wrong codes. Wait %(seconds)d seconds and try again.",
+        seconds,
+    ) % {"seconds": seconds}
+
+
+class _CodeField(forms.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            max_length=32,
+            strip=True,
+            widget=forms.TextInput(
+                attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "size": 12}
+            ),
+            **kwargs,
+        )
+
+
+class SignInCodeForm(_FieldsOnly, forms.Form):
+    """The second step of signing in: a code from the app, or a recovery code.
+
+    Six digits go to the authenticator app's device, anything else to the recovery codes,
+    so a mistyped code of one kind never counts against the other's throttle.
+    """
+
+    code = _CodeField(
+        label=_("Code"),
+        help_text=_(
+            "The 6-digit code your authenticator app shows now, or one of your recovery codes."
+        ),
+        error_messages={"required": _("Enter the code from your authenticator app.")},
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        self.device = None
+        super().__init__(*args, **kwargs)
+
+    def clean_code(self) -> str:
+        code = _normalise(self.cleaned_data["code"])
+        model = TOTPDevice if _TOTP_CODE.fullmatch(code) else StaticDevice
+        devices = list(model.objects.devices_for_user(self.user, confirmed=True))
+        for device in devices:
+            waiting = _throttled(device)
+            if waiting:
+                raise forms.ValidationError(waiting, code="throttled")
+        for device in devices:
+            self.device = verify_token(self.user, device.persistent_id, code)
+            if self.device is not None:
+                return code
+        if model is StaticDevice:
+            raise forms.ValidationError(
+                _("This is not one of your recovery codes, or it was used already."),
+                code="invalid",
+            )
+        raise forms.ValidationError(
+            _("This code is not right. Check the time on your phone, then try the next code."),
+            code="invalid",
+        )
+
+
+class EnrolForm(_FieldsOnly, forms.Form):
+    """Setting up an authenticator app: its first code proves it holds the key."""
+
+    code = _CodeField(
+        label=_("Code from the app"),
+        help_text=_("After adding the account, type the 6-digit code the app shows."),
+        error_messages={"required": _("Enter the 6-digit code the app shows.")},
+    )
+
+    def __init__(self, device: TOTPDevice, *args, **kwargs):
+        self.device = device
+        super().__init__(*args, **kwargs)
+
+    def clean_code(self) -> str:
+        code = _normalise(self.cleaned_data["code"])
+        if not _TOTP_CODE.fullmatch(code):
+            raise forms.ValidationError(
+                _("The app shows a code of 6 digits; enter those."), code="invalid"
+            )
+        waiting = _throttled(self.device)
+        if waiting:
+            raise forms.ValidationError(waiting, code="throttled")
+        if verify_token(self.device.user, self.device.persistent_id, code) is None:
+            raise forms.ValidationError(
+                _(
+                    "This code is not right. Check that the app shows the account you just "
+                    "added and that your phone's time is correct, then try the next code."
+                ),
+                code="invalid",
+            )
+        return code
+
+
+def _password_is_right(request, user, password: str) -> bool:
+    """Checked through ``authenticate`` like a sign-in, so wrong passwords typed here count
+    towards the account's lockout too: a borrowed session cannot guess the password."""
+    return authenticate(request, username=user.get_username(), password=password) == user
+
+
+class ConfirmPasswordForm(_FieldsOnly, forms.Form):
+    """The user's password again, before something that weakens the account."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Enter your password to confirm.")},
+    )
+
+    def __init__(self, request, *args, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not _password_is_right(self.request, self.request.user, password):
+            raise forms.ValidationError(
+                _("This is not your password. Nothing was changed."), code="invalid"
+            )
+        return password
+
+
+class DeskPasswordChangeForm(_FieldsOnly, PasswordChangeForm):
+    """Django's password change, laid out like the desk's other forms; the old password is
+    checked like a sign-in (see ``_password_is_right``)."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self) -> str:
+        old_password = self.cleaned_data["old_password"]
+        if not _password_is_right(self.request, self.user, old_password):
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password

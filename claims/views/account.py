@@ -1,0 +1,286 @@
+"""Account pages: the sign-in lockout page, the code step of signing in, the second factor
+(set up, recovery codes, remove) and the password change.
+
+Every signed-in user reaches them, not only the desk's roles: moderators, who work in the
+admin, change their password and set up their second factor here too.
+"""
+
+import base64
+import math
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordChangeView, redirect_to_login
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from claims.account_forms import (
+    ConfirmPasswordForm,
+    DeskPasswordChangeForm,
+    EnrolForm,
+    SignInCodeForm,
+)
+from claims.permissions import can_use_desk
+from claims.signin import has_second_factor, log_second_factor, two_factor_required
+
+RECOVERY_CODE_COUNT = 10
+_SESSION_CODES = "factcheck_recovery_codes"
+_SESSION_NEXT = "factcheck_recovery_next"
+
+
+# --- Lockout ----------------------------------------------------------------------------
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes' answer to a sign-in while the account or the client is locked out
+    (``AXES_LOCKOUT_CALLABLE``): 429 with a page that says when to try again."""
+    cool_off = settings.AXES_COOLOFF_TIME
+    minutes = math.ceil(cool_off.total_seconds() / 60)
+    response = render(
+        request,
+        "registration/locked_out.html",
+        {"minutes": minutes, "until": timezone.localtime() + cool_off},
+        status=429,
+    )
+    response["Retry-After"] = str(int(cool_off.total_seconds()))
+    return response
+
+
+# --- Where to go next -----------------------------------------------------------------
+def _landing(user) -> str:
+    if can_use_desk(user):
+        return reverse("claims:desk")
+    if user.is_staff:
+        return reverse("admin:index")
+    return reverse("claims:account")
+
+
+def _next_url(request: HttpRequest, value: str | None = None) -> str:
+    """The ``next`` address if it stays on this site, else the user's landing page."""
+    target = value if value is not None else request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return _landing(request.user)
+
+
+# --- The code step of signing in --------------------------------------------------------
+@never_cache
+def login_code(request: HttpRequest) -> HttpResponse:
+    """After the password: a code from the authenticator app, or a recovery code."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    next_url = _next_url(request)
+    if user.is_verified() or not has_second_factor(user):
+        return redirect(next_url)
+    form = SignInCodeForm(user, request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            otp_login(request, form.device)
+            if isinstance(form.device, StaticDevice):
+                left = form.device.token_set.count()
+                log_second_factor(request, f"code accepted (recovery code, {left} left)")
+                messages.warning(
+                    request,
+                    ngettext(
+                        "You signed in with a recovery code; %(count)d is left. "
+                        "Set up your authenticator app again to get new ones.",
+                        "You signed in with a recovery code; %(count)d are left. "
+                        "Set up your authenticator app again to get new ones.",
+                        left,
+                    )
+                    % {"count": left},
+                )
+            else:
+                log_second_factor(request, "code accepted")
+            return redirect(next_url)
+        log_second_factor(request, "wrong code")
+        status = 422
+    return render(
+        request, "account/login_code.html", {"form": form, "next": next_url}, status=status
+    )
+
+
+# --- The account page ---------------------------------------------------------------------
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    totp = TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+    recovery_left = StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return render(
+        request,
+        "account/account.html",
+        {
+            "totp": totp,
+            "recovery_left": recovery_left,
+            "two_factor_required": two_factor_required(user),
+        },
+    )
+
+
+# --- Setting up the second factor ---------------------------------------------------------
+def _qr_data_uri(device: TOTPDevice) -> str:
+    """The QR code of the device's ``otpauth://`` address, as an SVG data: URI made here
+    (the page's CSP allows ``img-src data:``; nothing goes to another service)."""
+    return segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2)
+
+
+def _manual_key(device: TOTPDevice) -> str:
+    key = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
+
+
+@never_cache
+@login_required
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Add an authenticator app: scan the QR code (or type the key), confirm with a first
+    code; then the recovery codes are shown once."""
+    user = request.user
+    next_url = _next_url(request)
+    if TOTPDevice.objects.devices_for_user(user, confirmed=True).exists():
+        messages.info(
+            request,
+            _(
+                "Two-factor sign-in is already on. To use another phone, remove it first, "
+                "then set it up again."
+            ),
+        )
+        return redirect("claims:account")
+    device = TOTPDevice.objects.devices_for_user(user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
+    form = EnrolForm(device, request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            codes = _activate(user, device)
+            otp_login(request, device)
+            log_second_factor(request, "set up")
+            request.session[_SESSION_CODES] = codes
+            request.session[_SESSION_NEXT] = next_url
+            return redirect("claims:account-recovery-codes")
+        log_second_factor(request, "wrong code while setting up")
+        status = 422
+    return render(
+        request,
+        "account/two_factor_setup.html",
+        {
+            "form": form,
+            "qr_code": _qr_data_uri(device),
+            "manual_key": _manual_key(device),
+            "issuer": settings.OTP_TOTP_ISSUER,
+            "next": request.POST.get("next") or request.GET.get("next") or "",
+            "required": two_factor_required(user),
+        },
+        status=status,
+    )
+
+
+@transaction.atomic
+def _activate(user, device: TOTPDevice) -> list[str]:
+    """Confirm ``device`` as the user's only app and give them new recovery codes."""
+    device.confirmed = True
+    device.save()
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    recovery = StaticDevice.objects.create(user=user, name=_("Recovery codes"), confirmed=True)
+    codes = []
+    while len(codes) < RECOVERY_CODE_COUNT:
+        code = StaticToken.random_token()
+        if code not in codes:
+            codes.append(code)
+    StaticToken.objects.bulk_create(StaticToken(device=recovery, token=code) for code in codes)
+    return codes
+
+
+@never_cache
+@login_required
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    """The new recovery codes, once: they leave the session as they are shown."""
+    codes = request.session.pop(_SESSION_CODES, None)
+    next_url = _next_url(request, request.session.pop(_SESSION_NEXT, ""))
+    if not codes:
+        messages.info(
+            request,
+            _(
+                "Recovery codes are shown only once, right after setting up. To get new "
+                "ones, remove two-factor sign-in and set it up again."
+            ),
+        )
+        return redirect("claims:account")
+    return render(request, "account/recovery_codes.html", {"codes": codes, "next": next_url})
+
+
+@never_cache
+@login_required
+def two_factor_remove(request: HttpRequest) -> HttpResponse:
+    """Turn the second factor off (after the password): the app and the recovery codes."""
+    user = request.user
+    if not has_second_factor(user) and not TOTPDevice.objects.filter(user=user).exists():
+        return redirect("claims:account")
+    form = ConfirmPasswordForm(request, request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            with transaction.atomic():
+                TOTPDevice.objects.filter(user=user).delete()
+                StaticDevice.objects.filter(user=user).delete()
+            request.session.pop(DEVICE_ID_SESSION_KEY, None)
+            log_second_factor(request, "removed")
+            if two_factor_required(user):
+                messages.warning(
+                    request,
+                    _(
+                        "Two-factor sign-in is off. Your role requires it: set up your "
+                        "authenticator app again to go on."
+                    ),
+                )
+                return redirect("claims:account-two-factor-setup")
+            messages.success(request, _("Two-factor sign-in is off."))
+            return redirect("claims:account")
+        status = 422
+    return render(
+        request,
+        "account/two_factor_remove.html",
+        {"form": form, "required": two_factor_required(user)},
+        status=status,
+    )
+
+
+# --- Password -----------------------------------------------------------------------------
+@method_decorator(never_cache, name="dispatch")
+class PasswordChange(PasswordChangeView):
+    """Django's password change in the desk's layout. The session stays signed in (and
+    verified); the old password is checked like a sign-in, lockout included."""
+
+    template_name = "account/password_change.html"
+    form_class = DeskPasswordChangeForm
+    success_url = reverse_lazy("claims:account")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password is changed."))
+        return response
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 422
+        return response
