@@ -114,7 +114,7 @@ def test_moderators_see_only_what_their_role_needs_in_the_admin(client, moderato
     page = client.get(reverse("admin:index"))
     assert page.status_code == 200
     models = {model["object_name"] for app in page.context["app_list"] for model in app["models"]}
-    assert models == {"Tip", "ErrorReport", "Claim", "Article", "Correction"}
+    assert models == {"Tip", "ErrorReport", "Claim", "Article", "Correction", "ClaimEvent"}
     for model in (Claim, Tip, ErrorReport):
         assert client.get(changelist(model)).status_code == 200
     assert client.get(changelist(Rating)).status_code == 403
