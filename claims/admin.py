@@ -366,6 +366,13 @@ class MentionAdmin(ReadOnlyHistoryAdmin):
     list_filter = ["anchor", "awaiting"]
     search_fields = ["exact", "claim__claim_reviewed"]
     list_select_related = ["claim", "revision__article"]
+    # A boolean shows as an icon whose alt text Django leaves in English: said in words.
+    exclude = ["quote_changed"]
+    readonly_fields = ["quote_changed_words"]
+
+    @admin.display(description=_("quoted text changed"))
+    def quote_changed_words(self, obj) -> str:
+        return gettext("Yes") if obj.quote_changed else gettext("No")
 
 
 @admin.register(Source)
