@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models.constants import LOOKUP_SEP
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -19,6 +20,7 @@ from claims.models import (
     Article,
     ArticleRevision,
     Claim,
+    ClaimEvent,
     Correction,
     ErrorReport,
     Mention,
@@ -29,11 +31,52 @@ from claims.models import (
     WorkflowError,
 )
 from claims.models.reader_input import ModerationStatus
+from claims.permissions import PANEL_STATUSES
 from claims.roles import EDITORS, REVIEWERS, may
 from claims.wording import ago, language_name
 
 admin.site.site_header = _("Fact-checking desk administration")
 admin.site.site_title = _("Fact-checking desk")
+
+
+# --- No back door around four-eyes ----------------------------------------------------------
+# What a reviewer decided and what happened to a claim is the record the public page
+# credits; nobody writes it here, superusers included: no add, change or delete (the
+# permission methods, not only read-only fields, so no URL, action or inline gets round
+# them). Claims move only through their lifecycle methods (the desk, or the admin actions
+# below that call them).
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never written: no add, change or delete for anyone."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's admin with the history read-only: its "revert" page saves
+    the old record as it was (status, verdict, version and all), past every rule, so it
+    only shows the record; a POST is refused."""
+
+    def revert_disabled(self, request, obj=None) -> bool:
+        return True
+
+    def has_change_history_permission(self, request, obj=None) -> bool:
+        return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied(_("The history is read-only."))
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReadOnlyHistoryAdmin(ReadOnlyAdmin, HistoryAdmin):
+    """History shown, nothing written."""
 
 
 class LanguageFilter(admin.SimpleListFilter):
@@ -72,7 +115,7 @@ class RevisionInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(LanguageColumn, SimpleHistoryAdmin):
+class ArticleAdmin(LanguageColumn, HistoryAdmin):
     list_display = ["title", "outlet", "published_on", "language_name", "status", "updated_at"]
     list_filter = ["status", LanguageFilter, "outlet"]
     search_fields = ["title", "outlet", "byline", "original_url", "slug"]
@@ -81,8 +124,17 @@ class ArticleAdmin(LanguageColumn, SimpleHistoryAdmin):
     raw_id_fields = ["current_revision", "created_by"]
     # Whether readers see the article changes on the desk (Article.publish / unpublish),
     # which records who did it and why; here it is shown, not edited.
-    readonly_fields = ["status", "published_at", "withdrawal_reason"]
+    # The text readers see is the current revision, changed only by "new text" on the
+    # desk (which re-anchors the passages).
+    readonly_fields = ["status", "published_at", "withdrawal_reason", "current_revision"]
     inlines = [RevisionInline]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Readers saw it: it leaves the site by unpublishing (410, with a reason), not by
+        # deletion, which would take its claims' approved passages along. No bulk delete.
+        if obj is None or obj.published_at is not None:
+            return False
+        return super().has_delete_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -112,17 +164,44 @@ class ArticleRevisionAdmin(admin.ModelAdmin):
 
 
 class MentionInline(admin.TabularInline):
+    """A claim's passages, shown: they are marked, linked and removed on the desk, where a
+    new passage of a published claim waits for a second person's approval."""
+
     model = Mention
-    fields = ["revision", "start", "end", "exact", "anchor", "anchor_confidence"]
-    # The quote and its context are taken from the text by Mention.clean().
-    readonly_fields = ["exact"]
-    raw_id_fields = ["revision"]
+    fields = ["revision", "start", "end", "exact", "anchor", "awaiting", "requested_by"]
+    readonly_fields = fields
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class SourceInline(admin.StackedInline):
+    """Sources are edited as on the desk's panel: while the claim is a draft, has changes
+    requested, or is published (then listed in its public history), never in review."""
+
     model = Source
     extra = 0
+
+    def _open(self, obj) -> bool:
+        return obj is None or obj.status in PANEL_STATUSES
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return self._open(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._open(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._open(obj) and super().has_delete_permission(request, obj)
+
     fields = [
         ("title", "publisher"),
         ("url", "archive_url"),
@@ -133,7 +212,7 @@ class SourceInline(admin.StackedInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(LanguageColumn, SimpleHistoryAdmin):
+class ClaimAdmin(LanguageColumn, HistoryAdmin):
     list_display = [
         "claim_reviewed",
         "claimant",
@@ -152,9 +231,11 @@ class ClaimAdmin(LanguageColumn, SimpleHistoryAdmin):
     ]
     search_fields = ["claim_reviewed", "claimant", "conclusion", "slug"]
     list_select_related = ["rating", "assignee"]
-    raw_id_fields = ["author", "last_edited_by", "assignee"]
+    raw_id_fields = ["assignee"]
     # Status changes go through the review workflow (and the unpublish action below),
-    # never a plain field edit.
+    # never a plain field edit; the verdict is written on the desk (and, once published,
+    # changed only through a reviewed correction); who wrote and last edited the claim
+    # decides who may approve it (four-eyes), so it is not for editing either.
     readonly_fields = [
         "status",
         "version",
@@ -163,22 +244,42 @@ class ClaimAdmin(LanguageColumn, SimpleHistoryAdmin):
         "published_at",
         "submitted_at",
         "submitted_by",
+        "author",
+        "last_edited_by",
+        "claim_reviewed",
+        "rating",
+        "conclusion",
+        "explanation",
     ]
     # Bookkeeping of the slug rules (set when someone edits the slug), not for editing.
     exclude = ["slug_set_by_hand"]
     inlines = [MentionInline, SourceInline]
     actions = ["unpublish"]
-    # A published verdict changes only through a reviewed, public correction (the desk),
-    # not here — not even for superusers.
-    VERDICT_FIELDS = ("claim_reviewed", "rating", "conclusion", "explanation")
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and obj.status == Claim.Status.PUBLISHED:
-            fields += [name for name in self.VERDICT_FIELDS if name not in fields]
         if obj is not None and obj.published_at is not None:
             fields.append("slug")  # published once: the public address never changes
         return fields
+
+    def has_add_permission(self, request) -> bool:
+        return False  # claims are marked in an article on the desk (or made from a tip)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # As on the desk: a claim in review waits for its reviewers, a dismissed one is
+        # reopened first.
+        if obj is not None and obj.status not in PANEL_STATUSES:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Only a draft nobody reviewed and readers never saw (its reviews and timeline
+        # would go with it). No bulk delete.
+        if obj is None or obj.published_at is not None or obj.reviews.exists():
+            return False
+        if obj.status not in (Claim.Status.DRAFT, Claim.Status.DISMISSED):
+            return False
+        return super().has_delete_permission(request, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -201,6 +302,16 @@ class ClaimAdmin(LanguageColumn, SimpleHistoryAdmin):
         elif "slug" in form.changed_data:
             obj.slug_set_by_hand = True  # typed by someone: kept from now on
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        # A change to the sources alone is an edit too.
+        if change and not form.has_changed() and any(fs.has_changed() for fs in formsets):
+            obj = form.instance
+            obj.version += 1
+            obj.last_edited_by = request.user
+            obj._history_user = request.user
+            obj.save(update_fields=["version", "last_edited_by", "updated_at"])
 
     def has_unpublish_permission(self, request) -> bool:
         return may(request.user, "unpublish")
@@ -247,17 +358,28 @@ class ClaimAdmin(LanguageColumn, SimpleHistoryAdmin):
 
 
 @admin.register(Mention)
-class MentionAdmin(SimpleHistoryAdmin):
-    list_display = ["exact", "claim", "revision", "start", "end", "anchor"]
-    list_filter = ["anchor"]
+class MentionAdmin(ReadOnlyHistoryAdmin):
+    """Passages, shown: marked, linked, moved and removed on the desk, where those of a
+    published claim are reviewed one by one."""
+
+    list_display = ["exact", "claim", "revision", "start", "end", "anchor", "awaiting"]
+    list_filter = ["anchor", "awaiting"]
     search_fields = ["exact", "claim__claim_reviewed"]
     list_select_related = ["claim", "revision__article"]
-    raw_id_fields = ["claim", "revision", "created_by"]
-    readonly_fields = ["exact", "prefix", "suffix"]
+    # A boolean shows as an icon whose alt text Django leaves in English: said in words.
+    exclude = ["quote_changed"]
+    readonly_fields = ["quote_changed_words"]
+
+    @admin.display(description=_("quoted text changed"))
+    def quote_changed_words(self, obj) -> str:
+        return gettext("Yes") if obj.quote_changed else gettext("No")
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(ReadOnlyHistoryAdmin):
+    """Sources, shown: edited with their claim (its change form, or the desk's panel), so
+    the claim's version and history follow."""
+
     list_display = ["title", "publisher", "kind", "stance", "claim"]
     list_filter = ["kind", "stance"]
     search_fields = ["title", "publisher", "url", "claim__claim_reviewed"]
@@ -266,7 +388,7 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Rating)
-class RatingAdmin(SimpleHistoryAdmin):
+class RatingAdmin(HistoryAdmin):
     list_display = ["label", "label_de", "slug", "value", "colour", "position", "scale"]
     list_editable = ["position"]
     list_filter = ["scale"]
@@ -276,21 +398,34 @@ class RatingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ReadOnlyAdmin):
+    """Reviewers' decisions: made on the desk's review screen, never here."""
+
     list_display = ["claim", "reviewer", "decision", "claim_version", "created_at"]
     list_filter = ["decision"]
     search_fields = ["claim__claim_reviewed", "reviewer__username", "comment"]
     list_select_related = ["claim", "reviewer"]
-    raw_id_fields = ["claim", "reviewer"]
 
 
 @admin.register(Correction)
-class CorrectionAdmin(admin.ModelAdmin):
-    list_display = ["claim", "kind", "published_at", "created_by"]
-    list_filter = ["kind"]
+class CorrectionAdmin(ReadOnlyAdmin):
+    """Corrections: opened from an error report (the action there) or on the desk, edited,
+    reviewed and published there."""
+
+    list_display = ["claim", "kind", "status", "published_at", "created_by"]
+    list_filter = ["kind", "status"]
     search_fields = ["claim__claim_reviewed", "note"]
     list_select_related = ["claim", "created_by"]
-    raw_id_fields = ["claim", "old_rating", "new_rating", "created_by"]
+
+
+@admin.register(ClaimEvent)
+class ClaimEventAdmin(ReadOnlyAdmin):
+    """The claims' timelines, as the lifecycle methods wrote them."""
+
+    list_display = ["created_at", "claim", "kind", "actor", "claim_version"]
+    list_filter = ["kind", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["claim__claim_reviewed", "actor__username", "comment"]
+    list_select_related = ["claim", "actor"]
 
 
 # --- Moderation of reader input -----------------------------------------------------------
@@ -392,7 +527,7 @@ class UnpublishForm(forms.Form):
     )
 
 
-class ReaderInputAdmin(LanguageColumn, SimpleHistoryAdmin):
+class ReaderInputAdmin(LanguageColumn, HistoryAdmin):
     """What tips and error reports share: moderation status, note, actions, history."""
 
     list_filter = ["status", ("created_at", admin.DateFieldListFilter)]

@@ -99,6 +99,10 @@ class PublicHighlights:
         self._ends = gettext("Checked claim ends.")
         self._verdict = gettext("Verdict:")
         self._not_rated = gettext("Not rated")
+        self._waiting = _html(
+            ' <span class="badge text-bg-warning appearance-waiting">{}</span>',
+            gettext("Waiting for review"),
+        )
         self._fact_check = gettext("Fact-check")
         self._read = gettext("Read the fact-check")
         self._close = gettext("Close")
@@ -259,6 +263,10 @@ class DeskHighlights:
         self._verdicts: dict[int | None, tuple[str, str]] = {}  # per rating: label, spoken
         self._verdict = gettext("Verdict:")
         self._not_rated = gettext("Not rated")
+        self._waiting = _html(
+            ' <span class="badge text-bg-warning appearance-waiting">{}</span>',
+            gettext("Waiting for review"),
+        )
 
     def _claim_css(self, claim: Claim) -> str:
         if (css := self._css.get(claim.pk)) is None:
@@ -288,12 +296,15 @@ class DeskHighlights:
                 )
                 continue
             opens = self._opens(run.opens) if run.opens else ""
+            innermost = run.innermost
             pieces.append(
                 _html(
-                    '<mark class="run claim-mark depth-{} {}" data-start="{}" data-claims="{}"{}>'
-                    "{}</mark>",
+                    '<mark class="run claim-mark depth-{} {}{}" data-start="{}"'
+                    ' data-claims="{}"{}>{}</mark>',
                     run.depth,
-                    self._claim_css(run.innermost.claim),
+                    self._claim_css(innermost.claim),
+                    # A new appearance readers do not see yet.
+                    " claim-waiting" if innermost.awaiting == "addition" else "",
                     run.start,
                     _keys(m.claim_id for m in run.mentions),
                     opens,
@@ -337,10 +348,14 @@ class DeskHighlights:
         url = panel_url(claim.pk)
         if (status := self._statuses.get(claim.status)) is None:
             status = self._statuses[claim.status] = str(Claim.Status(claim.status).label)
+        waiting = getattr(mention, "waiting", None)
+        if waiting is None:
+            waiting = bool(mention.awaiting)
         return _html(
             '<li id="claim-row-{claim}" class="mb-2"{oob}><a href="{url}" hx-get="{url}"'
             ' data-focus-mention="{mention}" data-claim="{claim}">{text}</a>'
-            ' <span class="badge text-bg-light border">{status}</span>{badge}</li>',
+            ' <span class="badge text-bg-light border">{status}</span>{badge}{waiting}</li>',
+            waiting=self._waiting if waiting and claim.status == "published" else "",
             claim=claim.pk,
             oob=SafeString(' hx-swap-oob="true"') if oob else "",
             url=url,

@@ -32,3 +32,9 @@ def can_edit_claim(user, claim: Claim) -> bool:
 
 def can_change_mentions(user, claim: Claim) -> bool:
     return may(user, "mark") and claim.status in EDITABLE_STATUSES
+
+
+def can_remove_mention(user, claim: Claim) -> bool:
+    """Removing a passage: directly while the claim is editable; for a published claim, a
+    passage not yet approved goes at once and an approved one waits for a reviewer."""
+    return may(user, "mark") and claim.status in PANEL_STATUSES

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims.models import (
@@ -95,16 +96,57 @@ def claim_create_with_mention(
     return _new_mention(claim, revision, start, end, user)
 
 
+def _passages_changed(claim: Claim, user) -> None:
+    """A passage of a claim not yet public was linked, moved or removed: that is an edit
+    of the claim like any other, so its version goes up (approvals given before no longer
+    count) and ``user`` becomes its last editor (who may not approve it). ``claim`` is
+    the row locked by the caller; a published claim's passages are reviewed one by one
+    instead (``Claim.approve_appearance``)."""
+    if claim.status == Claim.Status.PUBLISHED:
+        return
+    claim.version += 1
+    claim.last_edited_by = user
+    claim._history_user = user
+    claim._change_reason = "passages changed"
+    claim.save(update_fields=["version", "last_edited_by", "updated_at"])
+
+
+def _locked_claim(claim: Claim) -> Claim:
+    return Claim.objects.select_for_update().get(pk=claim.pk)
+
+
 @transaction.atomic
 def mention_link(
     *, claim: Claim, revision: ArticleRevision, start: int, end: int, exact: str, user
 ) -> Mention:
-    """Attach the passage to an existing claim (the same statement made again)."""
+    """Attach the passage to an existing claim (the same statement made again).
+
+    For a published claim the new appearance waits for a second person's approval
+    before readers see it; for any other claim it is an edit (the version goes up)."""
     _check_span(revision, start, end, exact)
+    claim = _locked_claim(claim)
     existing = Mention.objects.filter(claim=claim, revision=revision, start=start, end=end)
     if existing.exists():
         return existing.get()
-    return _new_mention(claim, revision, start, end, user)
+    mention = Mention.for_span(
+        claim=claim, revision=revision, start=start, end=end, created_by=user
+    )
+    if claim.status == Claim.Status.PUBLISHED:
+        mention.awaiting = Mention.Awaiting.ADDITION
+        mention.requested_by, mention.requested_at = user, timezone.now()
+        mention._history_user = user
+        mention.save()
+        claim.events.create(
+            kind=ClaimEvent.Kind.APPEARANCE_ADDED,
+            actor=user,
+            claim_version=claim.version,
+            params=Claim.appearance_params(mention),
+        )
+        return mention
+    mention._history_user = user
+    mention.save()
+    _passages_changed(claim, user)
+    return mention
 
 
 @transaction.atomic
@@ -112,27 +154,49 @@ def mention_move(*, mention: Mention, start: int, end: int, user) -> Mention:
     """Give a mention new edges within its revision (widen or narrow it)."""
     revision = mention.revision
     _check_span(revision, start, end, revision.text[start:end])
+    claim = _locked_claim(mention.claim)
+    if claim.status == Claim.Status.PUBLISHED:
+        raise WorkflowError(_("The passages of a published claim cannot be moved."), "status")
     mention.start, mention.end = start, end
     mention.take_quote()
     mention._history_user = user
     mention.save()
+    _passages_changed(claim, user)
+    mention.claim = claim
     return mention
 
 
+class Removal:
+    """What removing a passage did (``mention_delete``)."""
+
+    REMOVED = "removed"
+    CLAIM_DELETED = "claim_deleted"
+    REQUESTED = "requested"  # a published passage: removal waits for a reviewer
+
+
 @transaction.atomic
-def mention_delete(*, mention: Mention, delete_claim: bool, user) -> bool:
+def mention_delete(*, mention: Mention, delete_claim: bool, user) -> str:
     """Remove a mention; with ``delete_claim``, also its draft claim when nothing else marks it.
 
-    Returns whether the claim was deleted.
+    A passage of a published claim that readers see is not removed: the removal waits for
+    a second person's approval (``Removal.REQUESTED``); one not approved yet is removed.
+    Returns a ``Removal`` value.
     """
-    claim = mention.claim
+    claim = _locked_claim(mention.claim)
+    if claim.status == Claim.Status.PUBLISHED:
+        if mention.is_pending:
+            claim.withdraw_appearance(by=user, mention=mention)
+            return Removal.REMOVED
+        claim.request_appearance_removal(by=user, mention=mention)
+        return Removal.REQUESTED
     mention._history_user = user
     mention.delete()
     if delete_claim and claim.status == Claim.Status.DRAFT and not claim.mentions.exists():
         claim._history_user = user
         claim.delete()
-        return True
-    return False
+        return Removal.CLAIM_DELETED
+    _passages_changed(claim, user)
+    return Removal.REMOVED
 
 
 def _conflicts(claim: Claim, expected_version: int, submitted: Claim) -> list[FieldChange]:

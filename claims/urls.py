@@ -119,5 +119,17 @@ urlpatterns = [
         )
         for action in workflow.TRANSITIONS
     ],
+    path(
+        "desk/mentions/<int:mention_pk>/approve/",
+        workflow.appearance_decision,
+        {"decision": "approve"},
+        name="desk-mention-approve",
+    ),
+    path(
+        "desk/mentions/<int:mention_pk>/reject/",
+        workflow.appearance_decision,
+        {"decision": "reject"},
+        name="desk-mention-reject",
+    ),
     path("desk/notifications/", workflow.notifications, name="desk-notifications"),
 ]

@@ -93,3 +93,59 @@ def test_editor_and_reviewer_take_a_claim_from_marking_to_publication(
     expect(reader.get_by_role("link", name=re.compile(CLAIM_TEXT)).first).to_be_attached()
     reader_context.close()
     assert console_errors == []
+
+
+LINKED = "USA und Nordkorea könnten Koreakrieg offiziell beenden"
+ARMISTICE_CLAIM = "Seit dem Waffenstillstand von 1953 herrscht formal noch Kriegszustand"
+
+
+def test_a_new_appearance_of_a_published_claim_reaches_readers_after_a_second_look(
+    live_server, seeded, editor, reviewer, page: Page, browser: Browser, console_errors
+):
+    """Issue #15: the editor links a passage to a published claim; it waits in the review
+    queue, readers do not see it; a reviewer approves it and readers do."""
+    base = live_server.url
+    sign_in(page, base, "editor")
+    _open_seed_article(page, base)
+    drag_select(page, LINKED)
+    page.get_by_role("button", name="Link to existing claim").click()
+    page.get_by_label("Search claims").fill("Waffenstillstand")
+    page.locator("#link-results li", has_text=ARMISTICE_CLAIM).get_by_role(
+        "button", name=re.compile("^Link to this claim")
+    ).click()
+    expect(
+        page.get_by_role("status").filter(
+            has_text="Passage linked. Readers see it once a reviewer approves it."
+        )
+    ).to_be_visible()
+    panel = page.locator("#claim-panel")
+    expect(panel.get_by_text("Waiting for review").first).to_be_visible()
+    expect(page.locator("mark.claim-waiting", has_text="Koreakrieg")).to_have_count(1)
+
+    reader_context = browser.new_context()
+    reader = reader_context.new_page()
+    article_url = f"{base}/articles/{SEED_ARTICLE_SLUG}/"
+    reader.goto(article_url)
+    expect(reader.locator("mark.claim-mark", has_text="Koreakrieg")).to_have_count(0)
+
+    reviewer_context = browser.new_context()
+    review = reviewer_context.new_page()
+    sign_in(review, base, "reviewer")
+    review.get_by_role("link", name=re.compile(r"^Review queue \d")).click()
+    row = review.locator("tr", has_text=LINKED)
+    expect(row).to_contain_text("New appearance")
+    expect(row).to_contain_text("editor")
+    row.get_by_role("button", name="Approve the appearance").click()
+    expect(
+        review.get_by_role("status").filter(has_text="Approved: readers now see the change.")
+    ).to_be_visible()
+    expect(review.locator("tr", has_text=LINKED)).to_have_count(0)
+    reviewer_context.close()
+
+    reader_context.close()  # a new reader (the browser may keep the page for a minute)
+    reader_context = browser.new_context()
+    reader = reader_context.new_page()
+    reader.goto(article_url)
+    expect(reader.locator("mark.claim-mark", has_text="Koreakrieg").first).to_be_visible()
+    reader_context.close()
+    assert console_errors == []

@@ -67,6 +67,19 @@ def correction_open(w: World) -> None:
     correction.save()
 
 
+def appearance_waiting(w: World) -> None:
+    """The published claim got a new passage, linked by the editor: it waits for review."""
+    from claims.services import mention_link
+
+    published(w)
+    w.mention = mention_link(
+        claim=w.claim,
+        revision=w.article.current_revision,
+        user=w.users["editor"],
+        **{k: v for k, v in _span(w).items() if k != "revision"},
+    )
+
+
 def nothing(w: World) -> None:
     pass
 
@@ -345,6 +358,24 @@ ROWS = [
         method="post",
         args="claim",
         state=correction_open,
+        ok=302,
+        writes=True,
+    ),
+    Row(
+        "desk-mention-approve",
+        method="post",
+        args="mention",
+        state=appearance_waiting,
+        allowed=REVIEWERS_ONLY,
+        ok=302,
+        writes=True,
+    ),
+    Row(
+        "desk-mention-reject",
+        method="post",
+        args="mention",
+        state=appearance_waiting,
+        allowed=REVIEWERS_ONLY,
         ok=302,
         writes=True,
     ),

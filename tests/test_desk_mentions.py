@@ -62,9 +62,13 @@ def test_linking_a_passage_of_a_new_article_to_an_existing_claim(
     assert mention.history.get().history_user == editor
     assert Claim.objects.count() == claims_before  # no new claim
     assert published.mentions.count() == 2  # the seeded one and this one
+    # A published claim: the new appearance waits for a second person's approval.
+    assert mention.awaiting == Mention.Awaiting.ADDITION
+    assert mention.requested_by == editor
     html = response.content.decode()
     assert "<html" not in html
-    assert "Passage linked to the claim." in html
+    assert "Passage linked. Readers see it once a reviewer approves it." in html
+    assert "Waiting for review" in html
     assert 'id="para-0" class="desk-paragraph"' in html
     assert 'id="para-1"' not in html
     assert response["HX-Push-Url"] == _panel(new_article, published)
@@ -322,12 +326,20 @@ def test_delete_claim_is_ignored_while_the_claim_has_other_passages(desk, articl
     assert list(draft.mentions.all()) == [other]
 
 
-def test_published_claims_passage_cannot_be_removed(desk, published):
+def test_removing_a_published_claims_passage_asks_a_reviewer(desk, editor, published):
+    """Readers see the passage: the editor's removal is a request a second person decides
+    (tests/test_appearance_review.py), the passage stays meanwhile."""
     mention = published.mentions.get()
     before = _state()
-    assert desk.get(_delete_url(mention)).status_code == 403
-    assert desk.post(_delete_url(mention), {"delete_claim": "1"}).status_code == 403
+    page = desk.get(_delete_url(mention), **HTMX)
+    assert page.status_code == 200
+    assert "Readers see it until a reviewer approves the removal." in page.content.decode()
+    response = desk.post(_delete_url(mention), {"delete_claim": "1"}, **HTMX)
+    assert response.status_code == 200
+    assert "Removal requested" in response.content.decode()
     assert _state() == before
+    mention.refresh_from_db()
+    assert (mention.awaiting, mention.requested_by) == (Mention.Awaiting.REMOVAL, editor)
 
 
 def test_moderator_cannot_remove_a_passage(client, moderator, draft):

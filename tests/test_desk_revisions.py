@@ -71,7 +71,7 @@ def test_reworded_sentence_is_flagged_and_hidden_until_confirmed(desk, article, 
 
 
 def test_deleted_sentence_orphans_its_passage_and_the_public_page_says_so(
-    desk, article, published
+    desk, article, published, reviewer
 ):
     new_text = SEED_TEXT.replace(ARMISTICE + ",", "Das Verhältnis bleibt schwierig,")
     _revise(desk, article, new_text)
@@ -85,8 +85,12 @@ def test_deleted_sentence_orphans_its_passage_and_the_public_page_says_so(
     old = desk.get(old_page)
     assert old.status_code == 200
     assert published.get_absolute_url() in old.content.decode()
-    # Detaching removes the passage; the claim stays.
+    # Readers see the passage on the earlier text: detaching it is a removal a second
+    # person approves (issue #15); then the passage is gone and the claim stays.
     desk.post(reverse("claims:desk-mention-resolve", args=[mention.pk]), {"action": "detach"})
+    mention.refresh_from_db()
+    assert mention.awaiting == Mention.Awaiting.REMOVAL
+    published.approve_appearance(by=reviewer, mention=mention)
     assert not Mention.objects.filter(pk=mention.pk).exists()
     assert Claim.objects.filter(pk=published.pk).exists()
 

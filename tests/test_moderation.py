@@ -115,7 +115,15 @@ def test_moderators_see_only_what_their_role_needs_in_the_admin(client, moderato
     assert page.status_code == 200
     models = {model["object_name"] for app in page.context["app_list"] for model in app["models"]}
     # AccessAttempt: failed sign-ins, to unlock an account (claims.admin_security).
-    assert models == {"Tip", "ErrorReport", "Claim", "Article", "Correction", "AccessAttempt"}
+    assert models == {
+        "Tip",
+        "ErrorReport",
+        "Claim",
+        "Article",
+        "Correction",
+        "ClaimEvent",
+        "AccessAttempt",
+    }
     for model in (Claim, Tip, ErrorReport):
         assert client.get(changelist(model)).status_code == 200
     assert client.get(changelist(Rating)).status_code == 403

@@ -222,7 +222,7 @@ def _admin_pages(w) -> list[str]:
     pages.append(reverse("admin:claims_claim_changelist") + "?status__exact=published")
     pages.append(reverse("admin:claims_tip_change", args=[w["tip"].pk]))
     pages.append(reverse("admin:claims_errorreport_change", args=[w["report"].pk]))
-    pages.append(reverse("admin:claims_claim_add"))
+    pages.append(reverse("admin:claims_article_add"))  # claims are not added in the admin
     return pages
 
 

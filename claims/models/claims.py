@@ -1,3 +1,6 @@
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -20,6 +23,36 @@ STATUS_IN_SENTENCE = {
     "published": pgettext_lazy("this claim is …", "published"),
     "dismissed": pgettext_lazy("this claim is …", "dismissed"),
 }
+
+
+# What a published claim may change without review (docs/architecture.md, "Changes
+# readers see"): who made the claim, and its sources. Each such change is listed in the
+# claim's public history (``Claim.unreviewed_changes``).
+CLAIMANT_FIELDS = ("claimant", "claimant_url", "claim_date")
+SOURCE_FIELDS = (
+    "url",
+    "title",
+    "publisher",
+    "published_on",
+    "accessed_on",
+    "archive_url",
+    "kind",
+    "stance",
+    "quote",
+)
+
+
+@dataclass(frozen=True)
+class PublicChange:
+    """A change made to a published claim without review, for its public history:
+    ``kind`` is "claimant", "source_added", "source_changed" or "source_removed";
+    ``title`` the source's title (as it was, for a removed one); ``fields`` the labels of
+    what changed."""
+
+    when: datetime
+    kind: str
+    title: str = ""
+    fields: tuple[str, ...] = ()
 
 
 class ClaimQuerySet(models.QuerySet):
@@ -163,6 +196,56 @@ class Claim(ClaimLifecycle, models.Model):
         German labels are capitalised nouns, and lowercasing them would be wrong."""
         return str(STATUS_IN_SENTENCE.get(self.status, self.get_status_display()))
 
+    def unreviewed_changes(self) -> list[PublicChange]:
+        """Changes to the claimant and the sources since the claim was first published,
+        newest first (two queries, from the history records: every write path leaves one,
+        the desk's and the admin's alike)."""
+        if self.published_at is None:
+            return []
+        changes = []
+        records = list(
+            self.history.filter(history_date__gt=self.published_at).order_by("history_date")
+        )
+        before = (
+            self.history.filter(history_date__lte=self.published_at)
+            .order_by("-history_date")
+            .first()
+        )
+        for previous, record in zip([before, *records], records, strict=False):
+            if previous is None:
+                continue
+            changed = [
+                str(Claim._meta.get_field(name).verbose_name)
+                for name in CLAIMANT_FIELDS
+                if getattr(previous, name) != getattr(record, name)
+            ]
+            if changed:
+                changes.append(PublicChange(record.history_date, "claimant", "", tuple(changed)))
+        last: dict[int, object] = {}
+        for record in Source.history.filter(claim_id=self.pk).order_by("history_date", "pk"):
+            previous = last.get(record.id)
+            last[record.id] = record
+            if record.history_date <= self.published_at:
+                continue
+            if record.history_type == "+":
+                changes.append(PublicChange(record.history_date, "source_added", record.title))
+            elif record.history_type == "-":
+                changes.append(PublicChange(record.history_date, "source_removed", record.title))
+            elif previous is not None:
+                changed = [
+                    str(Source._meta.get_field(name).verbose_name)
+                    for name in SOURCE_FIELDS
+                    if getattr(previous, name) != getattr(record, name)
+                ]
+                if changed:  # a new position alone is no change of the evidence
+                    changes.append(
+                        PublicChange(
+                            record.history_date, "source_changed", record.title, tuple(changed)
+                        )
+                    )
+        changes.sort(key=lambda change: change.when, reverse=True)
+        return changes
+
     def refresh_slug(self) -> None:
         """Make the slug from the claim as reviewed, unless an editor set it by hand or the
         claim was ever published (its public address never changes). Not saved here."""
@@ -172,14 +255,34 @@ class Claim(ClaimLifecycle, models.Model):
 
 class MentionQuerySet(models.QuerySet):
     def published(self) -> "MentionQuerySet":
-        return self.filter(claim__status=Claim.Status.PUBLISHED)
+        """Passages the public may see: of a published claim, and reviewed (a passage
+        linked to an already published claim waits for a second person's approval)."""
+        return self.filter(claim__status=Claim.Status.PUBLISHED).approved()
+
+    def approved(self) -> "MentionQuerySet":
+        """Without new appearances still waiting for approval (those waiting to be removed
+        stay public until a second person approves the removal)."""
+        return self.exclude(awaiting=Mention.Awaiting.ADDITION)
+
+    def awaiting_review(self) -> "MentionQuerySet":
+        """Appearances of published claims waiting for a reviewer: new ones, and approved
+        ones an editor asked to remove; the longest-waiting first."""
+        return (
+            self.filter(claim__status=Claim.Status.PUBLISHED)
+            .exclude(awaiting=Mention.Awaiting.NOTHING)
+            .order_by("requested_at", "pk")
+        )
 
     def in_public_articles(self) -> "MentionQuerySet":
         """Mentions in the current text of a published article (claims not filtered)."""
-        return self.filter(
-            revision__article__status=Article.Status.PUBLISHED,
-            revision__article__current_revision=models.F("revision"),
-        ).shown()
+        return (
+            self.filter(
+                revision__article__status=Article.Status.PUBLISHED,
+                revision__article__current_revision=models.F("revision"),
+            )
+            .shown()
+            .approved()
+        )
 
     def shown(self) -> "MentionQuerySet":
         """Without mentions whose quoted text changed in a new revision and that nobody
@@ -205,6 +308,14 @@ class Mention(models.Model):
     ``prefix`` and ``suffix`` keep the quote and its context so the mention can be
     re-anchored when the article's text changes.
     """
+
+    class Awaiting(models.TextChoices):
+        # Reviewed with its claim (or before it is published, reviewed when it is).
+        NOTHING = "", _("Nothing")
+        # Linked to an already published claim: public only once a second person approves.
+        ADDITION = "addition", _("New appearance")
+        # Approved and public; an editor asked to remove it, a second person decides.
+        REMOVAL = "removal", _("Removal")
 
     class Anchor(models.TextChoices):
         ANCHORED = "anchored", _("Anchored")
@@ -252,6 +363,25 @@ class Mention(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Four-eyes for passages of published claims (Claim.approve_appearance …): what waits
+    # for a reviewer, who asked for it (never the one who approves it) and since when.
+    awaiting = models.CharField(
+        _("waiting for review"),
+        max_length=10,
+        choices=Awaiting.choices,
+        default=Awaiting.NOTHING,
+        blank=True,
+        db_index=True,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested"), null=True, blank=True)
 
     history = HistoricalRecords()
     objects = MentionQuerySet.as_manager()
@@ -274,6 +404,15 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exact[:60]} ({self.start}–{self.end})"
+
+    @property
+    def is_pending(self) -> bool:
+        """A new appearance of a published claim that readers do not see yet."""
+        return self.awaiting == self.Awaiting.ADDITION
+
+    @property
+    def removal_requested(self) -> bool:
+        return self.awaiting == self.Awaiting.REMOVAL
 
     def clean(self) -> None:
         """Offsets must fit the revision's text; the quote and context follow from them."""

@@ -169,7 +169,16 @@ class ClaimLifecycle:
         return correction
 
     def _record(
-        self, claim, by, kind: str, *, comment="", correction=None, recipient=None, save=True
+        self,
+        claim,
+        by,
+        kind: str,
+        *,
+        comment="",
+        correction=None,
+        recipient=None,
+        save=True,
+        params=None,
     ):
         """Save the locked ``claim`` with its history record (unless ``save`` is off, for
         decisions that change nothing on the claim), log the event, refresh ``self``."""
@@ -184,6 +193,7 @@ class ClaimLifecycle:
             claim_version=claim.version,
             correction=correction,
             recipient=recipient,
+            params=params or {},
         )
         self.refresh_from_db()
 
@@ -305,6 +315,8 @@ class ClaimLifecycle:
             claim.refresh_slug()  # its last chance: the public address is fixed from now on
             claim.status = self.Status.PUBLISHED
             claim.published_at = claim.published_at or now
+            # Its passages were reviewed with it: none waits any more.
+            claim._settle_appearances(by)
             articles = [
                 article
                 for article in claim.articles_to_publish()
@@ -362,6 +374,8 @@ class ClaimLifecycle:
             correction.status = correction.Status.WITHDRAWN
             correction.save(update_fields=["status"])
         claim.status = self.Status.DRAFT
+        # Back on the desk as a draft, its passages are edited freely and reviewed with it.
+        claim._settle_appearances(by)
         self._record(claim, by, "unpublished", comment=reason)
 
     @transaction.atomic
@@ -433,3 +447,128 @@ class ClaimLifecycle:
         correction.status = correction.Status.WITHDRAWN
         correction.save(update_fields=["status"])
         self._record(claim, by, "correction_withdrawn", correction=correction)
+
+    # --- Appearances (passages) of published claims ---------------------------------------
+    # A passage linked to a published claim is not public until a second person approves
+    # it; an approved one is removed only when a second person approves the removal. The
+    # one who linked it (or asked for the removal) never decides, superusers included.
+    def _settle_appearances(self, by) -> None:
+        """Nothing of this claim's passages waits any more: it is being (re)published
+        after review, or goes back to the desk as a draft."""
+        for mention in self.mentions.exclude(awaiting=""):
+            mention.awaiting, mention.requested_by, mention.requested_at = "", None, None
+            mention._history_user = by
+            mention._change_reason = "reviewed with the claim"
+            mention.save(update_fields=["awaiting", "requested_by", "requested_at"])
+
+    def _locked_appearance(self, by, action: str, mention_pk: int):
+        from claims.models.claims import Mention
+
+        claim = self._locked(by, action, None)
+        mention = (
+            Mention.objects.select_for_update()
+            .select_related("revision__article")
+            .filter(pk=mention_pk, claim=claim)
+            .first()
+        )
+        if mention is None:
+            raise WorkflowError(_("This passage no longer exists."), "status")
+        if claim.status != self.Status.PUBLISHED:
+            claim._refuse_status(
+                _(
+                    "Passages are reviewed one by one only for a published claim; "
+                    "this one is %(status)s."
+                )
+            )
+        return claim, mention
+
+    @staticmethod
+    def appearance_params(mention) -> dict:
+        """What the timeline keeps of a passage (it may be deleted later)."""
+        return {
+            "mention": mention.pk,
+            "quote": mention.exact[:300],
+            "article": mention.revision.article.title[:300],
+        }
+
+    @transaction.atomic
+    def request_appearance_removal(self, *, by, mention) -> None:
+        """Ask for an approved passage of a published claim to be removed: it stays public
+        until a second person approves the removal."""
+        claim, mention = self._locked_appearance(by, "mark", mention.pk)
+        if mention.awaiting == "removal":
+            raise WorkflowError(
+                _("Removing this passage is already waiting for review."), "duplicate"
+            )
+        if mention.awaiting == "addition":
+            raise WorkflowError(
+                _("This passage is not approved yet: remove it directly."), "status"
+            )
+        mention.awaiting, mention.requested_by = "removal", by
+        mention.requested_at = timezone.now()
+        mention._history_user = by
+        mention._change_reason = "removal requested"
+        mention.save(update_fields=["awaiting", "requested_by", "requested_at"])
+        params = self.appearance_params(mention)
+        self._record(claim, by, "removal_requested", save=False, params=params)
+
+    @transaction.atomic
+    def withdraw_appearance(self, *, by, mention) -> None:
+        """Remove a passage of a published claim that was never approved (readers never
+        saw it), e.g. linked by mistake."""
+        claim, mention = self._locked_appearance(by, "mark", mention.pk)
+        if mention.awaiting != "addition":
+            raise WorkflowError(
+                _("Readers see this passage: removing it needs a reviewer's approval."),
+                "status",
+            )
+        params = self.appearance_params(mention)
+        mention._history_user = by
+        mention.delete()
+        self._record(claim, by, "appearance_withdrawn", save=False, params=params)
+
+    @transaction.atomic
+    def approve_appearance(self, *, by, mention) -> None:
+        """A second person approves a new appearance (it becomes public) or the removal
+        of one (it is deleted)."""
+        claim, mention = self._locked_appearance(by, "review", mention.pk)
+        if mention.awaiting not in ("addition", "removal"):
+            raise WorkflowError(_("This passage is not waiting for review."), "status")
+        if mention.requested_by_id is not None and mention.requested_by_id == by.pk:
+            raise WorkflowError(
+                _(
+                    "You linked this passage or asked to remove it, so another reviewer "
+                    "must decide."
+                ),
+                "four_eyes",
+            )
+        params = self.appearance_params(mention)
+        mention._history_user = by
+        if mention.awaiting == "addition":
+            kind = "appearance_approved"
+            mention._change_reason = "appearance approved"
+            mention.awaiting, mention.requested_by, mention.requested_at = "", None, None
+            mention.save(update_fields=["awaiting", "requested_by", "requested_at"])
+        else:
+            kind = "removal_approved"
+            mention.delete()
+        self._record(claim, by, kind, save=False, params=params)
+
+    @transaction.atomic
+    def reject_appearance(self, *, by, mention, comment: str = "") -> None:
+        """A reviewer turns down a new appearance (it is deleted, readers never saw it) or
+        the removal of one (it stays)."""
+        claim, mention = self._locked_appearance(by, "review", mention.pk)
+        if mention.awaiting not in ("addition", "removal"):
+            raise WorkflowError(_("This passage is not waiting for review."), "status")
+        params = self.appearance_params(mention)
+        mention._history_user = by
+        if mention.awaiting == "addition":
+            kind = "appearance_rejected"
+            mention.delete()
+        else:
+            kind = "removal_rejected"
+            mention._change_reason = "removal declined"
+            mention.awaiting, mention.requested_by, mention.requested_at = "", None, None
+            mention.save(update_fields=["awaiting", "requested_by", "requested_at"])
+        self._record(claim, by, kind, comment=comment, save=False, params=params)

@@ -199,6 +199,13 @@ class ClaimEvent(models.Model):
         CORRECTION_OPENED = "correction_opened", _("opened a correction")
         CORRECTION_WITHDRAWN = "correction_withdrawn", _("withdrew a correction")
         ERROR_REPORTED = "error_reported", _("reported an error")
+        APPEARANCE_ADDED = "appearance_added", _("linked a new appearance (waiting for review)")
+        APPEARANCE_APPROVED = "appearance_approved", _("approved a new appearance")
+        APPEARANCE_REJECTED = "appearance_rejected", _("rejected a new appearance")
+        APPEARANCE_WITHDRAWN = "appearance_withdrawn", _("removed a new appearance before review")
+        REMOVAL_REQUESTED = "removal_requested", _("asked to remove an appearance")
+        REMOVAL_APPROVED = "removal_approved", _("approved removing an appearance")
+        REMOVAL_REJECTED = "removal_rejected", _("declined removing an appearance")
 
     claim = models.ForeignKey(
         Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="events"
@@ -287,6 +294,10 @@ class ClaimEvent(models.Model):
             pairs.append((gettext("The reader’s tip:"), self.params["tip_text"]))
         if self.params.get("seen_at"):
             pairs.append((gettext("Seen at:"), self.params["seen_at"]))
+        if self.params.get("quote"):
+            pairs.append((gettext("Passage:"), self.params["quote"]))
+        if self.params.get("article"):
+            pairs.append((gettext("Article:"), self.params["article"]))
         return pairs
 
 

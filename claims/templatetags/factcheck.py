@@ -29,7 +29,7 @@ def language_links(context) -> list[dict]:
 def desk_counts(context) -> dict:
     """The desk navigation's counters: the review queue (for reviewers) and unread
     notifications. Only desk pages use this; public pages stay the same for everyone."""
-    from claims.models import Claim, ClaimEvent
+    from claims.models import Claim, ClaimEvent, Mention
     from claims.roles import may
 
     request = context["request"]
@@ -38,7 +38,10 @@ def desk_counts(context) -> dict:
     user = request.user
     counts = {"unread": ClaimEvent.objects.unread_by(user).count(), "review": None}
     if may(user, "review"):
-        counts["review"] = Claim.objects.awaiting_review().distinct().count()
+        counts["review"] = (
+            Claim.objects.awaiting_review().distinct().count()
+            + Mention.objects.awaiting_review().count()
+        )
     request._desk_counts = counts
     return counts
 

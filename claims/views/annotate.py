@@ -4,6 +4,7 @@ Each answers an htmx request with the claim panel plus out-of-band updates of th
 paragraphs that changed and of the claims list, so the page never reloads.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, Min, Q, When, Window
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,9 +14,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from claims.forms import AdjustMentionForm, LinkForm, SourceFormSet, SpanForm
-from claims.models import ArticleRevision, Mention, Source
-from claims.permissions import can_mark_claims
+from claims.models import ArticleRevision, Mention, Source, WorkflowError
+from claims.permissions import can_mark_claims, can_remove_mention
 from claims.services import (
+    Removal,
     StaleRevision,
     claim_create_with_mention,
     mention_delete,
@@ -36,7 +38,7 @@ from claims.views.desk import (
     paragraph_updates,
     workspace_context,
 )
-from claims.views.responses import error_response, max_body
+from claims.views.responses import error_response, max_body, refusal_status
 
 SPAN_MESSAGES = {
     "invalid_offsets": gettext_lazy(
@@ -225,7 +227,9 @@ def link_claim(request: HttpRequest, pk: int) -> HttpResponse:
         claim,
         spans=[(mention.start, mention.end)],
         new_row=None if already_here else mention,
-        status_message=_("Passage linked to the claim."),
+        status_message=_("Passage linked to the claim.")
+        if not mention.is_pending
+        else _("Passage linked. Readers see it once a reviewer approves it."),
     )
 
 
@@ -259,6 +263,8 @@ def adjust_mention(request: HttpRequest, mention_pk: int) -> HttpResponse:
         mention_move(mention=mention, start=start, end=end, user=request.user)
     except SpanError as error:
         return _span_error(request, error)
+    except WorkflowError as refusal:
+        return error_response(request, refusal.message, refusal_status(refusal.code))
     return _changed(
         request,
         article,
@@ -271,8 +277,13 @@ def adjust_mention(request: HttpRequest, mention_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @desk_required
 def delete_mention(request: HttpRequest, mention_pk: int) -> HttpResponse:
-    """Ask (GET), then remove (POST) a mention — and, if asked, its draft claim."""
-    mention = get_mention_for_user(request.user, mention_pk, for_edit=True)
+    """Ask (GET), then remove (POST) a mention — and, if asked, its draft claim.
+
+    A passage of a published claim that readers see is not removed at once: the POST asks
+    for its removal, which a second person approves in the review queue."""
+    mention = get_mention_for_user(request.user, mention_pk)
+    if not can_remove_mention(request.user, mention.claim):
+        raise PermissionDenied(_("The claim of this passage cannot be edited here."))
     article = get_article_for_user(request.user, mention.revision.article_id)
     claim = mention.claim
     is_last = not Mention.objects.filter(claim=claim).exclude(pk=mention.pk).exists()
@@ -284,8 +295,18 @@ def delete_mention(request: HttpRequest, mention_pk: int) -> HttpResponse:
         return render(request, template, context)
     delete_claim = request.POST.get("delete_claim") == "1" and is_last
     span = (mention.start, mention.end)
-    deleted = mention_delete(mention=mention, delete_claim=delete_claim, user=request.user)
-    message = _("Passage and claim removed.") if deleted else _("Passage removed.")
+    try:
+        result = mention_delete(mention=mention, delete_claim=delete_claim, user=request.user)
+    except WorkflowError as refusal:
+        return error_response(request, refusal.message, refusal_status(refusal.code))
+    deleted = result == Removal.CLAIM_DELETED
+    message = {
+        Removal.CLAIM_DELETED: _("Passage and claim removed."),
+        Removal.REMOVED: _("Passage removed."),
+        Removal.REQUESTED: _(
+            "Removal requested: readers see the passage until a reviewer approves its removal."
+        ),
+    }[result]
     return _changed(
         request,
         article,

@@ -192,6 +192,7 @@ def _create_article(request: HttpRequest, form: ArticleForm) -> Article:
 _HIGHLIGHT_FIELDS = (
     "start",
     "end",
+    "awaiting",
     "claim__claim_reviewed",
     "claim__status",
     "claim__rating",
@@ -213,8 +214,13 @@ def workspace_context(article: Article, active: Claim | None = None) -> dict:
     mentions = list(_highlighted(Mention.objects.filter(revision=revision)))
     paragraphs = annotate(revision.text, mentions) if revision else []
     first_mentions: dict[int, Mention] = {}
+    waiting = set()  # claims with a passage here waiting for a reviewer
     for mention in mentions:  # already in reading order
         first_mentions.setdefault(mention.claim_id, mention)
+        if mention.awaiting:
+            waiting.add(mention.claim_id)
+    for claim_id, mention in first_mentions.items():
+        mention.waiting = claim_id in waiting
     return {
         "article": article,
         "revision": revision,

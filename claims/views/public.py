@@ -31,7 +31,8 @@ def _published_articles():
         .annotate(
             claim_count=Count(
                 "current_revision__mentions__claim",
-                filter=Q(current_revision__mentions__claim__status=Claim.Status.PUBLISHED),
+                filter=Q(current_revision__mentions__claim__status=Claim.Status.PUBLISHED)
+                & ~Q(current_revision__mentions__awaiting=Mention.Awaiting.ADDITION),
                 distinct=True,
             )
         )
@@ -220,6 +221,8 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
             # correction counts once.
             "reviewer_count": len({review.reviewer_id for review in claim.approvals}),
             "explanation": render_markdown(claim.explanation),
+            # Made without review (claimant details, sources): listed for readers.
+            "unreviewed_changes": claim.unreviewed_changes(),
             "canonical_url": absolute(request, claim.get_absolute_url()),
             "structured_data": json_ld_script(claim_review(claim, mentions, request)),
         },

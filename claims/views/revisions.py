@@ -15,9 +15,15 @@ from claims.diffing import paragraph_diff
 from claims.fetching import fetch_article
 from claims.forms import RevisionForm
 from claims.importing import ArticleImportError, text_from_paste
-from claims.models import ArticleRevision, Mention
+from claims.models import ArticleRevision, Mention, WorkflowError
 from claims.roles import may
-from claims.services import SameText, article_revise, mention_confirm, mention_delete
+from claims.services import (
+    Removal,
+    SameText,
+    article_revise,
+    mention_confirm,
+    mention_delete,
+)
 from claims.views.access import desk_required, get_article_for_user, get_mention_for_user
 from claims.views.responses import max_body
 
@@ -133,8 +139,15 @@ def resolve_mention(request: HttpRequest, mention_pk: int) -> HttpResponse:
         mention_confirm(mention=mention, user=request.user)
         messages.success(request, _("The passage's new place is confirmed."))
     elif action == "detach":
-        mention_delete(mention=mention, delete_claim=False, user=request.user)
-        messages.success(request, _("The passage was detached from its claim."))
+        try:
+            result = mention_delete(mention=mention, delete_claim=False, user=request.user)
+        except WorkflowError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            if result == Removal.REQUESTED:  # readers see it: a reviewer approves removing it
+                messages.info(request, _("Removing the passage waits for a reviewer's approval."))
+            else:
+                messages.success(request, _("The passage was detached from its claim."))
     else:
         messages.error(request, _("Choose to confirm or to detach the passage."))
         return redirect("claims:desk-article-anchors", pk=article.pk)

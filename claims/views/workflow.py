@@ -25,7 +25,7 @@ from claims.models import Claim, ClaimEvent, Correction, DeskProfile, Mention, R
 from claims.models.lifecycle import WorkflowError, required_approvals
 from claims.roles import may
 from claims.services import correction_update
-from claims.views.access import desk_required, get_claim_for_user
+from claims.views.access import desk_required, get_claim_for_user, get_mention_for_user
 from claims.views.responses import max_body, refusal_status
 
 REVIEW_SCREEN = "claims/desk/claim_review.html"
@@ -69,7 +69,13 @@ def claim_url(claim: Claim) -> str:
 @require_safe
 @desk_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    claims = (
+    return render(
+        request, "claims/desk/review_queue.html", queue_context(request, claims=_queue_claims())
+    )
+
+
+def _queue_claims():
+    return (
         Claim.objects.awaiting_review()
         .select_related("rating", "submitted_by", "author")
         .prefetch_related(
@@ -81,10 +87,47 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         )
         .distinct()
     )
-    return render(
-        request,
-        "claims/desk/review_queue.html",
-        {"claims": claims, "may_review": may(request.user, "review")},
+
+
+def queue_context(request: HttpRequest, **extra) -> dict:
+    return {
+        "may_review": may(request.user, "review"),
+        # New appearances of published claims, and removals of approved ones.
+        "appearances": Mention.objects.awaiting_review().select_related(
+            "claim__rating", "revision__article", "requested_by"
+        ),
+        **extra,
+    }
+
+
+_APPEARANCE_DECISIONS = {
+    "approve": ("approve_appearance", gettext_lazy("Approved: readers now see the change.")),
+    "reject": ("reject_appearance", gettext_lazy("Turned down: readers see no change.")),
+}
+
+
+@require_POST
+@desk_required
+@max_body(20_000)
+def appearance_decision(request: HttpRequest, mention_pk: int, decision: str) -> HttpResponse:
+    """A reviewer approves or turns down a new appearance of a published claim, or the
+    removal of one (four-eyes: never the person who asked for it)."""
+    mention = get_mention_for_user(request.user, mention_pk)
+    claim = mention.claim
+    method, success = _APPEARANCE_DECISIONS[decision]
+    try:
+        getattr(claim, method)(by=request.user, mention=mention)
+    except WorkflowError as refusal:
+        context = queue_context(request, claims=_queue_claims(), error=refusal.message)
+        return render(
+            request,
+            "claims/desk/review_queue.html",
+            context,
+            status=refusal_status(refusal.code),
+        )
+    messages.success(request, success)
+    return redirect(
+        _safe_next(request, request.POST.get("next", "")) or reverse("claims:desk-review-queue")
     )
 
 
@@ -131,6 +174,8 @@ def workflow_context(
         if claim.status in (Claim.Status.DRAFT, Claim.Status.CHANGES_REQUESTED)
         else [],
         "own_work": claim.is_own_work(request.user, correction),
+        "may_review": may(request.user, "review"),
+        "may_mark": may(request.user, "mark"),
         "next_url": next_url,
         **(forms or workflow_forms(claim)),
     }
