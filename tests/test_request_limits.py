@@ -207,7 +207,7 @@ def _bodies(limit: int) -> dict:
 
 
 def _state_all() -> tuple:
-    return _state() + (Tip.objects.count(), ErrorReport.objects.count())
+    return (*_state(), Tip.objects.count(), ErrorReport.objects.count())
 
 
 @pytest.mark.parametrize("kind", ["urlencoded", "multipart"])
@@ -287,7 +287,9 @@ def test_django_s_own_refusal_of_a_large_body_is_413_too(rf: RequestFactory, edi
 def test_without_the_middleware_django_s_own_path_gives_413(settings, editor, kind):
     """The second line: with factcheck.limits gone, Django raises RequestDataTooBig in
     the CSRF middleware, and the handler400 still answers 413 with a sentence."""
-    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != "factcheck.limits.BodyLimitMiddleware"]
+    settings.MIDDLEWARE = [
+        m for m in settings.MIDDLEWARE if m != "factcheck.limits.BodyLimitMiddleware"
+    ]
     body, content_type = _bodies(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)[kind]
     response = _csrf_client(editor).generic(
         "POST", reverse("claims:desk-notifications"), body, content_type=content_type

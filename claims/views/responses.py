@@ -118,8 +118,7 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
             return render(request, template, {"message": message}, status=413)
         return error_response(request, message, 413)
     message = _(
-        "The request could not be understood, so nothing was done. Reload the page and try "
-        "again."
+        "The request could not be understood, so nothing was done. Reload the page and try again."
     )
     return error_response(request, message, 400)
 
