@@ -89,7 +89,7 @@ def _run_together(jobs) -> list:
         try:
             barrier.wait()
             outcomes[index] = job()
-        except Exception as error:  # noqa: BLE001 - reported in the assertion below
+        except Exception as error:
             outcomes[index] = error
         finally:
             connections.close_all()
@@ -190,7 +190,7 @@ print(json.dumps({"outcomes": outcomes, "claims": Claim.objects.count()}))
 def test_twenty_simultaneous_marks_on_a_sqlite_file_make_one_claim(tmp_path):
     script = SQLITE_SCRIPT % {"text": TEXT, "passage": PASSAGE, "length": len(PASSAGE)}
     env = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
-    result = subprocess.run(  # noqa: S603 - our own interpreter and script
+    result = subprocess.run(
         [sys.executable, "-c", script],
         cwd=ROOT,
         env={
