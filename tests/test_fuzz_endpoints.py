@@ -26,8 +26,8 @@ from hypothesis import strategies as st
 
 from claims.abuse import HONEYPOT_FIELD
 from claims.urls import urlpatterns
-from tests.test_desk_matrix import ROWS, Row, World, _snapshot, nothing, published
-from tests.test_desk_matrix import world as world  # noqa: PLC0414 - the fixture
+from tests.factories import make_article, make_rating, make_ready_claim, mark
+from tests.test_desk_matrix import ROWS, TEXT, Row, World, _snapshot, nothing, published
 
 pytestmark = pytest.mark.django_db
 
@@ -178,6 +178,23 @@ def _encode(pairs) -> bytes:
     return urlencode(
         [(key, value if isinstance(value, bytes) else value.encode()) for key, value in pairs]
     ).encode()
+
+
+@pytest.fixture
+def world(editor, editor2, reviewer, reviewer2, moderator, superuser) -> World:
+    """The desk matrix's world: an article, a draft claim with one passage, everyone."""
+    make_rating("True", 5)
+    article = make_article(TEXT, created_by=editor)
+    claim = make_ready_claim(editor, claim_reviewed="Nordkorea testet nicht")
+    users = {
+        "editor": editor,
+        "editor2": editor2,
+        "reviewer": reviewer,
+        "reviewer2": reviewer2,
+        "moderator": moderator,
+        "superuser": superuser,
+    }
+    return World(article, claim, mark(claim, article, 0, 9), users)
 
 
 class _Rollback(Exception):
