@@ -60,6 +60,10 @@ EXTRA_ROWS = [
 ]
 
 
+# Buttons that take a form down another path, sent as often as the form's own fields.
+SUBMIT_BUTTONS = {"desk-claim": {"add_source": "1"}}
+
+
 def _post_rows() -> dict[str, Row]:
     """One POST row per URL name: the matrix's (or ours), else an empty form."""
     rows: dict[str, Row] = {}
@@ -218,6 +222,7 @@ def test_fuzzed_posts_never_fail_and_never_half_write(world, name):
     world.claim.refresh_from_db()
     url = reverse(f"claims:{name}", kwargs=_kwargs(name, world))
     base = row.data(world) if callable(row.data) else dict(row.data or {})
+    base |= SUBMIT_BUTTONS.get(name, {})
     clients = _clients(world)
     seen: set[int] = set()
 
