@@ -349,6 +349,31 @@ class BaseSourceFormSet(forms.BaseInlineFormSet):
     form_name = _("Source %(number)s")  # as each source's legend in the panel
 
 
+def management_form_damaged(formset) -> bool:
+    """Tell whether a bound ``formset`` arrived with its management form missing,
+    malformed or out of bounds (counts that are not whole numbers, negative, more initial
+    forms than forms, or more forms than the formset ever builds). A browser showing our
+    form never sends such counts: the request was altered or cut off, and nothing in it
+    can be trusted to line up with the forms, so the view answers 400 instead of guessing.
+    """
+    if not formset.is_bound:
+        return False
+    management = formset.management_form
+    if not management.is_valid():
+        return True
+    total = management.cleaned_data["TOTAL_FORMS"]
+    initial = management.cleaned_data["INITIAL_FORMS"]
+    return not 0 <= initial <= total <= formset.absolute_max
+
+
+# Every formset a desk or reader view binds to POST data is checked with
+# ``management_form_damaged`` before use (claims.views.desk.claim_panel).
+MANAGEMENT_FORM_MESSAGE = _(
+    "The list of sources arrived incomplete or altered, so nothing was saved. "
+    "Reload the page and enter your changes again."
+)
+
+
 SourceFormSet = forms.inlineformset_factory(
     Claim,
     Source,

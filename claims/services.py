@@ -78,12 +78,38 @@ def default_claim_text(exact: str) -> str:
     return line if len(line) <= 250 else line[:249].rstrip() + "…"
 
 
+@dataclass(frozen=True)
+class Marked:
+    """The mention a mark made, or found: ``created`` is False when the passage was
+    already marked by a draft claim and that one is returned instead."""
+
+    mention: Mention
+    created: bool
+
+
 @transaction.atomic
 def claim_create_with_mention(
     *, revision: ArticleRevision, start: int, end: int, exact: str, user
-) -> Mention:
-    """Create a draft claim for the passage ``[start, end)`` and the mention that marks it."""
+) -> Marked:
+    """Create a draft claim for the passage ``[start, end)`` and the mention that marks it.
+
+    Marking a passage that a draft claim already marks exactly (a double click, a second
+    tab, a colleague at the same moment) returns that claim's mention instead of a second
+    claim. Marks of one revision queue on its row (``select_for_update`` on PostgreSQL;
+    SQLite runs IMMEDIATE transactions, one writer at a time), so the check sees every
+    mark made before it, however many arrive at once."""
+    list(ArticleRevision.objects.select_for_update().filter(pk=revision.pk).values_list("pk"))
     _check_span(revision, start, end, exact)
+    existing = (
+        Mention.objects.filter(
+            revision=revision, start=start, end=end, claim__status=Claim.Status.DRAFT
+        )
+        .select_related("claim")
+        .order_by("pk")
+        .first()
+    )
+    if existing is not None:
+        return Marked(existing, created=False)
     text = default_claim_text(exact)
     claim = Claim.objects.create(
         slug=unique_slug(Claim, text),
@@ -93,7 +119,7 @@ def claim_create_with_mention(
         last_edited_by=user,
         assignee=user,
     )
-    return _new_mention(claim, revision, start, end, user)
+    return Marked(_new_mention(claim, revision, start, end, user), created=True)
 
 
 def _passages_changed(claim: Claim, user) -> None:

@@ -13,6 +13,9 @@ from claims.views.public import ratings_css, robots_txt
 from factcheck.health import healthz
 from factcheck.middleware import database_unavailable
 
+# Every 400 in words, and 413 for a body too large however Django noticed it.
+handler400 = "claims.views.responses.bad_request"
+
 urlpatterns = [
     # Language-independent resources.
     path("ratings.css", ratings_css, name="ratings-css"),

@@ -197,7 +197,7 @@ def test_paragraphs_of_raw_text_cover_every_non_blank_line(text: str) -> None:
 
 
 # Pure-Python libraries made for text work that the engine may use (no Django, no project).
-TEXT_ENGINE_LIBRARIES = {"diff_match_patch"}
+TEXT_ENGINE_LIBRARIES = {"diff_match_patch", "regex"}
 
 
 def test_text_engine_imports_only_the_standard_library_and_itself() -> None:

@@ -1,11 +1,12 @@
 """Character boundaries and word-wise adjustment of spans (claims.text.words)."""
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from claims.text import (
     SplitsCharacter,
+    boundary_before,
     check_boundaries,
     is_character_boundary,
     narrow_end,
@@ -90,8 +91,12 @@ def test_adjusted_spans_stay_valid_and_move_the_right_way(case):
 @given(text_and_span())
 def test_widening_stops_at_word_ends(case):
     text, start, end = case
+    assume(is_character_boundary(text, start) and is_character_boundary(text, end))
     new_end = widen_end(text, start, end)
     if new_end != end:
-        # The new end closes a word: a word character before it, none after it.
-        assert text[new_end - 1].isalnum() or text[new_end - 1] == "_"
+        # The new end closes a word, on a character boundary: a character that starts
+        # with a word character before it (a letter with its accents), none after it.
+        assert is_character_boundary(text, new_end)
+        last = text[boundary_before(text, new_end - 1)]
+        assert last.isalnum() or last == "_"
         assert new_end == len(text) or not (text[new_end].isalnum() or text[new_end] == "_")

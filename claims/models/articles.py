@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from claims.models.base import WebURLField, validate_language_tag
+from claims.models.base import WebURLField, validate_language_tag, web_url_check
 from claims.models.lifecycle import WorkflowError
 from claims.roles import may
 from claims.text import normalize
@@ -82,6 +82,7 @@ class Article(models.Model):
                 condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
                 name="article_published_has_date",
             ),
+            web_url_check("original_url", "article_original_url_web"),
         ]
 
     def __str__(self) -> str:

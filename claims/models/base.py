@@ -12,6 +12,17 @@ from django.utils.translation import gettext_lazy as _
 # Only http and https: a javascript: or data: URL in a source link is an attack.
 web_url_validator = URLValidator(schemes=["http", "https"])
 
+# What may be an href: http:// or https:// in any case, then no white space or control
+# character anywhere (browsers drop tabs and newlines from an address, and trim it).
+_WEB_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f]+", re.IGNORECASE)
+
+
+def is_web_url(value: object) -> bool:
+    """Tell whether a stored address may be written as a link (``href``): an http(s)
+    address, whatever else was stored (templatetags/weblinks.py shows the rest as text)."""
+    return isinstance(value, str) and _WEB_URL.fullmatch(value) is not None
+
+
 _BCP47 = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 
 
@@ -26,7 +37,11 @@ def validate_language_tag(value: str) -> None:
 
 
 class WebURLField(models.URLField):
-    """A URL field that accepts only http and https links."""
+    """A URL field that accepts only http and https links.
+
+    The validator guards forms; :func:`web_url_check` is the same rule in the database
+    (every model with a ``WebURLField`` lists one per field in its ``Meta.constraints``;
+    a test checks that none is forgotten), for addresses written without a form."""
 
     default_validators = [web_url_validator]
 
@@ -36,6 +51,20 @@ class WebURLField(models.URLField):
         return super().formfield(
             **{"form_class": forms.URLField, "assume_scheme": "https", **kwargs}
         )
+
+
+def web_url_check(field: str, name: str) -> models.CheckConstraint:
+    """A CHECK constraint: ``field`` is empty or starts with http:// or https:// (in any
+    case). A ``javascript:``, ``data:`` or ``vbscript:`` address, or one with leading
+    white space, cannot be stored however it is written (script, import, data migration).
+    """
+    return models.CheckConstraint(
+        condition=models.Q(**{field: ""})
+        | models.Q(**{f"{field}__istartswith": "http://"})
+        | models.Q(**{f"{field}__istartswith": "https://"}),
+        name=name,
+        violation_error_message=_("Enter a web address that starts with http:// or https://."),
+    )
 
 
 # German spelling without umlauts, as German addresses are written: "Rückzug" → "rueckzug".

@@ -10,7 +10,12 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from claims.models.articles import Article, ArticleRevision
-from claims.models.base import WebURLField, unique_slug, validate_language_tag
+from claims.models.base import (
+    WebURLField,
+    unique_slug,
+    validate_language_tag,
+    web_url_check,
+)
 from claims.models.lifecycle import ClaimLifecycle
 from claims.text import SpanError, check_boundaries, quote_context
 
@@ -183,6 +188,7 @@ class Claim(ClaimLifecycle, models.Model):
                 condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
                 name="claim_published_has_date",
             ),
+            web_url_check("claimant_url", "claim_claimant_url_web"),
         ]
 
     def __str__(self) -> str:
@@ -498,6 +504,10 @@ class Source(models.Model):
         ordering = ["claim", "position", "pk"]
         verbose_name = _("source")
         verbose_name_plural = _("sources")
+        constraints = [
+            web_url_check("url", "source_url_web"),
+            web_url_check("archive_url", "source_archive_url_web"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from claims.models.base import WebURLField
+from claims.models.base import WebURLField, web_url_check
 from claims.models.claims import Claim
 
 
@@ -75,6 +75,7 @@ class Tip(ReaderInput):
     class Meta(ReaderInput.Meta):
         verbose_name = _("tip")
         verbose_name_plural = _("tips")
+        constraints = [web_url_check("seen_at_url", "tip_seen_at_url_web")]
 
     def __str__(self) -> str:
         return self.claim_text[:80]

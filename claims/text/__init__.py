@@ -25,10 +25,13 @@ from .spans import (
 )
 from .words import (
     SplitsCharacter,
+    boundary_after,
+    boundary_before,
     check_boundaries,
     is_character_boundary,
     narrow_end,
     narrow_start,
+    snap_outward,
     widen_end,
     widen_start,
 )
@@ -43,6 +46,8 @@ __all__ = [
     "Run",
     "SpanError",
     "SplitsCharacter",
+    "boundary_after",
+    "boundary_before",
     "check_boundaries",
     "codepoint_to_utf16",
     "is_character_boundary",
@@ -54,6 +59,7 @@ __all__ = [
     "reanchor",
     "reanchor_all",
     "segment",
+    "snap_outward",
     "utf16_to_codepoint",
     "validate_span",
     "widen_end",

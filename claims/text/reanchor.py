@@ -55,7 +55,7 @@ from typing import Literal
 from diff_match_patch import diff_match_patch
 
 from .spans import validate_span
-from .words import is_character_boundary
+from .words import is_character_boundary, snap_outward
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -478,10 +478,7 @@ class _Reanchorer:
                 end -= 1
         if start < end:
             start, end = self._whole_words(exact, prefix, suffix, start, end)
-        while start > 0 and not is_character_boundary(new, start):
-            start -= 1
-        while end < len(new) and not is_character_boundary(new, end):
-            end += 1
+        start, end = snap_outward(new, start, end)
         return (start, end) if start < end else None
 
     def _whole_words(

@@ -189,11 +189,21 @@ def mark_claim(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_article_for_user(request.user, pk)
     if not can_mark_claims(request.user):
         return error_response(request, _("You may not mark claims."), 403)
-    mention, refusal = _apply_selection(
+    marked, refusal = _apply_selection(
         request, article, SpanForm(request.POST), claim_create_with_mention
     )
     if refusal:
         return refusal
+    mention = marked.mention
+    if not marked.created:
+        # The passage was marked already (a double click, a second tab): its claim.
+        return _changed(
+            request,
+            article,
+            mention.claim,
+            spans=[(mention.start, mention.end)],
+            status_message=_("This passage is already marked as a draft claim; here it is."),
+        )
     return _changed(
         request,
         article,

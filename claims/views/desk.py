@@ -18,7 +18,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from claims.annotations import annotate
 from claims.fetching import fetch_article
-from claims.forms import ArticleForm, ClaimForm, SourceFormSet
+from claims.forms import (
+    MANAGEMENT_FORM_MESSAGE,
+    ArticleForm,
+    ClaimForm,
+    SourceFormSet,
+    management_form_damaged,
+)
 from claims.importing import ArticleImportError, text_from_paste, text_from_upload
 from claims.markdown import render_markdown
 from claims.models import Article, ArticleRevision, Claim, Mention, WorkflowError
@@ -329,6 +335,8 @@ def claim_panel(request: HttpRequest, pk: int, claim_pk: int) -> HttpResponse:
     if request.method == "POST":
         form = ClaimForm(request.POST, instance=claim, verdict_locked=_locked(claim))
         sources = SourceFormSet(request.POST, instance=claim, prefix="sources")
+        if management_form_damaged(sources):
+            return error_response(request, str(MANAGEMENT_FORM_MESSAGE), 400)
         if "add_source" in request.POST:
             sources = _with_extra_source(request.POST, claim)
             form.is_valid()  # show field errors, keep what was typed

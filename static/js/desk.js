@@ -86,16 +86,47 @@
     start = Math.max(start, first[0]);
     end = Math.min(end, last[1]);
     if (start >= end) return null;
+    // Half a flag or an accent without its letter is no passage: take whole characters.
+    start = boundaryBefore(start);
+    end = boundaryAfter(end);
     let exact = textBetween(start, end);
-    // Leading and trailing white space is never part of a claim.
+    // Leading and trailing white space is never part of a claim (unless a mark sits on
+    // it: trimming would then split a character, which the server refuses).
     const lead = cpLength(exact) - cpLength(exact.trimStart());
     const trail = cpLength(exact) - cpLength(exact.trimEnd());
-    start += lead;
-    end -= trail;
+    if (isBoundary(start + lead)) start += lead;
+    if (isBoundary(end - trail)) end -= trail;
     if (start >= end) return null;
     exact = textBetween(start, end);
     return { start, end, exact };
   }
+
+  // --- Whole characters ----------------------------------------------------------------
+  // A passage starts and ends between user-perceived characters (extended grapheme
+  // clusters), as the server checks them (claims/text/words.py): a flag is two code
+  // points, a family emoji five, a keycap three, a letter with its accents several.
+  const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+  // Code-point offsets of the character boundaries in the paragraph around `offset`.
+  function boundariesAround(offset) {
+    const para = paragraphs().find(
+      (p) => Number(p.dataset.start) <= offset && offset <= Number(p.dataset.end),
+    );
+    if (!para) return [offset];
+    let cp = Number(para.dataset.start);
+    const edges = [cp];
+    for (const part of graphemes.segment(para.textContent)) {
+      cp += cpLength(part.segment);
+      edges.push(cp);
+    }
+    return edges;
+  }
+
+  const isBoundary = (offset) => boundariesAround(offset).includes(offset);
+  const boundaryBefore = (offset) =>
+    boundariesAround(offset).filter((edge) => edge <= offset).pop() ?? offset;
+  const boundaryAfter = (offset) =>
+    boundariesAround(offset).find((edge) => edge >= offset) ?? offset;
 
   function setField(name, value) {
     fields.querySelector(`[name="${name}"]`).value = value;
