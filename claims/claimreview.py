@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from claims.models import Claim, Mention, Rating
+from claims.models.base import is_web_url
 
 # The escapes of Django's json_script: the JSON can never close the <script> element.
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -72,7 +73,7 @@ def _item_reviewed(claim: Claim, mentions: list[Mention], request) -> dict[str, 
     item: dict[str, Any] = {"@type": "Claim"}
     if claim.claimant:
         author: dict[str, Any] = {"@type": "Person", "name": claim.claimant}
-        if claim.claimant_url:
+        if is_web_url(claim.claimant_url):
             author["sameAs"] = claim.claimant_url
         item["author"] = author
     if claim.claim_date:
@@ -89,7 +90,11 @@ def _item_reviewed(claim: Claim, mentions: list[Mention], request) -> dict[str, 
         seen.add(article.pk)
         work: dict[str, Any] = {
             "@type": "CreativeWork",
-            "url": article.original_url or absolute(request, article.get_absolute_url()),
+            "url": (
+                article.original_url
+                if is_web_url(article.original_url)
+                else absolute(request, article.get_absolute_url())
+            ),
             "headline": article.title,
         }
         if article.published_on:

@@ -477,12 +477,33 @@ def article_revise(*, article: Article, text: str, origin: str, user) -> Revisio
 
 
 @transaction.atomic
+@transaction.atomic
 def mention_confirm(*, mention: Mention, user) -> Mention:
     """The editor accepts a re-anchored mention's new place (and, if the quoted text
-    changed, that the verdict still applies to the new wording)."""
+    changed, that the verdict still applies to the new wording).
+
+    New wording is a change readers would see: on a published claim the passage then
+    waits for a second person's approval like a new appearance (``mention.awaiting``),
+    and on any other claim it is an edit (the version goes up). A passage that only
+    moved, with its words unchanged, is shown all along and needs no review."""
+    claim = _locked_claim(mention.claim)
+    mention = Mention.objects.select_for_update().get(pk=mention.pk)
     mention._history_user = user
     mention.anchor = Mention.Anchor.ANCHORED
+    if mention.quote_changed and claim.status == Claim.Status.PUBLISHED:
+        mention.awaiting = Mention.Awaiting.ADDITION
+        mention.requested_by, mention.requested_at = user, timezone.now()
+        mention.save()
+        claim.events.create(
+            kind=ClaimEvent.Kind.APPEARANCE_ADDED,
+            actor=user,
+            claim_version=claim.version,
+            params=Claim.appearance_params(mention),
+        )
+        return mention
     mention.save()
+    if mention.quote_changed:
+        _passages_changed(claim, user)
     return mention
 
 

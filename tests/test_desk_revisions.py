@@ -2,6 +2,7 @@
 review, the diff between revisions, and what the public sees afterwards."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from claims.models import Article, ArticleRevision, Claim, Mention
@@ -42,7 +43,9 @@ def test_new_text_with_an_insertion_keeps_every_passage(desk, article, editor):
     assert html.count('<mark class="claim-mark') == 5
 
 
-def test_reworded_sentence_is_flagged_and_hidden_until_confirmed(desk, article, published):
+def test_reworded_sentence_is_flagged_and_hidden_until_confirmed(
+    desk, article, published, reviewer
+):
     new_text = SEED_TEXT.replace("von 1953", "aus dem Jahr 1953")
     assert _revise(desk, article, new_text)["Location"].endswith(
         reverse("claims:desk-article-anchors", args=[article.pk])
@@ -64,10 +67,40 @@ def test_reworded_sentence_is_flagged_and_hidden_until_confirmed(desk, article, 
     assert response.status_code == 302
     mention.refresh_from_db()
     assert mention.anchor == Mention.Anchor.ANCHORED
+    # New wording under a published verdict is a change readers would see: it waits for
+    # a second person like a new appearance (issue #15), and the editor is told so.
+    assert mention.awaiting == Mention.Awaiting.ADDITION
+    assert "waits for a reviewer" in desk.get(response["Location"]).content.decode()
+    public = desk.get(f"/articles/{SEED_ARTICLE_SLUG}/").content.decode()
+    assert published.get_absolute_url() not in public.split("<main", 1)[1].split("<footer")[0]
+    reviewer_client = Client()
+    reviewer_client.force_login(reviewer)
+    queue = reviewer_client.get(reverse("claims:desk-review-queue")).content.decode()
+    assert "aus dem Jahr 1953" in queue
+    approved = reviewer_client.post(reverse("claims:desk-mention-approve", args=[mention.pk]))
+    assert approved.status_code in (200, 302)
+    mention.refresh_from_db()
+    assert mention.awaiting == Mention.Awaiting.NOTHING
     assert (
         published.get_absolute_url()
         in desk.get(f"/articles/{SEED_ARTICLE_SLUG}/").content.decode()
     )
+
+
+def test_confirming_new_wording_of_a_draft_is_an_edit(desk, article, draft):
+    """On a claim not yet public, confirming new wording makes earlier approvals lapse."""
+    quote = draft.mentions.get().exact
+    version = draft.version
+    first, rest = quote.split(" ", 1)
+    _revise(desk, article, SEED_TEXT.replace(quote, f"{first} wohl {rest}"))
+    mention = draft.mentions.get()
+    assert mention.quote_changed
+    desk.post(reverse("claims:desk-mention-resolve", args=[mention.pk]), {"action": "confirm"})
+    mention.refresh_from_db()
+    draft.refresh_from_db()
+    assert mention.anchor == Mention.Anchor.ANCHORED
+    assert mention.awaiting == Mention.Awaiting.NOTHING
+    assert draft.version == version + 1
 
 
 def test_deleted_sentence_orphans_its_passage_and_the_public_page_says_so(

@@ -220,6 +220,21 @@ def test_no_page_links_a_hostile_stored_address(client, editor, superuser, value
     assert checked == len(_pages(world))
 
 
+@pytest.mark.parametrize("value", ["javascript:alert(1)", "data:text/html,x"])
+def test_structured_data_carries_no_hostile_stored_address(client, value):
+    """ClaimReview's ``sameAs`` and ``itemReviewed…url`` are links for search engines:
+    a stored address that is not http(s) is left out (the claim page's own URL stands in
+    for the article's)."""
+    world = _world()
+    _write_past_the_constraints(world, value)
+    response = client.get(reverse("claims:claim", kwargs={"slug": world["claim"].slug}))
+    tree = lxml.html.fromstring(response.content)
+    [data] = tree.xpath("//script[@type='application/ld+json']/text()")
+    assert value.split(":")[0] + ":" not in data
+    assert "https://example.org/" not in data  # the hostile values replaced the good ones
+    assert world["article"].slug in data  # the article's page on this site instead
+
+
 def test_a_hostile_address_is_shown_as_text_on_the_claim_page(client):
     world = _world()
     _write_past_the_constraints(world, "javascript:alert(1)")

@@ -136,8 +136,17 @@ def resolve_mention(request: HttpRequest, mention_pk: int) -> HttpResponse:
         raise Http404("This passage does not need a decision.")
     action = request.POST.get("action")
     if action == "confirm" and mention.anchor == Mention.Anchor.REANCHORED:
-        mention_confirm(mention=mention, user=request.user)
-        messages.success(request, _("The passage's new place is confirmed."))
+        mention = mention_confirm(mention=mention, user=request.user)
+        if mention.awaiting == Mention.Awaiting.ADDITION:
+            messages.info(
+                request,
+                _(
+                    "The new wording waits for a reviewer's approval; until then readers "
+                    "don't see this passage."
+                ),
+            )
+        else:
+            messages.success(request, _("The passage's new place is confirmed."))
     elif action == "detach":
         try:
             result = mention_delete(mention=mention, delete_claim=False, user=request.user)
