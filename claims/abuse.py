@@ -31,7 +31,10 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
+from claims.log_throttle import ThrottledLog
+
 logger = logging.getLogger(__name__)
+_log_fallback = ThrottledLog(logger)
 
 HONEYPOT_FIELD = "homepage"
 HONEYPOT_COUNTER_KEY = "factcheck:honeypot:count"
@@ -124,11 +127,8 @@ def hit(
             count = cache.incr(key)
     except ConnectionError:  # the shared cache is down (factcheck.cache)
         count = _count_in_database(identity, number * window)
-        logger.warning(
-            "reader input rate limit counted in the database (cache unreachable): "
-            "client %s, %d in the window",
-            identity[:12],
-            count,
+        _log_fallback.warning(
+            "reader input rate limit counted in the database while the cache is unreachable"
         )
     retry_after = max(1, math.ceil((number + 1) * window - now))
     return RateDecision(allowed=count <= limit, count=count, limit=limit, retry_after=retry_after)

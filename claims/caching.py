@@ -53,6 +53,8 @@ from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.text import compress_string
 
+from claims.log_throttle import ThrottledLog
+
 try:  # what psycopg raises where Django does not wrap it (closing a dead connection)
     from psycopg import InterfaceError as _PGInterfaceError
     from psycopg import OperationalError as _PGOperationalError
@@ -60,6 +62,8 @@ except ImportError:  # pragma: no cover - SQLite-only installations
     _PGInterfaceError = _PGOperationalError = OperationalError
 
 logger = logging.getLogger(__name__)
+_log_deferred = ThrottledLog(logger)
+_log_stale = ThrottledLog(logger)
 
 # The database cannot be reached or used right now: the errors that become 503 (and for
 # which a stale cached page is better than none).
@@ -106,8 +110,14 @@ def invalidate_public_pages() -> None:
         cache.add(GENERATION_KEY, 1, timeout=None)
     except ConnectionError:
         # Redis is down: nothing is served from it now, and this process bumps the
-        # generation before it uses Redis again (after_cache_outage).
-        logger.warning("public page cache unreachable: invalidation deferred until it is back")
+        # generation before it uses Redis again (after_cache_outage), also when this
+        # happens while it is coming back.
+        missed = getattr(cache, "missed_change", None)
+        if missed is not None:
+            missed()
+        _log_deferred.warning(
+            "public page cache unreachable: invalidations deferred until it is back"
+        )
     _clear_local()
 
 
@@ -214,7 +224,7 @@ def cached_public_page(view):
                 if not _valid(stored):
                     raise
                 # Stale-if-error: the page as it was is better than an error page.
-                logger.warning("database unavailable: serving a stale cached page")
+                _log_stale.warning("database unavailable: serving stale cached pages")
                 response = _stored_response(request, stored)
                 response["X-Cache"] = "stale"
                 generation = stored[0]

@@ -86,6 +86,13 @@ class ServerHealth:
         self.recovering_thread: int | None = None  # the thread allowed through meanwhile
         self.pinger: threading.Thread | None = None
         self.evict_on_recovery: set[str] = set()
+        # Changes that could not reach Redis (a session saved or deleted, public content
+        # invalidated): recovery is over only when none came in while it ran.
+        self.missed_changes = 0
+
+    def missed_change(self) -> None:
+        with self.lock:
+            self.missed_changes += 1
 
     def usable(self) -> bool:
         return not self.down or self.recovering_thread == threading.get_ident()
@@ -139,7 +146,19 @@ class ServerHealth:
             self.recovering_thread = threading.get_ident()
             try:
                 backend._cache.get_client(write=True).ping()
-                self._recover(backend)
+                # Requests still skip Redis while the hooks run: a change they make
+                # meanwhile (a sign-out, a publication) is replayed before Redis is theirs
+                # again, or the copy from before it would be served.
+                while True:
+                    with self.lock:
+                        seen = self.missed_changes
+                    self._recover(backend)
+                    with self.lock:
+                        if self.missed_changes == seen:
+                            self.down = False
+                            self.pinger = None
+                            self.skipped = 0
+                            break
             except UNREACHABLE:
                 continue
             except Exception:  # a hook's bug must not leave the cache off for good
@@ -147,10 +166,6 @@ class ServerHealth:
                 continue
             finally:
                 self.recovering_thread = None
-            with self.lock:
-                self.down = False
-                self.pinger = None
-                self.skipped = 0
             logger.warning(
                 "cache %s is reachable again after %d s; using it again",
                 self.name,
@@ -215,6 +230,13 @@ class RedisCache(DjangoRedisCache):
         while the copy in Redis could not be updated (sessions)."""
         with self.health.lock:
             self.health.evict_on_recovery.add(key)
+            self.health.missed_changes += 1
+
+    def missed_change(self) -> None:
+        """Say that a change could not be written while Redis is down (e.g. the page-cache
+        generation could not be bumped): recovery runs its hooks again before requests
+        use Redis."""
+        self.health.missed_change()
 
     def _run(self, operation: Callable, degraded: Callable):
         if not self.health.usable():

@@ -39,10 +39,14 @@ def _database() -> bool:
 
 
 def _cache() -> bool:
-    key, token = "healthz:probe", uuid.uuid4().hex
+    # A key of its own: probes of several instances at once must not read each other's.
+    token = uuid.uuid4().hex
+    key = f"healthz:probe:{token}"
     try:
         cache.set(key, token, timeout=30)
-        return cache.get(key) == token
+        answer = cache.get(key)
+        cache.delete(key)
+        return answer == token
     except Exception:  # a degrading backend does not raise; others may
         logger.exception("health check: cache unavailable")
         return False

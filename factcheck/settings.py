@@ -157,6 +157,11 @@ else:
     if not _database["NAME"]:
         raise ImproperlyConfigured("DATABASE_URL names no database (…/dbname at the end).")
     _database["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60, minimum=0)
+    # A database host that drops packets must give a 503 within seconds, not hang every
+    # worker until the operating system's TCP timeout.
+    _database.setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+        "DATABASE_CONNECT_TIMEOUT", 3, minimum=1
+    )
     _database["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
