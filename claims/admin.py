@@ -395,6 +395,20 @@ class RatingAdmin(HistoryAdmin):
     ordering = ["scale", "position", "pk"]
     search_fields = ["label", "label_de", "slug", "description", "description_de"]
     prepopulated_fields = {"slug": ["label"]}
+    # What a published verdict says: its label in both languages, its address and its
+    # value in ClaimReview. Changing them would change reviewed verdicts without review.
+    VERDICT_FIELDS = ("label", "label_de", "slug", "value")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.claims.filter(status=Claim.Status.PUBLISHED).exists():
+            fields += [name for name in self.VERDICT_FIELDS if name not in fields]
+        return fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        if "slug" in self.get_readonly_fields(request, obj):
+            return {}
+        return super().get_prepopulated_fields(request, obj)
 
 
 @admin.register(Review)

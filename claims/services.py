@@ -477,7 +477,6 @@ def article_revise(*, article: Article, text: str, origin: str, user) -> Revisio
 
 
 @transaction.atomic
-@transaction.atomic
 def mention_confirm(*, mention: Mention, user) -> Mention:
     """The editor accepts a re-anchored mention's new place (and, if the quoted text
     changed, that the verdict still applies to the new wording).
@@ -490,6 +489,11 @@ def mention_confirm(*, mention: Mention, user) -> Mention:
     mention = Mention.objects.select_for_update().get(pk=mention.pk)
     mention._history_user = user
     mention.anchor = Mention.Anchor.ANCHORED
+    if mention.awaiting:
+        # Already waiting for a reviewer (a new appearance, or its removal): that request
+        # and the person who made it stay as they are, so four-eyes still applies.
+        mention.save()
+        return mention
     if mention.quote_changed and claim.status == Claim.Status.PUBLISHED:
         mention.awaiting = Mention.Awaiting.ADDITION
         mention.requested_by, mention.requested_at = user, timezone.now()

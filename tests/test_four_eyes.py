@@ -14,9 +14,17 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
-from claims.models import Claim, ClaimEvent, Correction, Mention, Review, Source, WorkflowError
-from claims.services import mention_delete, mention_link
-from tests.factories import add_source, make_article, make_ready_claim, mark_quote
+from claims.models import (
+    Claim,
+    ClaimEvent,
+    Correction,
+    Mention,
+    Review,
+    Source,
+    WorkflowError,
+)
+from claims.services import mention_confirm, mention_delete, mention_link
+from tests.factories import add_source, make_article, make_rating, make_ready_claim, mark_quote
 
 pytestmark = pytest.mark.django_db
 
@@ -208,6 +216,39 @@ def test_claim_status_verdict_and_authors_cannot_be_changed_in_the_admin(
     assert (claim.status, claim.claimant) == (Claim.Status.IN_REVIEW, "Der Bürgermeister")
 
 
+def test_the_label_and_value_of_a_rating_in_published_verdicts_cannot_be_changed(
+    client, superuser, editor, reviewer
+):
+    """Renaming "False" to "True" in the rating scale would change every published verdict
+    that uses it, unreviewed; its description and colour stay editable."""
+    claim = _publish(make_ready_claim(editor), reviewer)
+    rating = claim.rating
+    unused = make_rating("Unbelegt", 0, slug="unbelegt")
+    client.force_login(superuser)
+    url = reverse("admin:claims_rating_change", args=[rating.pk])
+    page = client.get(url).content.decode()
+    for field in ("label", "label_de", "slug", "value"):
+        assert f'name="{field}"' not in page, field
+    form = {
+        "scale": rating.scale,
+        "label": "Edited",
+        "label_de": "Geändert",
+        "slug": "edited",
+        "value": 99,
+        "colour": rating.colour,
+        "position": rating.position,
+        "description": "A clearer description.",
+        "description_de": rating.description_de,
+    }
+    assert client.post(url, form).status_code == 302
+    rating.refresh_from_db()
+    assert (rating.label, rating.slug, rating.value) != ("Edited", "edited", 99)
+    assert rating.description == "A clearer description."
+    # A rating no published verdict uses is the newsroom's to change.
+    page = client.get(reverse("admin:claims_rating_change", args=[unused.pk])).content.decode()
+    assert 'name="label"' in page
+
+
 def test_the_only_claim_action_in_the_admin_is_the_lifecycles_unpublish(client, superuser, claim):
     client.force_login(superuser)
     changelist = client.get(reverse("admin:claims_claim_changelist"))
@@ -327,6 +368,23 @@ def test_editors_cannot_approve_appearances(client, editor, editor2, claim, arti
 
 def test_a_superuser_who_linked_a_passage_cannot_approve_it(superuser, claim, article):
     mention = mention_link(claim=claim, user=superuser, **_span(article, SECOND))
+    with pytest.raises(WorkflowError) as refusal:
+        claim.approve_appearance(by=superuser, mention=mention)
+    assert refusal.value.code == "four_eyes"
+
+
+def test_confirming_new_wording_of_a_waiting_appearance_keeps_who_asked(
+    superuser, reviewer, claim, article
+):
+    """The person who linked a passage stays the one who may not approve it, also when
+    someone else confirms its new wording after the article changed."""
+    mention = mention_link(claim=claim, user=superuser, **_span(article, SECOND))
+    Mention.objects.filter(pk=mention.pk).update(
+        anchor=Mention.Anchor.REANCHORED, quote_changed=True
+    )
+    mention_confirm(mention=Mention.objects.get(pk=mention.pk), user=reviewer)
+    mention.refresh_from_db()
+    assert (mention.awaiting, mention.requested_by) == (Mention.Awaiting.ADDITION, superuser)
     with pytest.raises(WorkflowError) as refusal:
         claim.approve_appearance(by=superuser, mention=mention)
     assert refusal.value.code == "four_eyes"
