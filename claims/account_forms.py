@@ -3,7 +3,6 @@ confirming the password before the second factor is removed."""
 
 import re
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import PasswordChangeForm
@@ -14,18 +13,10 @@ from django_otp import verify_token
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from claims.forms import FieldsOnly
+
 _SEPARATORS = re.compile(r"[\s\-]+")
 _TOTP_CODE = re.compile(r"\d{6}")
-
-
-class _FieldsOnly:
-    """Crispy renders only the fields; the template writes the <form> and its buttons."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
 
 
 def _normalise(code: str) -> str:
@@ -58,7 +49,7 @@ class _CodeField(forms.CharField):
         )
 
 
-class SignInCodeForm(_FieldsOnly, forms.Form):
+class SignInCodeForm(FieldsOnly, forms.Form):
     """The second step of signing in: a code from the app, or a recovery code.
 
     Six digits go to the authenticator app's device, anything else to the recovery codes,
@@ -101,7 +92,7 @@ class SignInCodeForm(_FieldsOnly, forms.Form):
         )
 
 
-class EnrolForm(_FieldsOnly, forms.Form):
+class EnrolForm(FieldsOnly, forms.Form):
     """Setting up an authenticator app: its first code proves it holds the key."""
 
     code = _CodeField(
@@ -140,7 +131,7 @@ def _password_is_right(request, user, password: str) -> bool:
     return authenticate(request, username=user.get_username(), password=password) == user
 
 
-class ConfirmPasswordForm(_FieldsOnly, forms.Form):
+class ConfirmPasswordForm(FieldsOnly, forms.Form):
     """The user's password again, before something that weakens the account."""
 
     password = forms.CharField(
@@ -163,7 +154,7 @@ class ConfirmPasswordForm(_FieldsOnly, forms.Form):
         return password
 
 
-class DeskPasswordChangeForm(_FieldsOnly, PasswordChangeForm):
+class DeskPasswordChangeForm(FieldsOnly, PasswordChangeForm):
     """Django's password change, laid out like the desk's other forms; the old password is
     checked like a sign-in (see ``_password_is_right``)."""
 

@@ -45,8 +45,8 @@ admin.site.site_title = _("Fact-checking desk")
 # permission methods, not only read-only fields, so no URL, action or inline gets round
 # them). Claims move only through their lifecycle methods (the desk, or the admin actions
 # below that call them).
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shown, never written: no add, change or delete for anyone."""
+class NoWrites:
+    """For admins and inlines: shown, never written; no add, change or delete for anyone."""
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -56,6 +56,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(NoWrites, admin.ModelAdmin):
+    """Shown, never written: no add, change or delete for anyone."""
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -163,7 +167,7 @@ class ArticleRevisionAdmin(admin.ModelAdmin):
         return []
 
 
-class MentionInline(admin.TabularInline):
+class MentionInline(NoWrites, admin.TabularInline):
     """A claim's passages, shown: they are marked, linked and removed on the desk, where a
     new passage of a published claim waits for a second person's approval."""
 
@@ -172,15 +176,6 @@ class MentionInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class SourceInline(admin.StackedInline):

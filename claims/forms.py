@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from claims.abuse import HONEYPOT_FIELD
 from claims.models import Article, Claim, Correction, ErrorReport, Rating, Source, Tip
 from claims.models.base import SLUG_PATTERN
+from claims.models.claims import SOURCE_FIELDS
 from claims.roles import EDITORS, REVIEWERS
 from claims.wording import language_name
 
@@ -282,17 +283,7 @@ class ClaimForm(forms.ModelForm):
 class SourceForm(forms.ModelForm):
     class Meta:
         model = Source
-        fields = [
-            "url",
-            "title",
-            "publisher",
-            "published_on",
-            "accessed_on",
-            "archive_url",
-            "kind",
-            "stance",
-            "quote",
-        ]
+        fields = list(SOURCE_FIELDS)
         widgets = {
             "published_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "accessed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -387,7 +378,7 @@ SourceFormSet = forms.inlineformset_factory(
 )
 
 
-class _FieldsOnly:
+class FieldsOnly:
     """Crispy renders only the fields; the template writes the <form> and its buttons."""
 
     def __init__(self, *args, **kwargs):
@@ -397,7 +388,7 @@ class _FieldsOnly:
         self.helper.disable_csrf = True
 
 
-class DecisionForm(_FieldsOnly, forms.Form):
+class DecisionForm(FieldsOnly, forms.Form):
     """A reviewer's decision on the version they read."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -410,7 +401,7 @@ class DecisionForm(_FieldsOnly, forms.Form):
     )
 
 
-class ReasonForm(_FieldsOnly, forms.Form):
+class ReasonForm(FieldsOnly, forms.Form):
     """Why a claim is dismissed or unpublished (kept in its timeline)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
@@ -419,7 +410,7 @@ class ReasonForm(_FieldsOnly, forms.Form):
     )
 
 
-class CorrectionForm(_FieldsOnly, forms.ModelForm):
+class CorrectionForm(FieldsOnly, forms.ModelForm):
     """The correction of a published verdict: its public note and the new verdict."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -449,7 +440,7 @@ class CorrectionForm(_FieldsOnly, forms.ModelForm):
         self.fields["new_conclusion"].required = True
 
 
-class CorrectionStartForm(_FieldsOnly, forms.ModelForm):
+class CorrectionStartForm(FieldsOnly, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     class Meta:
@@ -549,7 +540,7 @@ class ArticleForm(forms.ModelForm):
         return data
 
 
-class RevisionForm(_FieldsOnly, forms.Form):
+class RevisionForm(FieldsOnly, forms.Form):
     """A new version of an article's text."""
 
     text = forms.CharField(
@@ -606,7 +597,7 @@ class ArticleMetadataForm(forms.ModelForm):
         )
 
 
-class ArticleUnpublishForm(_FieldsOnly, forms.Form):
+class ArticleUnpublishForm(FieldsOnly, forms.Form):
     """Why an article is taken off the public site (kept in its history)."""
 
     reason = forms.CharField(

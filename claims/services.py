@@ -157,22 +157,27 @@ def mention_link(
     mention = Mention.for_span(
         claim=claim, revision=revision, start=start, end=end, created_by=user
     )
-    if claim.status == Claim.Status.PUBLISHED:
-        mention.awaiting = Mention.Awaiting.ADDITION
-        mention.requested_by, mention.requested_at = user, timezone.now()
-        mention._history_user = user
-        mention.save()
-        claim.events.create(
-            kind=ClaimEvent.Kind.APPEARANCE_ADDED,
-            actor=user,
-            claim_version=claim.version,
-            params=Claim.appearance_params(mention),
-        )
-        return mention
     mention._history_user = user
+    if claim.status == Claim.Status.PUBLISHED:
+        _await_review(claim, mention, user)
+        return mention
     mention.save()
     _passages_changed(claim, user)
     return mention
+
+
+def _await_review(claim: Claim, mention: Mention, user) -> None:
+    """A passage readers would see under a published verdict (new, or newly worded):
+    it waits for someone other than ``user`` to approve it (``Claim.approve_appearance``)."""
+    mention.awaiting = Mention.Awaiting.ADDITION
+    mention.requested_by, mention.requested_at = user, timezone.now()
+    mention.save()
+    claim.events.create(
+        kind=ClaimEvent.Kind.APPEARANCE_ADDED,
+        actor=user,
+        claim_version=claim.version,
+        params=Claim.appearance_params(mention),
+    )
 
 
 @transaction.atomic
@@ -495,15 +500,7 @@ def mention_confirm(*, mention: Mention, user) -> Mention:
         mention.save()
         return mention
     if mention.quote_changed and claim.status == Claim.Status.PUBLISHED:
-        mention.awaiting = Mention.Awaiting.ADDITION
-        mention.requested_by, mention.requested_at = user, timezone.now()
-        mention.save()
-        claim.events.create(
-            kind=ClaimEvent.Kind.APPEARANCE_ADDED,
-            actor=user,
-            claim_version=claim.version,
-            params=Claim.appearance_params(mention),
-        )
+        _await_review(claim, mention, user)
         return mention
     mention.save()
     if mention.quote_changed:

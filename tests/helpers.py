@@ -1,9 +1,13 @@
-"""Helpers for tests that need a separate Django process (settings are read at start-up)."""
+"""Helpers for tests that need a separate Django process (settings are read at start-up),
+or several threads at once."""
 
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
+
+from django.db import connections
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,3 +24,26 @@ def run_manage(args: list[str], **env: str) -> subprocess.CompletedProcess:
         timeout=120,
         check=False,
     )
+
+
+def run_together(jobs, *, timeout: float = 120) -> list:
+    """Start every job at the same moment, each on its own thread and database
+    connection; their outcomes (a result or the exception raised), in order."""
+    barrier = threading.Barrier(len(jobs))
+    outcomes: list = [None] * len(jobs)
+
+    def run(index, job):
+        try:
+            barrier.wait()
+            outcomes[index] = job()
+        except Exception as error:
+            outcomes[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=item) for item in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    return outcomes

@@ -5,17 +5,16 @@ import json
 import os
 import subprocess
 import sys
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from claims.models import Claim, Mention
 from claims.services import claim_create_with_mention
 from tests.factories import make_article
-from tests.helpers import ROOT
+from tests.helpers import ROOT, run_together
 
 TEXT = "Der Minister sagte, die Arbeitslosigkeit sei gesunken. Ein zweiter Satz."
 PASSAGE = "die Arbeitslosigkeit sei gesunken"
@@ -80,28 +79,6 @@ def test_an_overlapping_but_different_passage_is_a_new_claim(desk, editor):
     assert Claim.objects.count() == 2
 
 
-def _run_together(jobs) -> list:
-    """Start every job at the same moment, each on its own connection; their outcomes."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes: list = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait()
-            outcomes[index] = job()
-        except Exception as error:
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=item) for item in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(
     connection.vendor == "sqlite",
@@ -119,7 +96,7 @@ def test_twenty_simultaneous_marks_make_one_claim(editor, editor2):
 
         return job
 
-    outcomes = _run_together([mark_as(users[i % 2]) for i in range(20)])
+    outcomes = run_together([mark_as(users[i % 2]) for i in range(20)])
     assert outcomes == [200] * 20
     assert Claim.objects.count() == 1
     assert Mention.objects.count() == 1
@@ -141,7 +118,7 @@ def test_twenty_simultaneous_service_calls_make_one_claim(editor):
         )
         return marked.created
 
-    outcomes = _run_together([job] * 20)
+    outcomes = run_together([job] * 20)
     assert sorted(outcomes) == [False] * 19 + [True]
     assert Claim.objects.count() == 1
 

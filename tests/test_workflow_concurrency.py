@@ -2,11 +2,9 @@
 acting on one claim at the same moment lose nothing and never publish without the
 required approvals. (SQLite serialises writers by itself; this is about row locks.)"""
 
-import threading
-
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection, connections
+from django.db import connection
 from django.test import override_settings
 
 from claims.forms import SourceFormSet
@@ -15,6 +13,7 @@ from claims.roles import REVIEWERS, ensure_role_groups
 from claims.services import EditConflict, claim_update
 from tests.conftest import _member
 from tests.factories import make_rating, make_ready_claim
+from tests.helpers import run_together
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -22,28 +21,6 @@ pytestmark = [
         connection.vendor != "postgresql", reason="row locks are a PostgreSQL matter"
     ),
 ]
-
-
-def _run_together(jobs) -> list:
-    """Start every job at the same moment, each on its own connection; their outcomes."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes: list = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait()
-            outcomes[index] = job()
-        except Exception as error:
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=item) for item in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 @override_settings(FACTCHECK_REQUIRED_APPROVALS=3)
@@ -79,7 +56,7 @@ def test_twenty_reviewers_at_once_never_publish_without_three_approvals(editor):
 
     jobs = [approve_then_publish(user) for user in reviewers[1:]] + [request_changes]
     jobs.append(approve_then_publish(author))  # always refused
-    outcomes = _run_together(jobs)
+    outcomes = run_together(jobs)
     assert len(outcomes) == 20
     claim.refresh_from_db()
     # The author is refused: by four-eyes, or because the claim left review first.
@@ -140,7 +117,7 @@ def test_twenty_editors_saving_the_same_version_at_once_one_wins(editor):
 
         return job
 
-    outcomes = _run_together([save(i, user) for i, user in enumerate(editors)])
+    outcomes = run_together([save(i, user) for i, user in enumerate(editors)])
     winners = [outcome for outcome in outcomes if isinstance(outcome, int)]
     assert len(winners) == 1, outcomes
     assert outcomes.count("conflict") == 19
