@@ -19,7 +19,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -36,6 +35,7 @@ from claims.account_forms import (
 )
 from claims.permissions import can_use_desk
 from claims.signin import has_second_factor, log_second_factor, two_factor_required
+from claims.views.responses import safe_next
 
 RECOVERY_CODE_COUNT = 10
 _SESSION_CODES = "factcheck_recovery_codes"
@@ -70,11 +70,7 @@ def _landing(user) -> str:
 def _next_url(request: HttpRequest, value: str | None = None) -> str:
     """The ``next`` address if it stays on this site, else the user's landing page."""
     target = value if value is not None else request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return _landing(request.user)
+    return safe_next(request, target) or _landing(request.user)
 
 
 # --- The code step of signing in --------------------------------------------------------

@@ -11,6 +11,7 @@ from django.core.exceptions import (
 )
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 # A refused change (``WorkflowError.code``) → its HTTP status; anything else is 422.
@@ -128,3 +129,12 @@ def _view_limit(request: HttpRequest) -> BodyLimit:
     match = getattr(request, "resolver_match", None)
     limit = getattr(match.func, "max_body", None) if match else None
     return limit or BodyLimit(0)
+
+
+def safe_next(request: HttpRequest, target: str | None) -> str:
+    """``target`` (a ``next`` parameter) if it is a page of this site, else ""."""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""

@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -26,7 +25,7 @@ from claims.models.lifecycle import WorkflowError, required_approvals
 from claims.roles import may
 from claims.services import correction_update
 from claims.views.access import desk_required, get_claim_for_user, get_mention_for_user
-from claims.views.responses import max_body, refusal_status
+from claims.views.responses import max_body, refusal_status, safe_next
 
 REVIEW_SCREEN = "claims/desk/claim_review.html"
 
@@ -127,7 +126,7 @@ def appearance_decision(request: HttpRequest, mention_pk: int, decision: str) ->
         )
     messages.success(request, success)
     return redirect(
-        _safe_next(request, request.POST.get("next", "")) or reverse("claims:desk-review-queue")
+        safe_next(request, request.POST.get("next", "")) or reverse("claims:desk-review-queue")
     )
 
 
@@ -244,7 +243,7 @@ def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
     context = review_context(
         request,
         claim,
-        next_url=_safe_next(request, request.GET.get("next", "")),
+        next_url=safe_next(request, request.GET.get("next", "")),
         open_form=request.GET.get("open", "") if request.GET.get("open") in _FOLDED else "",
     )
     return render(request, REVIEW_SCREEN, context)
@@ -275,7 +274,7 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             claim,
             forms=forms,
             error=refusal.message,
-            next_url=_safe_next(request, request.POST.get("next", "")),
+            next_url=safe_next(request, request.POST.get("next", "")),
         )
         return render(request, REVIEW_SCREEN, context, status=refusal_status(refusal.code))
     messages.success(request, success)
@@ -307,17 +306,8 @@ def _transition_arguments(request: HttpRequest, form, method: str) -> dict:
     return kwargs
 
 
-def _safe_next(request: HttpRequest, target: str) -> str:
-    """``target`` if it is a page of this site, else ""."""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return ""
-
-
 def _next_url(request: HttpRequest, claim: Claim) -> str:
-    return _safe_next(request, request.POST.get("next", "")) or claim_url(claim)
+    return safe_next(request, request.POST.get("next", "")) or claim_url(claim)
 
 
 # --- Editing a correction -----------------------------------------------------------------
