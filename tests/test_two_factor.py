@@ -70,6 +70,16 @@ def test_set_up_shows_a_qr_code_made_here_and_the_key(client, editor):
     assert TOTPDevice.objects.get(user=editor).key == device.key
 
 
+def test_the_code_step_never_sends_anyone_off_the_site(client, editor):
+    client.force_login(editor)
+    device, _codes = enrol(client)
+    client.logout()
+    sign_in(client, "editor")
+    answer = client.post(CODE_STEP, {"code": code_for(device), "next": "https://evil.example/"})
+    assert answer.status_code == 302
+    assert answer["Location"] == reverse("claims:desk")
+
+
 def test_set_up_refuses_a_wrong_code_and_changes_nothing(client, editor):
     client.force_login(editor)
     client.get(SETUP)
