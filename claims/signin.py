@@ -19,6 +19,7 @@ import ipaddress
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
@@ -56,13 +57,27 @@ def axes_client_str(username, ip_address, user_agent, path_info, request) -> str
     return f"{{username: {username!r}, client: {client_label(request)}, path: {path_info!r}}}"
 
 
+def _longest_user_name() -> int:
+    model = get_user_model()
+    return model._meta.get_field(model.USERNAME_FIELD).max_length or 150
+
+
+def axes_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The user name django-axes counts failures for: as typed, cut to the longest a user
+    name can be. A longer one names no account, would not fit axes' table (PostgreSQL
+    refuses it) and has no place in a log line."""
+    source = credentials if credentials else getattr(request, "POST", {})
+    value = source.get(settings.AXES_USERNAME_FORM_FIELD)
+    return None if value is None else str(value)[: _longest_user_name()]
+
+
 # --- Logging ----------------------------------------------------------------------------
 def _log_failure(sender, credentials, request=None, **kwargs) -> None:
     if request is None:
         return
     logger.warning(
         "sign-in failed: user %r, client %s, path %s%s",
-        (credentials or {}).get("username"),
+        str((credentials or {}).get("username"))[: _longest_user_name()],
         client_label(request),
         request.path,
         " (locked out)" if getattr(request, "axes_locked_out", False) else "",

@@ -243,6 +243,7 @@ AXES_RESET_ON_SUCCESS = False
 # The client as claims.abuse sees it (FACTCHECK_TRUSTED_PROXY_COUNT), stored and shown only
 # as a pseudonymous address derived from its salted hash, never the real one.
 AXES_CLIENT_IP_CALLABLE = "claims.signin.axes_client_address"
+AXES_USERNAME_CALLABLE = "claims.signin.axes_username"
 AXES_CLIENT_STR_CALLABLE = "claims.signin.axes_client_str"
 AXES_LOCKOUT_CALLABLE = "claims.views.account.locked_out"
 # No table of every successful sign-in (claims.signin logs them); failures live in

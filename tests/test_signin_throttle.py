@@ -56,6 +56,16 @@ def test_thirty_wrong_passwords_lock_the_account_with_429_and_a_time(client, edi
     assert "style=" not in page
 
 
+@pytest.mark.parametrize("page", [DESK_LOGIN, ADMIN_LOGIN])
+def test_an_overlong_user_name_is_counted_cut_to_size(client, db, page):
+    """No user name is longer than 150 characters; a 10,000-character one is refused like
+    any wrong one and counted under its first 150 (PostgreSQL refused to store it: 500)."""
+    response = _post(client, page, "x" * 10_000, "wrong")
+    assert response.status_code == 200
+    attempt = AccessAttempt.objects.get()
+    assert attempt.username == "x" * 150
+
+
 def test_the_lockout_page_speaks_the_visitors_language(client, editor, settings):
     _guess(client, "/de/desk/login/", "editor", settings.AXES_FAILURE_LIMIT)
     response = _post(client, "/de/desk/login/", "editor", PASSWORD)
