@@ -1,6 +1,7 @@
 """Who may do what on the desk: the role map in ``claims.roles`` plus the claim's state.
 
-Views ask these functions (and ``Claim.actions_for``); templates show only what they allow.
+Views ask these functions (and ``Claim.available_actions``); templates show only what they
+allow.
 """
 
 from claims.models import Claim

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.helpers import ROOT, run_manage
+from tests.helpers import ROOT
 
 pytestmark = pytest.mark.django_db
 
@@ -62,13 +62,8 @@ def test_database_stopped_answers_503(tmp_path):
 def test_cache_down_is_degraded_not_503(tmp_path):
     # A load balancer taking every app server out because their shared Redis is down
     # would turn a slower site into no site.
+    # The check runs SELECT 1 and reads no table: an empty database file will do.
     db = tmp_path / "health.sqlite3"
-    assert (
-        run_manage(
-            ["migrate", "--noinput"], DATABASE_URL=f"sqlite:///{db}", **PRODUCTION
-        ).returncode
-        == 0
-    )
     status, body = _probe(DATABASE_URL=f"sqlite:///{db}", REDIS_URL="redis://127.0.0.1:1/0")
     assert status == 200
     assert body == {"status": "degraded", "database": "ok", "cache": "fail"}
@@ -76,6 +71,5 @@ def test_cache_down_is_degraded_not_503(tmp_path):
 
 def test_not_redirected_to_https_even_when_the_site_is(tmp_path):
     db = tmp_path / "health.sqlite3"
-    run_manage(["migrate", "--noinput"], DATABASE_URL=f"sqlite:///{db}", **PRODUCTION)
     status, body = _probe(DATABASE_URL=f"sqlite:///{db}")
     assert (status, body["status"]) == (200, "ok")
