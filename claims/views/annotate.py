@@ -30,7 +30,8 @@ from claims.views.access import (
     get_claim_for_user,
     get_mention_for_user,
 )
-from claims.views.responses import error_response, max_body, refusal_status
+from claims.views.limits import max_body
+from claims.views.responses import error_response, refusal_status
 from claims.workspace import (
     WORKSPACE,
     mention_update_context,

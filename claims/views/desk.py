@@ -29,7 +29,8 @@ from claims.models import Article, ArticleRevision, Claim, WorkflowError
 from claims.models.base import unique_slug
 from claims.services import EditConflict, claim_update
 from claims.views.access import desk_required, get_article_for_user, get_claim_in_article
-from claims.views.responses import error_response, max_body
+from claims.views.limits import max_body
+from claims.views.responses import error_response
 from claims.workspace import (
     WORKSPACE,
     claim_spans,

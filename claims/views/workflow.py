@@ -25,7 +25,8 @@ from claims.models.lifecycle import WorkflowError
 from claims.roles import may
 from claims.services import correction_update
 from claims.views.access import desk_required, get_claim_for_user, get_mention_for_user
-from claims.views.responses import max_body, refusal_status, safe_next
+from claims.views.limits import max_body
+from claims.views.responses import refusal_status, safe_next
 from claims.workspace import workflow_context, workflow_forms
 
 REVIEW_SCREEN = "claims/desk/claim_review.html"
