@@ -1,6 +1,6 @@
 """Request body limits answered with 413 and a sentence, before anything reads the body.
 
-Each desk and reader endpoint has its own limit (``claims.views.responses.max_body``,
+Each desk and reader endpoint has its own limit (``claims.views.limits.max_body``,
 kept on the view as ``view.max_body``); every other view has
 ``DATA_UPLOAD_MAX_MEMORY_SIZE``. Django itself would read the body first (the CSRF
 middleware does, for every POST) and answer a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``
@@ -8,12 +8,12 @@ with a bare 400 (``RequestDataTooBig``). This middleware sits above the CSRF mid
 and answers from the announced ``Content-Length``, so the body is not even read.
 
 What slips past it (a body read before the view was resolved, too many fields or files)
-reaches ``claims.views.responses.bad_request``, the ``handler400``, which answers 413 too.
+reaches ``claims.views.limits.bad_request``, the ``handler400``, which answers 413 too.
 """
 
 from django.conf import settings
 
-from claims.views.responses import content_length, too_large
+from claims.views.limits import content_length, too_large
 
 
 class BodyLimitMiddleware:

@@ -268,7 +268,7 @@ if FACTCHECK_2FA_REQUIRED_ROLES - _TWO_FACTOR_ROLES:
     )
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret key
 # Article uploads and pasted text go up to a few MB; each desk endpoint has its own limit
-# (claims.views.responses.max_body, at most 6 MB) with a readable error, so this one, which
+# (claims.views.limits.max_body, at most 6 MB) with a readable error, so this one, which
 # answers with a bare 400, must stay above all of them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6_500_000
 

@@ -14,7 +14,7 @@ from factcheck.health import healthz
 from factcheck.middleware import database_unavailable
 
 # Every 400 in words, and 413 for a body too large however Django noticed it.
-handler400 = "claims.views.responses.bad_request"
+handler400 = "claims.views.limits.bad_request"
 
 urlpatterns = [
     # Language-independent resources.

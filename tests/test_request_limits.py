@@ -14,7 +14,7 @@ from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from claims.models import Claim, ClaimEvent, ErrorReport, Mention, Source, Tip
-from claims.views.responses import bad_request
+from claims.views.limits import bad_request
 from tests.factories import add_source
 
 pytestmark = pytest.mark.django_db

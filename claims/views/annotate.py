@@ -5,7 +5,6 @@ paragraphs that changed and of the claims list, so the page never reloads.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, Min, Q, When, Window
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from claims.forms import AdjustMentionForm, LinkForm, SourceFormSet, SpanForm
-from claims.models import ArticleRevision, Mention, Source, WorkflowError
+from claims.forms import AdjustMentionForm, LinkForm, SpanForm
+from claims.models import ArticleRevision, Mention, WorkflowError
 from claims.permissions import can_mark_claims, can_remove_mention
 from claims.services import (
     Removal,
@@ -31,14 +30,15 @@ from claims.views.access import (
     get_claim_for_user,
     get_mention_for_user,
 )
-from claims.views.desk import (
+from claims.views.limits import max_body
+from claims.views.responses import error_response, refusal_status
+from claims.workspace import (
     WORKSPACE,
+    mention_update_context,
     panel_context,
     panel_url,
-    paragraph_updates,
     workspace_context,
 )
-from claims.views.responses import error_response, max_body, refusal_status
 
 SPAN_MESSAGES = {
     "invalid_offsets": gettext_lazy(
@@ -82,14 +82,12 @@ def _revision_of(request, article, form) -> ArticleRevision | None:
     return article.current_revision
 
 
-def _changed(request, article, claim, *, spans, new_row=None, created=False, status_message=""):
-    """The answer after a change: the panel, the paragraphs it touched, and the claims list.
-
-    ``new_row`` is the mention of a claim that just got its first passage in this article:
-    its row is inserted in reading order. Otherwise the whole list is sent again, since the
-    order may have changed. ``created``: the claim was created with ``new_row`` just now,
-    so it has that one passage and no sources, and the panel need not ask the database.
-    """
+def _mention_update_response(
+    request, article, claim, *, spans, new_row=None, created=False, status_message=""
+) -> HttpResponse:
+    """The answer after a change of passages: for htmx, the panel, the paragraphs it
+    touched and the claims list (``workspace.mention_update_context``); otherwise a
+    redirect to the claim's panel, or to the workspace when the claim has none here."""
     # A claim left without a passage in this article has no panel here any more (one that
     # just got its first passage here, ``new_row``, obviously has one).
     if (
@@ -101,58 +99,18 @@ def _changed(request, article, claim, *, spans, new_row=None, created=False, sta
     workspace_url = reverse("claims:desk-article", kwargs={"pk": article.pk})
     if not request.htmx:
         return redirect(panel_url(article, claim) if claim else workspace_url)
-    fresh = {}
-    if created:
-        fresh = {
-            "sources": SourceFormSet(
-                instance=claim, prefix="sources", queryset=Source.objects.none()
-            ),
-            "claim_mentions": [new_row],
-        }
-    context = panel_context(request, claim, article, **fresh) if claim else {"claim": None}
-    context |= {
-        "article": article,
-        "oob_paragraphs": paragraph_updates(article, spans),
-        "status_message": status_message,
-    }
-    if new_row is not None:
-        context |= {"new_row": new_row, **_insertion_point(article, new_row)}
-    else:
-        workspace = workspace_context(article, active=claim)
-        context |= {
-            "full_list": True,
-            "claim_rows": workspace["claim_rows"],
-            "claims_count": workspace["claims_count"],
-        }
+    context = mention_update_context(
+        request,
+        article,
+        claim,
+        spans=spans,
+        new_row=new_row,
+        created=created,
+        status_message=status_message,
+    )
     response = render(request, f"{WORKSPACE}#mention-update", context)
     response["HX-Push-Url"] = panel_url(article, claim) if claim else workspace_url
     return response
-
-
-def _insertion_point(article, mention: Mention) -> dict:
-    """Where the new claim's row goes: before the first claim that comes after it in the
-    claims list's order (first passage's start, then claim id: ``workspace_context``)."""
-    # One query: every other claim's first passage, counted over all of them (the window),
-    # the first one after the new passage on top, or else any (there is none after it).
-    later = Q(first__gt=mention.start) | Q(first=mention.start, claim_id__gt=mention.claim_id)
-    row = (
-        Mention.objects.filter(revision=article.current_revision)
-        .exclude(claim_id=mention.claim_id)
-        .values("claim_id")
-        .annotate(
-            first=Min("start"),
-            others=Window(Count("claim_id")),
-            after=Case(When(later, then=0), default=1),
-        )
-        .order_by("after", "first", "claim_id")
-        .first()
-    )
-    if row is None:
-        return {"insert_before": None, "claims_count": 1}
-    return {
-        "insert_before": row["claim_id"] if row["after"] == 0 else None,
-        "claims_count": row["others"] + 1,
-    }
 
 
 def _apply_selection(request, article, form, write):
@@ -197,14 +155,14 @@ def mark_claim(request: HttpRequest, pk: int) -> HttpResponse:
     mention = marked.mention
     if not marked.created:
         # The passage was marked already (a double click, a second tab): its claim.
-        return _changed(
+        return _mention_update_response(
             request,
             article,
             mention.claim,
             spans=[(mention.start, mention.end)],
             status_message=_("This passage is already marked as a draft claim; here it is."),
         )
-    return _changed(
+    return _mention_update_response(
         request,
         article,
         mention.claim,
@@ -231,7 +189,7 @@ def link_claim(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if refusal:
         return refusal
-    return _changed(
+    return _mention_update_response(
         request,
         article,
         claim,
@@ -275,7 +233,7 @@ def adjust_mention(request: HttpRequest, mention_pk: int) -> HttpResponse:
         return _span_error(request, error)
     except WorkflowError as refusal:
         return error_response(request, refusal.message, refusal_status(refusal.code))
-    return _changed(
+    return _mention_update_response(
         request,
         article,
         mention.claim,
@@ -317,7 +275,7 @@ def delete_mention(request: HttpRequest, mention_pk: int) -> HttpResponse:
             "Removal requested: readers see the passage until a reviewer approves its removal."
         ),
     }[result]
-    return _changed(
+    return _mention_update_response(
         request,
         article,
         None if deleted else claim,

@@ -16,7 +16,8 @@ from claims.models import Article, WorkflowError
 from claims.roles import may
 from claims.services import ArticleChanged, article_update
 from claims.views.access import desk_required, get_article_for_user
-from claims.views.responses import error_response, max_body, refusal_status
+from claims.views.limits import max_body
+from claims.views.responses import error_response, refusal_status
 from claims.wording import language_name
 
 # The metadata an article's history on the desk compares, in the form's order.

@@ -12,11 +12,9 @@ from django.db import transaction
 from django.db.models import Count, F, Min, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from claims.annotations import annotate
 from claims.fetching import fetch_article
 from claims.forms import (
     MANAGEMENT_FORM_MESSAGE,
@@ -27,16 +25,21 @@ from claims.forms import (
 )
 from claims.importing import ArticleImportError, text_from_paste, text_from_upload
 from claims.markdown import render_markdown
-from claims.models import Article, ArticleRevision, Claim, Mention, WorkflowError
+from claims.models import Article, ArticleRevision, Claim, WorkflowError
 from claims.models.base import unique_slug
-from claims.permissions import can_change_mentions, can_edit_claim
 from claims.services import EditConflict, claim_update
-from claims.text import paragraph_spans
 from claims.views.access import desk_required, get_article_for_user, get_claim_in_article
-from claims.views.responses import error_response, max_body
-from claims.views.workflow import workflow_context
-
-WORKSPACE = "claims/desk/workspace.html"
+from claims.views.limits import max_body
+from claims.views.responses import error_response
+from claims.workspace import (
+    WORKSPACE,
+    claim_spans,
+    first_mention,
+    panel_context,
+    paragraph_updates,
+    verdict_locked,
+    workspace_context,
+)
 
 
 # --- Dashboard ----------------------------------------------------------------------------
@@ -193,127 +196,6 @@ def _create_article(request: HttpRequest, form: ArticleForm) -> Article:
 
 
 # --- Workspace ----------------------------------------------------------------------------
-# What the highlights and the claims list show of a passage and its claim: a long article
-# has a thousand of these rows, and claims carry long texts the workspace never shows.
-_HIGHLIGHT_FIELDS = (
-    "start",
-    "end",
-    "awaiting",
-    "claim__claim_reviewed",
-    "claim__status",
-    "claim__rating",
-)
-
-
-def _highlighted(mentions):
-    """``mentions`` with what the highlights and claims list show, in text order."""
-    return (
-        mentions.select_related("claim__rating")
-        .only(*_HIGHLIGHT_FIELDS)
-        .order_by("start", "-end", "pk")
-    )
-
-
-def workspace_context(article: Article, active: Claim | None = None) -> dict:
-    """Everything the workspace shows, in a number of queries independent of its mentions."""
-    revision = article.current_revision
-    mentions = list(_highlighted(Mention.objects.filter(revision=revision)))
-    paragraphs = annotate(revision.text, mentions) if revision else []
-    first_mentions: dict[int, Mention] = {}
-    waiting = set()  # claims with a passage here waiting for a reviewer
-    for mention in mentions:  # already in reading order
-        first_mentions.setdefault(mention.claim_id, mention)
-        if mention.awaiting:
-            waiting.add(mention.claim_id)
-    for claim_id, mention in first_mentions.items():
-        mention.waiting = claim_id in waiting
-    return {
-        "article": article,
-        "revision": revision,
-        "paragraphs": paragraphs,
-        # Reading order of each claim's first passage; claims starting at the same place
-        # in the order they were made, as the mark and link answers insert them.
-        "claim_rows": sorted(first_mentions.values(), key=lambda m: (m.start, m.claim_id)),
-        "claims_count": len(first_mentions),
-        "active": active,
-        "anchors_to_check": Mention.objects.needing_review(article).count(),
-    }
-
-
-def paragraph_updates(article: Article, spans) -> list[tuple[int, tuple]]:
-    """(index, runs) of the paragraphs overlapping ``spans``, rendered afresh.
-
-    Only mentions inside those paragraphs are loaded, so a change in a long article costs
-    the paragraphs it touches, not the whole text.
-    """
-    revision = article.current_revision
-    spans = list(spans)
-    bounds = paragraph_spans(revision.text)
-    touched = [
-        index
-        for index, (p_start, p_end) in enumerate(bounds)
-        if any(start < p_end and p_start < end for start, end in spans)
-    ]
-    if not touched:
-        return []
-    low, high = bounds[touched[0]][0], bounds[touched[-1]][1]
-    mentions = _highlighted(Mention.objects.filter(revision=revision, start__lt=high, end__gt=low))
-    paragraphs = annotate(revision.text, mentions, only=set(touched))
-    return [(index, paragraphs[index]) for index in touched]
-
-
-def claim_spans(claim: Claim, article: Article) -> list[tuple[int, int]]:
-    return list(
-        claim.mentions.filter(revision=article.current_revision).values_list("start", "end")
-    )
-
-
-def first_mention(claim: Claim, article: Article) -> Mention | None:
-    return _highlighted(claim.mentions.filter(revision=article.current_revision)).first()
-
-
-_DATED_BY_ARTICLE = (Claim.Status.DRAFT, Claim.Status.CHANGES_REQUESTED)
-
-
-def panel_context(request: HttpRequest, claim: Claim, article: Article, **extra) -> dict:
-    editable = can_edit_claim(request.user, claim)
-    form = extra.pop("form", None)
-    if form is None:
-        initial = {"version": claim.version}
-        if claim.claim_date is None and claim.status in _DATED_BY_ARTICLE:
-            # Most claims were made when the article appeared: a suggestion in the form,
-            # saved only when the editor saves.
-            initial["claim_date"] = article.published_on
-        form = ClaimForm(instance=claim, initial=initial, verdict_locked=_locked(claim))
-    sources = extra.pop("sources", None)
-    if sources is None:
-        sources = SourceFormSet(instance=claim, prefix="sources")
-    # An unbound formset holds the claim's sources already: no second query to know
-    # whether there are any.
-    has_sources = None if sources.is_bound else sources.initial_form_count() > 0
-    return {
-        "claim": claim,
-        "article": article,
-        "form": form,
-        "sources": sources,
-        "editable": editable,
-        "mentions_editable": can_change_mentions(request.user, claim),
-        "claim_mentions": claim.mentions.filter(revision=article.current_revision).order_by(
-            "start"
-        ),
-        "explanation_html": render_markdown(claim.explanation),
-        **workflow_context(
-            request, claim, next_url=panel_url(article, claim), has_sources=has_sources
-        ),
-        **extra,
-    }
-
-
-def _locked(claim: Claim) -> bool:
-    """A published claim's verdict changes only through a correction."""
-    return claim.status == Claim.Status.PUBLISHED
-
-
 @require_safe
 @desk_required
 def workspace(request: HttpRequest, pk: int) -> HttpResponse:
@@ -333,7 +215,7 @@ def claim_panel(request: HttpRequest, pk: int, claim_pk: int) -> HttpResponse:
     extra: dict = {}
     status = 200
     if request.method == "POST":
-        form = ClaimForm(request.POST, instance=claim, verdict_locked=_locked(claim))
+        form = ClaimForm(request.POST, instance=claim, verdict_locked=verdict_locked(claim))
         sources = SourceFormSet(request.POST, instance=claim, prefix="sources")
         if management_form_damaged(sources):
             return error_response(request, str(MANAGEMENT_FORM_MESSAGE), 400)
@@ -392,12 +274,12 @@ def _conflict_context(request, conflict: EditConflict, form, sources) -> dict:
     the current version, so saving again is a deliberate decision on the listed fields."""
     data = request.POST.copy()
     data["version"] = str(conflict.claim.version)
-    current = ClaimForm(instance=conflict.claim, verdict_locked=_locked(conflict.claim))
+    current = ClaimForm(instance=conflict.claim, verdict_locked=verdict_locked(conflict.claim))
     for change in conflict.changes:
         if not change.you_changed and change.field in current.fields:
             value = current[change.field].value()
             data[change.field] = "" if value is None else str(value)
-    form = ClaimForm(data, instance=conflict.claim, verdict_locked=_locked(conflict.claim))
+    form = ClaimForm(data, instance=conflict.claim, verdict_locked=verdict_locked(conflict.claim))
     form.is_valid()
     return {"form": form, "sources": sources, "conflict": conflict}
 
@@ -436,7 +318,3 @@ def claim_search(request: HttpRequest) -> HttpResponse:
         "claims/desk/claim_search.html",
         {"query": query, "results": results, "article_pk": article_pk},
     )
-
-
-def panel_url(article: Article, claim: Claim) -> str:
-    return reverse("claims:desk-claim", kwargs={"pk": article.pk, "claim_pk": claim.pk})

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from claims import abuse
 from claims.forms import ErrorReportForm, ReaderInputForm, TipForm
 from claims.models import Claim, ClaimEvent, ErrorReport
-from claims.views.responses import max_body
+from claims.views.limits import max_body
 
 logger = logging.getLogger(__name__)
 

@@ -1,18 +1,12 @@
-"""Error answers the desk shows in words: in the alert area for htmx, as a page otherwise."""
+"""Error answers the desk shows in words: in the alert area for htmx, as a page otherwise;
+the HTTP status of a refused change; and ``safe_next``, the check of a ``next`` address.
 
-from dataclasses import dataclass
-from functools import wraps
+Request body limits (``max_body``, the 413 answer, ``handler400``) are in ``views/limits.py``.
+"""
 
-from django.conf import settings
-from django.core.exceptions import (
-    RequestDataTooBig,
-    TooManyFieldsSent,
-    TooManyFilesSent,
-)
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 
 # A refused change (``WorkflowError.code``) → its HTTP status; anything else is 422.
 _REFUSAL_STATUS = {
@@ -36,99 +30,6 @@ def error_response(request: HttpRequest, message: str, status: int) -> HttpRespo
         response["HX-Reswap"] = "innerHTML"
         return response
     return render(request, "claims/desk/error.html", {"message": message}, status=status)
-
-
-def content_length(request: HttpRequest) -> int:
-    """The body size the client announced (0 when absent or unreadable)."""
-    try:
-        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
-    except ValueError:
-        return 0
-
-
-def too_large(
-    request: HttpRequest, length: int, limit: int, *, template: str | None = None
-) -> HttpResponse:
-    """413 with a sentence: how large the request was and what the limit is."""
-    size, most = _megabytes(length, limit)
-    message = _(
-        "The request is too large (%(size)s MB; the limit is %(limit)s MB). Nothing was saved."
-    ) % {"size": size, "limit": most}
-    if template:
-        return render(request, template, {"message": message}, status=413)
-    return error_response(request, message, 413)
-
-
-def _megabytes(size: int, limit: int) -> tuple[str, str]:
-    """Both in MB with as few decimals as tell them apart (a body just over its limit
-    does not read "0.1 MB; the limit is 0.1 MB")."""
-    for digits in range(1, 7):
-        shown = (f"{size / 1_000_000:.{digits}f}", f"{limit / 1_000_000:.{digits}f}")
-        if shown[0] != shown[1] and float(shown[1]):
-            break
-    return shown
-
-
-def max_body(limit: int, *, template: str | None = None):
-    """Refuse requests whose body is larger than ``limit`` bytes with 413 and a message
-    (on the desk's error page, or in ``template`` with ``message`` in its context).
-
-    The limit is also kept on the view (``view.max_body``): factcheck.limits checks it
-    before any middleware reads the body (CSRF does, for every POST), so a body between
-    this limit and ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is never parsed at all."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            length = content_length(request)
-            if length > limit:
-                return too_large(request, length, limit, template=template)
-            return view(request, *args, **kwargs)
-
-        wrapper.max_body = BodyLimit(limit, template)
-        return wrapper
-
-    return decorator
-
-
-@dataclass(frozen=True, slots=True)
-class BodyLimit:
-    limit: int
-    template: str | None = None
-
-
-def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """``handler400``: every 400 in words (Django's own is a bare "Bad Request (400)").
-
-    A body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is 413, as is one with more fields or files
-    than ``DATA_UPLOAD_MAX_NUMBER_FIELDS`` / ``DATA_UPLOAD_MAX_NUMBER_FILES`` allow: the
-    request is too large, whichever way it is counted. factcheck.limits answers most of
-    these before the body is read; this catches the rest (a body read by other code)."""
-    if isinstance(exception, RequestDataTooBig):
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
-        return too_large(
-            request, content_length(request), limit, template=_view_limit(request).template
-        )
-    if isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
-        message = _(
-            "The request has too many fields or files to be read. Nothing was saved. "
-            "Reload the page and try again."
-        )
-        template = _view_limit(request).template
-        if template:
-            return render(request, template, {"message": message}, status=413)
-        return error_response(request, message, 413)
-    message = _(
-        "The request could not be understood, so nothing was done. Reload the page and try again."
-    )
-    return error_response(request, message, 400)
-
-
-def _view_limit(request: HttpRequest) -> BodyLimit:
-    """The ``max_body`` of the view the request was for (limit 0 when it has none)."""
-    match = getattr(request, "resolver_match", None)
-    limit = getattr(match.func, "max_body", None) if match else None
-    return limit or BodyLimit(0)
 
 
 def safe_next(request: HttpRequest, target: str | None) -> str:

@@ -25,7 +25,7 @@ from claims.services import (
     mention_delete,
 )
 from claims.views.access import desk_required, get_article_for_user, get_mention_for_user
-from claims.views.responses import max_body
+from claims.views.limits import max_body
 
 
 @require_http_methods(["GET", "POST"])

@@ -18,14 +18,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from claims.diffing import changes_since_review, field_diffs, text_diff
-from claims.forms import CorrectionForm, CorrectionStartForm, DecisionForm, ReasonForm
+from claims.forms import CorrectionForm
 from claims.markdown import render_markdown
 from claims.models import Claim, ClaimEvent, Correction, DeskProfile, Mention, Review, Source
-from claims.models.lifecycle import WorkflowError, required_approvals
+from claims.models.lifecycle import WorkflowError
 from claims.roles import may
 from claims.services import correction_update
 from claims.views.access import desk_required, get_claim_for_user, get_mention_for_user
-from claims.views.responses import max_body, refusal_status, safe_next
+from claims.views.limits import max_body
+from claims.views.responses import refusal_status, safe_next
+from claims.workspace import workflow_context, workflow_forms
 
 REVIEW_SCREEN = "claims/desk/claim_review.html"
 
@@ -131,55 +133,6 @@ def appearance_decision(request: HttpRequest, mention_pk: int, decision: str) ->
 
 
 # --- The review screen --------------------------------------------------------------------
-def workflow_forms(claim: Claim, data=None, bound: str | None = None) -> dict:
-    """The forms of the workflow box; ``bound`` names the one to bind to ``data``."""
-    initial = {"version": claim.version}
-    forms = {}
-    for key, form_class, prefix in (
-        ("decision_form", DecisionForm, "decision"),
-        ("reason_form", ReasonForm, "reason"),
-        ("start_form", CorrectionStartForm, "correction"),
-    ):
-        auto_id = f"{prefix}-%s"
-        if key == bound:
-            forms[key] = form_class(data, auto_id=auto_id)
-        else:
-            forms[key] = form_class(initial=initial, auto_id=auto_id)
-    return forms
-
-
-def workflow_context(
-    request: HttpRequest, claim: Claim, *, forms=None, next_url="", has_sources=None
-) -> dict:
-    """What the workflow box (review screen and claim panel) shows this user
-    (``has_sources``: see ``Claim.missing_for_review``)."""
-    correction = claim.pending_correction()
-    actions = claim.available_actions(request.user, correction)
-    in_review = Claim.Status.IN_REVIEW in (claim.status, getattr(correction, "status", None))
-    approvals = claim.approvals_count(correction) if in_review else None
-    publishes = correction is None and actions & {"publish", "approve_publish"}
-    return {
-        "correction": correction,
-        "actions": actions,
-        # Shown only while in review ("1 of 2 approvals"): no query for the others.
-        "approvals": approvals,
-        "required_approvals": required_approvals(),
-        # Enough approvals, publishing is a separate step (FACTCHECK_PUBLISH_ON_APPROVAL off,
-        # or the last approval came from someone who may not publish).
-        "awaiting_publication": approvals is not None and approvals >= required_approvals(),
-        # Said before the click: which articles readers will see with this claim.
-        "articles_to_publish": list(claim.articles_to_publish()) if publishes else [],
-        "missing": claim.missing_for_review(has_sources=has_sources)
-        if claim.status in (Claim.Status.DRAFT, Claim.Status.CHANGES_REQUESTED)
-        else [],
-        "own_work": claim.is_own_work(request.user, correction),
-        "may_review": may(request.user, "review"),
-        "may_mark": may(request.user, "mark"),
-        "next_url": next_url,
-        **(forms or workflow_forms(claim)),
-    }
-
-
 def review_context(
     request: HttpRequest, claim: Claim, *, forms=None, error=None, next_url="", open_form=""
 ) -> dict:

@@ -1,0 +1,281 @@
+"""The desk workspace's page context: what the annotation workspace, the claim panel
+beside it and the workflow box in that panel show, and what an htmx answer after a change
+carries (the paragraphs it touched, the claims list's new row or whole list).
+
+The desk views (``views/desk.py``, ``views/annotate.py``, ``views/workflow.py``) build
+their pages from these functions; none of them renders anything itself. The query counts
+of these pages do not depend on the number of mentions (tests assert it).
+"""
+
+from django.db.models import Case, Count, Min, Q, When, Window
+from django.http import HttpRequest
+from django.urls import reverse
+
+from claims.annotations import annotate
+from claims.forms import (
+    ClaimForm,
+    CorrectionStartForm,
+    DecisionForm,
+    ReasonForm,
+    SourceFormSet,
+)
+from claims.markdown import render_markdown
+from claims.models import Article, Claim, Mention, Source
+from claims.models.lifecycle import required_approvals
+from claims.permissions import can_change_mentions, can_edit_claim
+from claims.roles import may
+from claims.text import paragraph_spans
+
+# The workspace page; its partials (``#panel-update``, ``#mention-update``) are the htmx answers.
+WORKSPACE = "claims/desk/workspace.html"
+
+# What the highlights and the claims list show of a passage and its claim: a long article
+# has a thousand of these rows, and claims carry long texts the workspace never shows.
+_HIGHLIGHT_FIELDS = (
+    "start",
+    "end",
+    "awaiting",
+    "claim__claim_reviewed",
+    "claim__status",
+    "claim__rating",
+)
+
+
+def _highlighted(mentions):
+    """``mentions`` with what the highlights and claims list show, in text order."""
+    return (
+        mentions.select_related("claim__rating")
+        .only(*_HIGHLIGHT_FIELDS)
+        .order_by("start", "-end", "pk")
+    )
+
+
+# --- The workspace: text and claims list --------------------------------------------------
+def workspace_context(article: Article, active: Claim | None = None) -> dict:
+    """Everything the workspace shows, in a number of queries independent of its mentions."""
+    revision = article.current_revision
+    mentions = list(_highlighted(Mention.objects.filter(revision=revision)))
+    paragraphs = annotate(revision.text, mentions) if revision else []
+    first_mentions: dict[int, Mention] = {}
+    waiting = set()  # claims with a passage here waiting for a reviewer
+    for mention in mentions:  # already in reading order
+        first_mentions.setdefault(mention.claim_id, mention)
+        if mention.awaiting:
+            waiting.add(mention.claim_id)
+    for claim_id, mention in first_mentions.items():
+        mention.waiting = claim_id in waiting
+    return {
+        "article": article,
+        "revision": revision,
+        "paragraphs": paragraphs,
+        # Reading order of each claim's first passage; claims starting at the same place
+        # in the order they were made, as the mark and link answers insert them.
+        "claim_rows": sorted(first_mentions.values(), key=lambda m: (m.start, m.claim_id)),
+        "claims_count": len(first_mentions),
+        "active": active,
+        "anchors_to_check": Mention.objects.needing_review(article).count(),
+    }
+
+
+def paragraph_updates(article: Article, spans) -> list[tuple[int, tuple]]:
+    """(index, runs) of the paragraphs overlapping ``spans``, rendered afresh.
+
+    Only mentions inside those paragraphs are loaded, so a change in a long article costs
+    the paragraphs it touches, not the whole text.
+    """
+    revision = article.current_revision
+    spans = list(spans)
+    bounds = paragraph_spans(revision.text)
+    touched = [
+        index
+        for index, (p_start, p_end) in enumerate(bounds)
+        if any(start < p_end and p_start < end for start, end in spans)
+    ]
+    if not touched:
+        return []
+    low, high = bounds[touched[0]][0], bounds[touched[-1]][1]
+    mentions = _highlighted(Mention.objects.filter(revision=revision, start__lt=high, end__gt=low))
+    paragraphs = annotate(revision.text, mentions, only=set(touched))
+    return [(index, paragraphs[index]) for index in touched]
+
+
+def claim_spans(claim: Claim, article: Article) -> list[tuple[int, int]]:
+    """(start, end) of the claim's passages in the article's current text."""
+    return list(
+        claim.mentions.filter(revision=article.current_revision).values_list("start", "end")
+    )
+
+
+def first_mention(claim: Claim, article: Article) -> Mention | None:
+    """The claim's first passage in the article: its row in the claims list."""
+    return _highlighted(claim.mentions.filter(revision=article.current_revision)).first()
+
+
+def panel_url(article: Article, claim: Claim) -> str:
+    return reverse("claims:desk-claim", kwargs={"pk": article.pk, "claim_pk": claim.pk})
+
+
+# --- The claim panel ----------------------------------------------------------------------
+_DATED_BY_ARTICLE = (Claim.Status.DRAFT, Claim.Status.CHANGES_REQUESTED)
+
+
+def verdict_locked(claim: Claim) -> bool:
+    """A published claim's verdict changes only through a correction."""
+    return claim.status == Claim.Status.PUBLISHED
+
+
+def panel_context(request: HttpRequest, claim: Claim, article: Article, **extra) -> dict:
+    """The claim panel beside the text: the claim's form, its sources, its passages here
+    and the workflow box; ``extra`` (a bound ``form``, ``sources``, …) overrides."""
+    editable = can_edit_claim(request.user, claim)
+    form = extra.pop("form", None)
+    if form is None:
+        initial = {"version": claim.version}
+        if claim.claim_date is None and claim.status in _DATED_BY_ARTICLE:
+            # Most claims were made when the article appeared: a suggestion in the form,
+            # saved only when the editor saves.
+            initial["claim_date"] = article.published_on
+        form = ClaimForm(instance=claim, initial=initial, verdict_locked=verdict_locked(claim))
+    sources = extra.pop("sources", None)
+    if sources is None:
+        sources = SourceFormSet(instance=claim, prefix="sources")
+    # An unbound formset holds the claim's sources already: no second query to know
+    # whether there are any.
+    has_sources = None if sources.is_bound else sources.initial_form_count() > 0
+    return {
+        "claim": claim,
+        "article": article,
+        "form": form,
+        "sources": sources,
+        "editable": editable,
+        "mentions_editable": can_change_mentions(request.user, claim),
+        "claim_mentions": claim.mentions.filter(revision=article.current_revision).order_by(
+            "start"
+        ),
+        "explanation_html": render_markdown(claim.explanation),
+        **workflow_context(
+            request, claim, next_url=panel_url(article, claim), has_sources=has_sources
+        ),
+        **extra,
+    }
+
+
+# --- The answer after a change of passages (mark, link, adjust, remove) -------------------
+def mention_update_context(
+    request: HttpRequest,
+    article: Article,
+    claim: Claim | None,
+    *,
+    spans,
+    new_row: Mention | None = None,
+    created: bool = False,
+    status_message: str = "",
+) -> dict:
+    """The ``#mention-update`` answer: the panel of ``claim`` (none if ``None``), the
+    paragraphs ``spans`` touched, and the claims list.
+
+    ``new_row`` is the mention of a claim that just got its first passage in this article:
+    its row is inserted in reading order. Otherwise the whole list is sent again, since the
+    order may have changed. ``created``: the claim was created with ``new_row`` just now,
+    so it has that one passage and no sources, and the panel need not ask the database.
+    """
+    fresh = {}
+    if created:
+        fresh = {
+            "sources": SourceFormSet(
+                instance=claim, prefix="sources", queryset=Source.objects.none()
+            ),
+            "claim_mentions": [new_row],
+        }
+    context = panel_context(request, claim, article, **fresh) if claim else {"claim": None}
+    context |= {
+        "article": article,
+        "oob_paragraphs": paragraph_updates(article, spans),
+        "status_message": status_message,
+    }
+    if new_row is not None:
+        context |= {"new_row": new_row, **_insertion_point(article, new_row)}
+    else:
+        workspace = workspace_context(article, active=claim)
+        context |= {
+            "full_list": True,
+            "claim_rows": workspace["claim_rows"],
+            "claims_count": workspace["claims_count"],
+        }
+    return context
+
+
+def _insertion_point(article: Article, mention: Mention) -> dict:
+    """Where the new claim's row goes: before the first claim that comes after it in the
+    claims list's order (first passage's start, then claim id: ``workspace_context``)."""
+    # One query: every other claim's first passage, counted over all of them (the window),
+    # the first one after the new passage on top, or else any (there is none after it).
+    later = Q(first__gt=mention.start) | Q(first=mention.start, claim_id__gt=mention.claim_id)
+    row = (
+        Mention.objects.filter(revision=article.current_revision)
+        .exclude(claim_id=mention.claim_id)
+        .values("claim_id")
+        .annotate(
+            first=Min("start"),
+            others=Window(Count("claim_id")),
+            after=Case(When(later, then=0), default=1),
+        )
+        .order_by("after", "first", "claim_id")
+        .first()
+    )
+    if row is None:
+        return {"insert_before": None, "claims_count": 1}
+    return {
+        "insert_before": row["claim_id"] if row["after"] == 0 else None,
+        "claims_count": row["others"] + 1,
+    }
+
+
+# --- The workflow box (claim panel and review screen) -------------------------------------
+def workflow_forms(claim: Claim, data=None, bound: str | None = None) -> dict:
+    """The forms of the workflow box; ``bound`` names the one to bind to ``data``."""
+    initial = {"version": claim.version}
+    forms = {}
+    for key, form_class, prefix in (
+        ("decision_form", DecisionForm, "decision"),
+        ("reason_form", ReasonForm, "reason"),
+        ("start_form", CorrectionStartForm, "correction"),
+    ):
+        auto_id = f"{prefix}-%s"
+        if key == bound:
+            forms[key] = form_class(data, auto_id=auto_id)
+        else:
+            forms[key] = form_class(initial=initial, auto_id=auto_id)
+    return forms
+
+
+def workflow_context(
+    request: HttpRequest, claim: Claim, *, forms=None, next_url="", has_sources=None
+) -> dict:
+    """What the workflow box (review screen and claim panel) shows this user
+    (``has_sources``: see ``Claim.missing_for_review``)."""
+    correction = claim.pending_correction()
+    actions = claim.available_actions(request.user, correction)
+    in_review = Claim.Status.IN_REVIEW in (claim.status, getattr(correction, "status", None))
+    approvals = claim.approvals_count(correction) if in_review else None
+    publishes = correction is None and actions & {"publish", "approve_publish"}
+    return {
+        "correction": correction,
+        "actions": actions,
+        # Shown only while in review ("1 of 2 approvals"): no query for the others.
+        "approvals": approvals,
+        "required_approvals": required_approvals(),
+        # Enough approvals, publishing is a separate step (FACTCHECK_PUBLISH_ON_APPROVAL off,
+        # or the last approval came from someone who may not publish).
+        "awaiting_publication": approvals is not None and approvals >= required_approvals(),
+        # Said before the click: which articles readers will see with this claim.
+        "articles_to_publish": list(claim.articles_to_publish()) if publishes else [],
+        "missing": claim.missing_for_review(has_sources=has_sources)
+        if claim.status in (Claim.Status.DRAFT, Claim.Status.CHANGES_REQUESTED)
+        else [],
+        "own_work": claim.is_own_work(request.user, correction),
+        "may_review": may(request.user, "review"),
+        "may_mark": may(request.user, "mark"),
+        "next_url": next_url,
+        **(forms or workflow_forms(claim)),
+    }
