@@ -5,12 +5,13 @@ not reach the server's own services, the private network or a cloud metadata end
 (server-side request forgery), nor tie up a worker with an endless or "bomb" response.
 
 - :func:`fetch_article` — fetch a page and extract its article with
-  :func:`claims.importing.text_from_html` (plain text goes through the same cleaning as an
-  uploaded ``.txt``); returns an :class:`~claims.importing.ImportedText`.
+  :func:`claims.importing.html.text_from_html` (plain text goes through the same cleaning as
+  an uploaded ``.txt``); returns an :class:`~claims.importing.cleaning.ImportedText`.
 - :func:`fetch` — the page itself (:class:`FetchedPage`): body bytes and decoded text.
 
-Every refusal is a :class:`FetchError` (an :class:`~claims.importing.ArticleImportError`) with
-a stable ``code`` and a translated sentence for the editor. The rules:
+Every refusal is a :class:`~claims.importing.errors.FetchError` (an
+:class:`~claims.importing.errors.ArticleImportError`) with a stable ``code`` and a
+translated sentence for the editor. The rules:
 
 - Only ``http`` and ``https`` addresses; an address with a user name or password in it
   (``https://user:pass@host/``) is refused rather than stripped, since it names a protected
@@ -32,14 +33,13 @@ a stable ``code`` and a translated sentence for the editor. The rules:
   received and after gzip/deflate decompression (the only encodings asked for), so a
   compression bomb stops at the cap.
 - Only ``text/html``, ``application/xhtml+xml`` and ``text/plain`` are accepted.
-- The text is decoded by a byte order mark, else the charset of the ``Content-Type`` header,
-  else the page's ``<meta>`` (or XML) declaration in its first 2 KB, else detection (strict
-  UTF-8, then charset_normalizer). Undecodable bytes become "�" and a notice says how many.
+- The text is decoded by :func:`claims.importing.encoding.decode`, exactly as an uploaded
+  file is: a byte order mark, else the charset of the ``Content-Type`` header, else the
+  page's ``<meta>`` (or XML) declaration in its first 2 KB, else detection.
 - ``FACTCHECK_FETCH_ALLOW_PRIVATE`` permits loopback and private addresses (tests, intranet);
   unspecified, multicast, link-local and cloud metadata addresses stay refused even then.
 """
 
-import codecs
 import dataclasses
 import http
 import ipaddress
@@ -47,17 +47,13 @@ import logging
 import re
 import socket
 import time
-import unicodedata
 import zlib
 from dataclasses import dataclass
-from typing import Literal
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
-import charset_normalizer
 import urllib3
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from urllib3.exceptions import (
     ConnectTimeoutError,
     HTTPError,
@@ -66,22 +62,14 @@ from urllib3.exceptions import (
     SSLError,
 )
 
-from claims.importing import (
-    ArticleImportError,
-    ImportedText,
-    _charset_from_content_type,
-    _codecs_for_label,
-    _finish_text,
-    _human_bytes,
-    _meta_charset,
-    _reject_binary,
-    text_from_html,
-)
+from claims.importing.cleaning import ImportedText, finish_text
+from claims.importing.encoding import charset_from_content_type, decode, reject_binary
+from claims.importing.errors import FetchError, human_bytes
+from claims.importing.html import text_from_html
 
 __all__ = [
     "ALLOWED_CONTENT_TYPES",
     "MAX_REDIRECTS",
-    "FetchError",
     "FetchedPage",
     "fetch",
     "fetch_article",
@@ -111,7 +99,6 @@ _HOST_NAME = re.compile(
     r"(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$"
 )
 _NUMERIC_LABEL = re.compile(r"^(?:0x[0-9a-f]*|[0-9]+)$")
-_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([a-z0-9_.:-]+)""", re.I)
 _HTML_SNIFF = re.compile(rb"<(?:!doctype|html|head|body|p|div|article|title)\b", re.I)
 # Safe characters in the request target: RFC 3986 sub-delims, ":", "@", "/", "%" (already
 # escaped input stays as it is); everything else, e.g. spaces and non-ASCII, is %-escaped.
@@ -134,36 +121,6 @@ _BROADCAST = ipaddress.ip_address("255.255.255.255")
 _IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
 _IPV4_TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")
 _NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
-
-FetchErrorCode = Literal[
-    "invalid_url",
-    "unsupported_scheme",
-    "credentials",
-    "forbidden_address",
-    "dns_failed",
-    "connection_failed",
-    "timeout",
-    "tls_error",
-    "too_many_redirects",
-    "bad_redirect",
-    "http_error",
-    "unsupported_type",
-    "unsupported_encoding",
-    "too_large",
-]
-
-
-class FetchError(ArticleImportError):
-    """A page that cannot or may not be fetched.
-
-    ``code`` is one of :data:`FetchErrorCode`; ``str(exc)`` (also ``exc.message``) is a
-    translated sentence naming the reason. Extraction errors after a successful fetch are
-    plain :class:`~claims.importing.ArticleImportError`\\ s.
-    """
-
-    def __init__(self, code: FetchErrorCode, message: str) -> None:
-        super().__init__(code, message)  # type: ignore[arg-type]
-        self.code: FetchErrorCode = code  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -223,12 +180,12 @@ class _Config:
 def fetch_article(url: str) -> ImportedText:
     """Fetch the page at ``url`` and return its article, like an uploaded page.
 
-    HTML goes through :func:`~claims.importing.text_from_html` (paragraphs, title, byline,
+    HTML goes through :func:`~claims.importing.html.text_from_html` (paragraphs, title, byline,
     date, language, site name); plain text is cleaned and normalised like an uploaded
     ``.txt``. ``notices`` start with what the fetch has to say (a redirect, the character
     set), then the extraction's. ``url`` of the result is the address the page came from.
-    Raises :class:`FetchError` (see :func:`fetch`) or
-    :class:`~claims.importing.ArticleImportError` (``no_article_found``, ``too_large``,
+    Raises :class:`~claims.importing.errors.FetchError` (see :func:`fetch`) or
+    :class:`~claims.importing.errors.ArticleImportError` (``no_article_found``, ``too_large``,
     ``not_text``, ``empty``).
     """
     page = fetch(url)
@@ -240,7 +197,7 @@ def fetch_article(url: str) -> ImportedText:
             % {"url": page.final_url},
         )
     if page.content_type == "text/plain":
-        text, all_notices = _finish_text(page.text, notices, source="file")
+        text, all_notices = finish_text(page.text, notices, source="file")
         return ImportedText(text=text, notices=all_notices, url=page.final_url)
     result = text_from_html(page.text, url=page.final_url)
     return dataclasses.replace(result, notices=(*notices, *result.notices), url=page.final_url)
@@ -249,11 +206,12 @@ def fetch_article(url: str) -> ImportedText:
 def fetch(url: str) -> FetchedPage:
     """Fetch ``url`` under the rules in this module's description and decode its text.
 
-    Raises :class:`FetchError` with one of the codes ``invalid_url``, ``unsupported_scheme``,
-    ``credentials``, ``forbidden_address``, ``dns_failed``, ``connection_failed``,
-    ``timeout``, ``tls_error``, ``too_many_redirects``, ``bad_redirect``, ``http_error``,
-    ``unsupported_type``, ``unsupported_encoding`` and ``too_large``, or
-    :class:`~claims.importing.ArticleImportError` ``not_text`` for a binary body.
+    Raises :class:`~claims.importing.errors.FetchError` with one of the codes
+    ``invalid_url``, ``unsupported_scheme``, ``credentials``, ``forbidden_address``,
+    ``dns_failed``, ``connection_failed``, ``timeout``, ``tls_error``, ``too_many_redirects``,
+    ``bad_redirect``, ``http_error``, ``unsupported_type``, ``unsupported_encoding`` and
+    ``too_large``, or
+    :class:`~claims.importing.errors.ArticleImportError` ``not_text`` for a binary body.
     """
     config = _Config.from_settings()
     deadline = time.monotonic() + config.timeout * TOTAL_TIME_FACTOR
@@ -287,19 +245,24 @@ def fetch(url: str) -> FetchedPage:
         finally:
             response.close()  # closes the connection without reading the rest
             pool.close()
-        _reject_binary(body)  # e.g. a PDF served as text/html
+        reject_binary(body)  # e.g. a PDF served as text/html
         if not media_type:  # no Content-Type: HTML if it looks like it
             media_type = "text/html" if _HTML_SNIFF.search(body[:4096]) else "text/plain"
-        text, encoding, notices = _decode(body, media_type, _charset_from_content_type(header))
+        decoded = decode(
+            body,
+            charset_from_content_type(header),
+            markup=media_type != "text/plain",
+            source="page",
+        )
         return FetchedPage(
             url=first.url,
             final_url=target.url,
             status=response.status,
             content_type=media_type,
             body=body,
-            encoding=encoding,
-            text=text,
-            notices=notices,
+            encoding=decoded.encoding,
+            text=decoded.text,
+            notices=decoded.notices,
         )
     raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
 
@@ -724,104 +687,6 @@ def _media_type(content_type: str) -> str:
     return media_type
 
 
-_BYTE_ORDER_MARKS = (
-    # UTF-32 first: its little-endian mark begins with UTF-16's.
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
-
-def _decode(body: bytes, media_type: str, header_charset: str) -> tuple[str, str, tuple[str, ...]]:
-    """Return the text, the codec used and the notices: BOM, header, meta, detection."""
-    notices: list[str] = []
-    for mark, codec in _BYTE_ORDER_MARKS:
-        if body.startswith(mark):
-            return _decode_replacing(body, codec, notices)
-    declarations = []
-    if header_charset:
-        declarations.append(header_charset)
-    if media_type != "text/plain":
-        declared_in_page = _meta_charset(body) or _xml_encoding(body)
-        if declared_in_page:
-            declarations.append(declared_in_page)
-    for label in declarations:
-        candidates = _codecs_for_label(label)
-        if candidates is None:
-            notices.append(
-                _("The page declares an unknown character set (%(charset)s); it was ignored.")
-                % {"charset": _shorten(label, 40)}
-            )
-            continue
-        for codec in candidates:
-            try:
-                return body.decode(codec), codec, tuple(notices)
-            except UnicodeDecodeError:
-                continue
-        return _decode_replacing(body, candidates[0], notices)  # the declaration wins
-    try:
-        return body.decode("utf-8"), "utf-8", tuple(notices)
-    except UnicodeDecodeError:
-        pass
-    # Detection is weak on Western single-byte text (it takes French for Baltic), so
-    # Windows-1252, the web's default for Western pages, is kept whenever it reads the bytes
-    # and the detector's own reading has only Latin letters; other scripts go its way.
-    guess = charset_normalizer.from_bytes(body).best()
-    codec = "cp1252"
-    if guess is not None and not (_decodes(body, "cp1252") and _latin_letters_only(str(guess))):
-        codec = (_codecs_for_label(guess.encoding) or ("cp1252",))[0]
-    notices.append(
-        _("The page does not say which character set it uses; it was read as %(encoding)s.")
-        % {"encoding": codecs.lookup(codec).name}
-    )
-    return _decode_replacing(body, codec, notices)
-
-
-def _decode_replacing(
-    body: bytes, codec: str, notices: list[str]
-) -> tuple[str, str, tuple[str, ...]]:
-    """Decode with "�" for what cannot be decoded; a notice counts those inserted."""
-    text = body.decode(codec, "replace")
-    # Each undecodable stretch becomes one "�" with "replace" and nothing with "ignore", so
-    # the difference counts exactly the replacements made (not any "�" the page contains).
-    replaced = len(text) - len(body.decode(codec, "ignore"))
-    if replaced:
-        notices.append(
-            ngettext(
-                "%(count)s character of the page could not be decoded and was replaced by "
-                "“�”; check the text around it.",
-                "%(count)s characters of the page could not be decoded and were replaced by "
-                "“�”; check the text around them.",
-                replaced,
-            )
-            % {"count": replaced}
-        )
-    return text, codecs.lookup(codec).name, tuple(notices)
-
-
-def _decodes(body: bytes, codec: str) -> bool:
-    try:
-        body.decode(codec)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _latin_letters_only(text: str) -> bool:
-    """Whether every letter in ``text`` is a Latin one (with or without diacritics)."""
-    return all(
-        unicodedata.name(char, "").startswith("LATIN") for char in set(text) if char.isalpha()
-    )
-
-
-def _xml_encoding(body: bytes) -> str:
-    """Return the encoding an XML declaration (XHTML) names, or ``""``."""
-    match = _XML_ENCODING.match(body[:200])
-    return match.group(1).decode("ascii") if match else ""
-
-
 # --- Messages ----------------------------------------------------------------------------
 
 
@@ -849,16 +714,16 @@ def _http_error(status: int) -> FetchError:
 def _too_large(limit: int, *, size: int | None = None, unpacked: bool = False) -> FetchError:
     if size is not None:
         message = _("The page is too large: %(size)s, but at most %(limit)s can be loaded.") % {
-            "size": _human_bytes(size),
-            "limit": _human_bytes(limit),
+            "size": human_bytes(size),
+            "limit": human_bytes(limit),
         }
     elif unpacked:
         message = _(
             "The page is larger than %(limit)s once unpacked, so loading it was stopped."
-        ) % {"limit": _human_bytes(limit)}
+        ) % {"limit": human_bytes(limit)}
     else:
         message = _("The page is larger than %(limit)s, so loading it was stopped.") % {
-            "limit": _human_bytes(limit)
+            "limit": human_bytes(limit)
         }
     return FetchError("too_large", message)
 
