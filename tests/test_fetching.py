@@ -20,6 +20,7 @@ import ssl
 import subprocess
 import threading
 import time
+import tracemalloc
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -901,6 +902,22 @@ def test_a_compression_bomb_is_stopped_at_the_limit(
     assert "unpacked" in message
     assert "5\N{NO-BREAK SPACE}MB" in message
     assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize("path", ["/gzip-bomb", "/deflate-bomb"])
+def test_a_compression_bomb_is_never_unpacked_past_the_limit_in_memory(
+    allow_private: None, base: str, path: str
+) -> None:
+    # Decompression bounded at every step holds at most the 5 MB cap plus a chunk; one
+    # unpacking a whole received piece at once would hold the bomb's 10 MB.
+    tracemalloc.start()
+    try:
+        with pytest.raises(FetchError):
+            fetch(f"{base}{path}")
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 8_000_000
 
 
 def test_the_size_limit_comes_from_the_settings(allow_private: None, base: str, settings) -> None:

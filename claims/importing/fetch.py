@@ -30,8 +30,9 @@ translated sentence for the editor. The rules:
 - Connect and read timeouts of ``FACTCHECK_FETCH_TIMEOUT`` seconds, and the whole fetch must
   finish within :data:`TOTAL_TIME_FACTOR` times that (a server trickling bytes cannot hold a
   worker). At most ``FACTCHECK_FETCH_MAX_BYTES`` are read, counted while streaming, both as
-  received and after gzip/deflate decompression (the only encodings asked for), so a
-  compression bomb stops at the cap.
+  received and after gzip/deflate decompression (the only encodings asked for). urllib3
+  (2.6 and later) decompresses with its output bounded by the amount read, so a compression
+  bomb stops at the cap without ever being unpacked further in memory.
 - Only ``text/html``, ``application/xhtml+xml`` and ``text/plain`` are accepted.
 - The text is decoded by :func:`claims.importing.encoding.decode`, exactly as an uploaded
   file is: a byte order mark, else the charset of the ``Content-Type`` header, else the
@@ -47,7 +48,6 @@ import logging
 import re
 import socket
 import time
-import zlib
 from dataclasses import dataclass
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
@@ -56,6 +56,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from urllib3.exceptions import (
     ConnectTimeoutError,
+    DecodeError,
     HTTPError,
     NewConnectionError,
     ReadTimeoutError,
@@ -87,6 +88,8 @@ ALLOWED_CONTENT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 MAX_URL_LENGTH = 2000
 
 _CHUNK_BYTES = 64 * 1024
+# The content codings asked for (Accept-Encoding), which urllib3 decompresses.
+_CONTENT_CODINGS = frozenset({"", "identity", "gzip", "x-gzip", "deflate"})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 # Schemes without "//" that are still clearly not web pages (others read as a missing scheme).
@@ -554,119 +557,44 @@ def _open(
 def _read_body(
     response: urllib3.BaseHTTPResponse, target: _Target, config: _Config, deadline: float
 ) -> bytes:
-    """Read the body, decompressed, refusing as soon as it grows past the size limit."""
+    """Read the body, decompressed, refusing as soon as it grows past the size limit.
+
+    urllib3 decompresses gzip and deflate with its output bounded by the amount asked for,
+    so a compression bomb costs at most the cap in memory and the time to produce it.
+    """
     limit = config.max_bytes
     declared = (response.headers.get("Content-Length") or "").strip()
     if declared.isdigit() and int(declared) > limit:
         raise _too_large(limit, size=int(declared))
     coding = (response.headers.get("Content-Encoding") or "").strip().lower()
-    decoder = _Decompressor(coding)
-    received = 0
+    if coding not in _CONTENT_CODINGS:
+        raise FetchError(
+            "unsupported_encoding",
+            _("The site sent the page in an encoding the desk cannot read (%(coding)s).")
+            % {"coding": _shorten(coding, 40)},
+        )
     parts: list[bytes] = []
     size = 0
     try:
         # read1: one receive at a time (whatever has arrived), so the deadline is checked
         # even while a server trickles its bytes; stream() would wait for a whole chunk.
-        while chunk := response.read1(_CHUNK_BYTES, decode_content=False):
-            received += len(chunk)
-            if received > limit:
+        while chunk := response.read1(_CHUNK_BYTES, decode_content=True):
+            if response.tell() > limit:  # bytes received, before decompression
                 raise _too_large(limit)
-            piece = decoder.feed(chunk, limit - size)
-            size += len(piece)
-            parts.append(piece)
+            size += len(chunk)
+            if size > limit:
+                raise _too_large(limit, unpacked=coding not in ("", "identity"))
+            parts.append(chunk)
             if time.monotonic() > deadline:
                 raise _too_slow(target, config)
-        piece = decoder.finish(limit - size)
-    except _Overflow:
-        raise _too_large(limit, unpacked=True) from None
-    except zlib.error:
+    except DecodeError:
         raise FetchError(
             "unsupported_encoding",
             _("The page's compressed data is damaged, so it could not be read."),
         ) from None
     except (HTTPError, OSError) as error:
         raise _connection_error(error, target, config) from error
-    parts.append(piece)
     return b"".join(parts)
-
-
-class _Overflow(Exception):
-    """Decompressed output went past the room it had."""
-
-
-class _Decompressor:
-    """Incremental gzip/deflate decoding whose output never exceeds the room it is given.
-
-    ``zlib``'s ``max_length`` bounds every step, so a bomb costs at most the cap in memory
-    and the time to produce it.
-    """
-
-    def __init__(self, coding: str) -> None:
-        if coding in ("", "identity"):
-            self._kind = "identity"
-        elif coding in ("gzip", "x-gzip"):
-            self._kind = "gzip"
-        elif coding == "deflate":
-            self._kind = "deflate"
-        else:
-            raise FetchError(
-                "unsupported_encoding",
-                _("The site sent the page in an encoding the desk cannot read (%(coding)s).")
-                % {"coding": _shorten(coding, 40)},
-            )
-        self._object = self._new()
-        self._started = False
-        self._members = 1
-        self._done = False
-
-    def _new(self):  # -> zlib._Decompress
-        if self._kind == "gzip":
-            return zlib.decompressobj(16 + zlib.MAX_WBITS)
-        return zlib.decompressobj()
-
-    def feed(self, data: bytes, room: int) -> bytes:
-        if self._kind == "identity":
-            if len(data) > room:
-                raise _Overflow
-            return data
-        out: list[bytes] = []
-        produced = 0
-        while data and not self._done:
-            try:
-                piece = self._object.decompress(data, room - produced + 1)
-            except zlib.error:
-                if self._kind == "deflate" and not self._started:
-                    # "deflate" is often sent without its zlib header (raw deflate).
-                    self._object = zlib.decompressobj(-zlib.MAX_WBITS)
-                    self._started = True
-                    continue
-                if self._members > 1:
-                    self._done = True  # junk after a complete gzip member: ignored
-                    break
-                raise
-            self._started = True
-            produced += len(piece)
-            if produced > room:
-                raise _Overflow
-            out.append(piece)
-            data = self._object.unconsumed_tail
-            if self._object.eof:
-                rest = self._object.unused_data
-                if self._kind == "gzip" and rest.strip(b"\x00"):
-                    self._object = self._new()  # another gzip member follows
-                    self._members += 1
-                    data = rest
-                else:
-                    self._done = True  # trailing bytes after the stream are ignored
-        return b"".join(out)
-
-    def finish(self, room: int) -> bytes:
-        if self._kind == "identity" or self._done:
-            return b""
-        piece = self._object.flush()
-        if len(piece) > room:
-            raise _Overflow
-        return piece
 
 
 # --- Content -----------------------------------------------------------------------------
