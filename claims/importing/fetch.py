@@ -3,6 +3,9 @@
 The desk fetches pages on an editor's behalf, so a web address is untrusted input: it must
 not reach the server's own services, the private network or a cloud metadata endpoint
 (server-side request forgery), nor tie up a worker with an endless or "bomb" response.
+Long because every rule below (address forms, addresses hidden in IPv6, redirects, limits)
+needs its own check and its own sentence for the editor, and the guard is easier to audit
+in one module than spread over several.
 
 - :func:`fetch_article` — fetch a page and extract its article with
   :func:`claims.importing.html.text_from_html` (plain text goes through the same cleaning as
