@@ -404,10 +404,10 @@ FACTCHECK_READER_RATE_WINDOW = env_int("FACTCHECK_READER_RATE_WINDOW", 600, mini
 FACTCHECK_TRUSTED_PROXY_COUNT = env_int("FACTCHECK_TRUSTED_PROXY_COUNT", 0, minimum=0)
 # Tips and error reports older than this are deleted by `manage.py purgereaderinput`.
 FACTCHECK_READER_RETENTION_DAYS = env_int("FACTCHECK_READER_RETENTION_DAYS", 365, minimum=1)
-# URL import (claims.fetching): connect and read timeout in seconds (the whole fetch may take
-# three times as long), the most bytes read (after decompression), whether loopback and
-# private addresses may be fetched (tests, intranets; never link-local or cloud metadata),
-# and the User-Agent sent.
+# URL import (claims.importing.fetch): connect and read timeout in seconds (the whole fetch
+# may take three times as long), the most bytes read (after decompression), whether loopback
+# and private addresses may be fetched (tests, intranets; never link-local or cloud
+# metadata), and the User-Agent sent.
 FACTCHECK_FETCH_TIMEOUT = env_int("FACTCHECK_FETCH_TIMEOUT", 10, minimum=1)
 FACTCHECK_FETCH_MAX_BYTES = env_int("FACTCHECK_FETCH_MAX_BYTES", 5_000_000, minimum=1)
 FACTCHECK_FETCH_ALLOW_PRIVATE = env_bool("FACTCHECK_FETCH_ALLOW_PRIVATE", False)

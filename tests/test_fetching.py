@@ -1,4 +1,4 @@
-"""Tests for ``claims.fetching``: fetching an article from its web address, safely.
+"""Tests for ``claims.importing.fetch``: fetching an article from its web address, safely.
 
 No internet: pages come from a real HTTP server in a thread on 127.0.0.1 (and an HTTPS one
 for certificate checks). Since that is a loopback address, tests that fetch from it turn on
@@ -8,6 +8,7 @@ the server's IP are answered by a fake ``socket.getaddrinfo`` that counts lookup
 tests can show that a name is resolved once per hop and the connection goes to that answer.
 """
 
+import codecs
 import contextlib
 import datetime
 import gzip
@@ -19,6 +20,7 @@ import ssl
 import subprocess
 import threading
 import time
+import tracemalloc
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,9 +28,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from claims import fetching
-from claims.fetching import MAX_REDIRECTS, FetchedPage, FetchError, fetch, fetch_article
-from claims.importing import ArticleImportError
+from claims.importing import fetch as fetching
+from claims.importing.errors import ArticleImportError, FetchError
+from claims.importing.fetch import MAX_REDIRECTS, FetchedPage, fetch, fetch_article
+from claims.importing.upload import text_from_upload
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ARTICLE = (FIXTURES / "dw.com.colonial.html").read_bytes()
@@ -220,6 +223,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     yield b" "
 
             self.send_chunks(trickle())
+        elif path == "/bytes":  # what the test put in server.payload
+            body, content_type = self.server.payload
+            self.send(body, content_type)
         elif path == "/missing":
             self.send(b"<html><body><p>Not here</p></body></html>", status=404)
         else:
@@ -229,6 +235,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 class LocalServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
     requests: list[tuple[str, dict[str, str]]]
+    payload: tuple[bytes, str | None] = (b"", None)
 
     def handle_error(self, request: object, client_address: object) -> None:
         pass  # aborted connections are the point of several tests
@@ -897,6 +904,22 @@ def test_a_compression_bomb_is_stopped_at_the_limit(
     assert time.monotonic() - started < 5
 
 
+@pytest.mark.parametrize("path", ["/gzip-bomb", "/deflate-bomb"])
+def test_a_compression_bomb_is_never_unpacked_past_the_limit_in_memory(
+    allow_private: None, base: str, path: str
+) -> None:
+    # Decompression bounded at every step holds at most the 5 MB cap plus a chunk; one
+    # unpacking a whole received piece at once would hold the bomb's 10 MB.
+    tracemalloc.start()
+    try:
+        with pytest.raises(FetchError):
+            fetch(f"{base}{path}")
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 8_000_000
+
+
 def test_the_size_limit_comes_from_the_settings(allow_private: None, base: str, settings) -> None:
     settings.FACTCHECK_FETCH_MAX_BYTES = 20_000
     with pytest.raises(FetchError) as excinfo:
@@ -1039,3 +1062,59 @@ def test_broken_bytes_are_replaced_and_counted(allow_private: None, base: str) -
     result = fetch_article(f"{base}/broken-utf8")
     assert "Fluss\N{REPLACEMENT CHARACTER} zu sanieren" in result.text
     assert any("2 characters" in notice for notice in result.notices)
+
+
+# --- An upload and a fetch read the same bytes alike -------------------------------------
+
+_BROKEN_UTF8 = (
+    small_page(extra=" \N{REPLACEMENT CHARACTER} X").encode().replace(b"Fluss zu", b"Fluss\xff zu")
+)
+_PLAIN = "Die Brücke über den Fluss\n\nDer Preis: 5 € pro Person – „günstig“.\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "content_type"),
+    [
+        ("utf-8 declared", small_page().encode(), "text/html; charset=utf-8"),
+        ("utf-8 undeclared", small_page().encode(), "text/html"),
+        ("utf-8 with BOM", codecs.BOM_UTF8 + small_page().encode(), "text/html"),
+        (
+            "utf-8 with BOM, declared otherwise",
+            codecs.BOM_UTF8 + small_page().encode(),
+            "text/html; charset=windows-1252",
+        ),
+        ("utf-16 with BOM", small_page().encode("utf-16"), "text/html"),
+        ("cp1252 declared", small_page().encode("cp1252"), "text/html; charset=windows-1252"),
+        (
+            "cp1252 in the page",
+            small_page('<meta charset="iso-8859-1">').encode("cp1252"),
+            "text/html",
+        ),
+        ("cp1252 undeclared", small_page(extra=" – ein Café").encode("cp1252"), "text/html"),
+        ("cp1252 declared as utf-8", small_page().encode("cp1252"), "text/html; charset=utf-8"),
+        (
+            "cyrillic undeclared",
+            small_page(extra=" " + RUSSIAN * 3).encode("cp1251", "xmlcharrefreplace"),
+            "text/html",
+        ),
+        ("broken utf-8", _BROKEN_UTF8, "text/html; charset=utf-8"),
+        ("plain utf-8 declared", _PLAIN.encode(), "text/plain; charset=utf-8"),
+        ("plain utf-8 with BOM", codecs.BOM_UTF8 + _PLAIN.encode(), "text/plain"),
+        ("plain cp1252 undeclared", _PLAIN.encode("cp1252"), "text/plain"),
+        (
+            "plain iso-8859-15 declared",
+            _PLAIN.encode("iso-8859-15", "replace"),
+            "text/plain; charset=ISO-8859-15",
+        ),
+    ],
+)
+def test_an_upload_and_a_fetch_of_the_same_bytes_read_alike(
+    allow_private: None, server: LocalServer, base: str, name: str, body: bytes, content_type: str
+) -> None:
+    filename = "artikel.txt" if content_type.startswith("text/plain") else "artikel.html"
+    server.payload = (body, content_type)
+    fetched = fetch_article(f"{base}/bytes")
+    uploaded = text_from_upload(filename, body, content_type)
+    assert fetched.text == uploaded.text
+    assert "Fluss" in fetched.text
+    assert fetch(f"{base}/bytes").encoding  # one codec named, whichever it was

@@ -1,5 +1,8 @@
 """Tests for ``claims.importing``: pasted text, uploaded files and web pages become article text.
 
+The URL fetcher has its own tests (``test_fetching.py``); that an upload and a fetch of the
+same bytes read alike is tested there.
+
 No database: importing is pure text work. The real pages in ``tests/fixtures/`` are saved
 copies of published articles; per page the tests name sentences of the article that must
 survive and navigation, teasers, cookie banners and footers that must not.
@@ -14,17 +17,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claims.importing import (
-    MAX_TEXT_CHARS,
-    MAX_TEXT_UPLOAD_BYTES,
-    MAX_UPLOAD_BYTES,
-    ArticleImportError,
-    ImportedText,
-    decode_bytes,
-    text_from_html,
-    text_from_paste,
-    text_from_upload,
-)
+from claims.importing.cleaning import MAX_TEXT_CHARS, ImportedText
+from claims.importing.encoding import decode_bytes
+from claims.importing.errors import ArticleImportError
+from claims.importing.html import MAX_UPLOAD_BYTES, text_from_html
+from claims.importing.upload import MAX_TEXT_UPLOAD_BYTES, text_from_paste, text_from_upload
 from claims.text import normalize
 from tests.text_strategies import EXAMPLES, texts
 

@@ -15,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from claims.fetching import fetch_article
 from claims.forms import (
     MANAGEMENT_FORM_MESSAGE,
     ArticleForm,
@@ -23,7 +22,9 @@ from claims.forms import (
     SourceFormSet,
     management_form_damaged,
 )
-from claims.importing import ArticleImportError, text_from_paste, text_from_upload
+from claims.importing.errors import ArticleImportError
+from claims.importing.fetch import fetch_article
+from claims.importing.upload import text_from_paste, text_from_upload
 from claims.markdown import render_markdown
 from claims.models import Article, ArticleRevision, Claim, WorkflowError
 from claims.models.base import unique_slug

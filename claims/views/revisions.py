@@ -12,9 +12,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from claims.diffing import paragraph_diff
-from claims.fetching import fetch_article
 from claims.forms import RevisionForm
-from claims.importing import ArticleImportError, text_from_paste
+from claims.importing.errors import ArticleImportError
+from claims.importing.fetch import fetch_article
+from claims.importing.upload import text_from_paste
 from claims.models import ArticleRevision, Mention, WorkflowError
 from claims.roles import may
 from claims.services import (

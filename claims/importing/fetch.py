@@ -3,14 +3,18 @@
 The desk fetches pages on an editor's behalf, so a web address is untrusted input: it must
 not reach the server's own services, the private network or a cloud metadata endpoint
 (server-side request forgery), nor tie up a worker with an endless or "bomb" response.
+Long because every rule below (address forms, addresses hidden in IPv6, redirects, limits)
+needs its own check and its own sentence for the editor, and the guard is easier to audit
+in one module than spread over several.
 
 - :func:`fetch_article` — fetch a page and extract its article with
-  :func:`claims.importing.text_from_html` (plain text goes through the same cleaning as an
-  uploaded ``.txt``); returns an :class:`~claims.importing.ImportedText`.
+  :func:`claims.importing.html.text_from_html` (plain text goes through the same cleaning as
+  an uploaded ``.txt``); returns an :class:`~claims.importing.cleaning.ImportedText`.
 - :func:`fetch` — the page itself (:class:`FetchedPage`): body bytes and decoded text.
 
-Every refusal is a :class:`FetchError` (an :class:`~claims.importing.ArticleImportError`) with
-a stable ``code`` and a translated sentence for the editor. The rules:
+Every refusal is a :class:`~claims.importing.errors.FetchError` (an
+:class:`~claims.importing.errors.ArticleImportError`) with a stable ``code`` and a
+translated sentence for the editor. The rules:
 
 - Only ``http`` and ``https`` addresses; an address with a user name or password in it
   (``https://user:pass@host/``) is refused rather than stripped, since it names a protected
@@ -29,17 +33,17 @@ a stable ``code`` and a translated sentence for the editor. The rules:
 - Connect and read timeouts of ``FACTCHECK_FETCH_TIMEOUT`` seconds, and the whole fetch must
   finish within :data:`TOTAL_TIME_FACTOR` times that (a server trickling bytes cannot hold a
   worker). At most ``FACTCHECK_FETCH_MAX_BYTES`` are read, counted while streaming, both as
-  received and after gzip/deflate decompression (the only encodings asked for), so a
-  compression bomb stops at the cap.
+  received and after gzip/deflate decompression (the only encodings asked for). urllib3
+  (2.6 and later) decompresses with its output bounded by the amount read, so a compression
+  bomb stops at the cap without ever being unpacked further in memory.
 - Only ``text/html``, ``application/xhtml+xml`` and ``text/plain`` are accepted.
-- The text is decoded by a byte order mark, else the charset of the ``Content-Type`` header,
-  else the page's ``<meta>`` (or XML) declaration in its first 2 KB, else detection (strict
-  UTF-8, then charset_normalizer). Undecodable bytes become "�" and a notice says how many.
+- The text is decoded by :func:`claims.importing.encoding.decode`, exactly as an uploaded
+  file is: a byte order mark, else the charset of the ``Content-Type`` header, else the
+  page's ``<meta>`` (or XML) declaration in its first 2 KB, else detection.
 - ``FACTCHECK_FETCH_ALLOW_PRIVATE`` permits loopback and private addresses (tests, intranet);
   unspecified, multicast, link-local and cloud metadata addresses stay refused even then.
 """
 
-import codecs
 import dataclasses
 import http
 import ipaddress
@@ -47,41 +51,29 @@ import logging
 import re
 import socket
 import time
-import unicodedata
-import zlib
 from dataclasses import dataclass
-from typing import Literal
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
-import charset_normalizer
 import urllib3
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from urllib3.exceptions import (
     ConnectTimeoutError,
+    DecodeError,
     HTTPError,
     NewConnectionError,
     ReadTimeoutError,
     SSLError,
 )
 
-from claims.importing import (
-    ArticleImportError,
-    ImportedText,
-    _charset_from_content_type,
-    _codecs_for_label,
-    _finish_text,
-    _human_bytes,
-    _meta_charset,
-    _reject_binary,
-    text_from_html,
-)
+from claims.importing.cleaning import ImportedText, finish_text
+from claims.importing.encoding import charset_from_content_type, decode, reject_binary
+from claims.importing.errors import FetchError, human_bytes
+from claims.importing.html import text_from_html
 
 __all__ = [
     "ALLOWED_CONTENT_TYPES",
     "MAX_REDIRECTS",
-    "FetchError",
     "FetchedPage",
     "fetch",
     "fetch_article",
@@ -99,6 +91,8 @@ ALLOWED_CONTENT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 MAX_URL_LENGTH = 2000
 
 _CHUNK_BYTES = 64 * 1024
+# The content codings asked for (Accept-Encoding), which urllib3 decompresses.
+_CONTENT_CODINGS = frozenset({"", "identity", "gzip", "x-gzip", "deflate"})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 # Schemes without "//" that are still clearly not web pages (others read as a missing scheme).
@@ -111,7 +105,6 @@ _HOST_NAME = re.compile(
     r"(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$"
 )
 _NUMERIC_LABEL = re.compile(r"^(?:0x[0-9a-f]*|[0-9]+)$")
-_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([a-z0-9_.:-]+)""", re.I)
 _HTML_SNIFF = re.compile(rb"<(?:!doctype|html|head|body|p|div|article|title)\b", re.I)
 # Safe characters in the request target: RFC 3986 sub-delims, ":", "@", "/", "%" (already
 # escaped input stays as it is); everything else, e.g. spaces and non-ASCII, is %-escaped.
@@ -134,36 +127,6 @@ _BROADCAST = ipaddress.ip_address("255.255.255.255")
 _IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
 _IPV4_TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")
 _NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
-
-FetchErrorCode = Literal[
-    "invalid_url",
-    "unsupported_scheme",
-    "credentials",
-    "forbidden_address",
-    "dns_failed",
-    "connection_failed",
-    "timeout",
-    "tls_error",
-    "too_many_redirects",
-    "bad_redirect",
-    "http_error",
-    "unsupported_type",
-    "unsupported_encoding",
-    "too_large",
-]
-
-
-class FetchError(ArticleImportError):
-    """A page that cannot or may not be fetched.
-
-    ``code`` is one of :data:`FetchErrorCode`; ``str(exc)`` (also ``exc.message``) is a
-    translated sentence naming the reason. Extraction errors after a successful fetch are
-    plain :class:`~claims.importing.ArticleImportError`\\ s.
-    """
-
-    def __init__(self, code: FetchErrorCode, message: str) -> None:
-        super().__init__(code, message)  # type: ignore[arg-type]
-        self.code: FetchErrorCode = code  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -223,12 +186,12 @@ class _Config:
 def fetch_article(url: str) -> ImportedText:
     """Fetch the page at ``url`` and return its article, like an uploaded page.
 
-    HTML goes through :func:`~claims.importing.text_from_html` (paragraphs, title, byline,
+    HTML goes through :func:`~claims.importing.html.text_from_html` (paragraphs, title, byline,
     date, language, site name); plain text is cleaned and normalised like an uploaded
     ``.txt``. ``notices`` start with what the fetch has to say (a redirect, the character
     set), then the extraction's. ``url`` of the result is the address the page came from.
-    Raises :class:`FetchError` (see :func:`fetch`) or
-    :class:`~claims.importing.ArticleImportError` (``no_article_found``, ``too_large``,
+    Raises :class:`~claims.importing.errors.FetchError` (see :func:`fetch`) or
+    :class:`~claims.importing.errors.ArticleImportError` (``no_article_found``, ``too_large``,
     ``not_text``, ``empty``).
     """
     page = fetch(url)
@@ -240,7 +203,7 @@ def fetch_article(url: str) -> ImportedText:
             % {"url": page.final_url},
         )
     if page.content_type == "text/plain":
-        text, all_notices = _finish_text(page.text, notices, source="file")
+        text, all_notices = finish_text(page.text, notices, source="file")
         return ImportedText(text=text, notices=all_notices, url=page.final_url)
     result = text_from_html(page.text, url=page.final_url)
     return dataclasses.replace(result, notices=(*notices, *result.notices), url=page.final_url)
@@ -249,11 +212,12 @@ def fetch_article(url: str) -> ImportedText:
 def fetch(url: str) -> FetchedPage:
     """Fetch ``url`` under the rules in this module's description and decode its text.
 
-    Raises :class:`FetchError` with one of the codes ``invalid_url``, ``unsupported_scheme``,
-    ``credentials``, ``forbidden_address``, ``dns_failed``, ``connection_failed``,
-    ``timeout``, ``tls_error``, ``too_many_redirects``, ``bad_redirect``, ``http_error``,
-    ``unsupported_type``, ``unsupported_encoding`` and ``too_large``, or
-    :class:`~claims.importing.ArticleImportError` ``not_text`` for a binary body.
+    Raises :class:`~claims.importing.errors.FetchError` with one of the codes
+    ``invalid_url``, ``unsupported_scheme``, ``credentials``, ``forbidden_address``,
+    ``dns_failed``, ``connection_failed``, ``timeout``, ``tls_error``, ``too_many_redirects``,
+    ``bad_redirect``, ``http_error``, ``unsupported_type``, ``unsupported_encoding`` and
+    ``too_large``, or
+    :class:`~claims.importing.errors.ArticleImportError` ``not_text`` for a binary body.
     """
     config = _Config.from_settings()
     deadline = time.monotonic() + config.timeout * TOTAL_TIME_FACTOR
@@ -287,19 +251,24 @@ def fetch(url: str) -> FetchedPage:
         finally:
             response.close()  # closes the connection without reading the rest
             pool.close()
-        _reject_binary(body)  # e.g. a PDF served as text/html
+        reject_binary(body)  # e.g. a PDF served as text/html
         if not media_type:  # no Content-Type: HTML if it looks like it
             media_type = "text/html" if _HTML_SNIFF.search(body[:4096]) else "text/plain"
-        text, encoding, notices = _decode(body, media_type, _charset_from_content_type(header))
+        decoded = decode(
+            body,
+            charset_from_content_type(header),
+            markup=media_type != "text/plain",
+            source="page",
+        )
         return FetchedPage(
             url=first.url,
             final_url=target.url,
             status=response.status,
             content_type=media_type,
             body=body,
-            encoding=encoding,
-            text=text,
-            notices=notices,
+            encoding=decoded.encoding,
+            text=decoded.text,
+            notices=decoded.notices,
         )
     raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
 
@@ -591,119 +560,44 @@ def _open(
 def _read_body(
     response: urllib3.BaseHTTPResponse, target: _Target, config: _Config, deadline: float
 ) -> bytes:
-    """Read the body, decompressed, refusing as soon as it grows past the size limit."""
+    """Read the body, decompressed, refusing as soon as it grows past the size limit.
+
+    urllib3 decompresses gzip and deflate with its output bounded by the amount asked for,
+    so a compression bomb costs at most the cap in memory and the time to produce it.
+    """
     limit = config.max_bytes
     declared = (response.headers.get("Content-Length") or "").strip()
     if declared.isdigit() and int(declared) > limit:
         raise _too_large(limit, size=int(declared))
     coding = (response.headers.get("Content-Encoding") or "").strip().lower()
-    decoder = _Decompressor(coding)
-    received = 0
+    if coding not in _CONTENT_CODINGS:
+        raise FetchError(
+            "unsupported_encoding",
+            _("The site sent the page in an encoding the desk cannot read (%(coding)s).")
+            % {"coding": _shorten(coding, 40)},
+        )
     parts: list[bytes] = []
     size = 0
     try:
         # read1: one receive at a time (whatever has arrived), so the deadline is checked
         # even while a server trickles its bytes; stream() would wait for a whole chunk.
-        while chunk := response.read1(_CHUNK_BYTES, decode_content=False):
-            received += len(chunk)
-            if received > limit:
+        while chunk := response.read1(_CHUNK_BYTES, decode_content=True):
+            if response.tell() > limit:  # bytes received, before decompression
                 raise _too_large(limit)
-            piece = decoder.feed(chunk, limit - size)
-            size += len(piece)
-            parts.append(piece)
+            size += len(chunk)
+            if size > limit:
+                raise _too_large(limit, unpacked=coding not in ("", "identity"))
+            parts.append(chunk)
             if time.monotonic() > deadline:
                 raise _too_slow(target, config)
-        piece = decoder.finish(limit - size)
-    except _Overflow:
-        raise _too_large(limit, unpacked=True) from None
-    except zlib.error:
+    except DecodeError:
         raise FetchError(
             "unsupported_encoding",
             _("The page's compressed data is damaged, so it could not be read."),
         ) from None
     except (HTTPError, OSError) as error:
         raise _connection_error(error, target, config) from error
-    parts.append(piece)
     return b"".join(parts)
-
-
-class _Overflow(Exception):
-    """Decompressed output went past the room it had."""
-
-
-class _Decompressor:
-    """Incremental gzip/deflate decoding whose output never exceeds the room it is given.
-
-    ``zlib``'s ``max_length`` bounds every step, so a bomb costs at most the cap in memory
-    and the time to produce it.
-    """
-
-    def __init__(self, coding: str) -> None:
-        if coding in ("", "identity"):
-            self._kind = "identity"
-        elif coding in ("gzip", "x-gzip"):
-            self._kind = "gzip"
-        elif coding == "deflate":
-            self._kind = "deflate"
-        else:
-            raise FetchError(
-                "unsupported_encoding",
-                _("The site sent the page in an encoding the desk cannot read (%(coding)s).")
-                % {"coding": _shorten(coding, 40)},
-            )
-        self._object = self._new()
-        self._started = False
-        self._members = 1
-        self._done = False
-
-    def _new(self):  # -> zlib._Decompress
-        if self._kind == "gzip":
-            return zlib.decompressobj(16 + zlib.MAX_WBITS)
-        return zlib.decompressobj()
-
-    def feed(self, data: bytes, room: int) -> bytes:
-        if self._kind == "identity":
-            if len(data) > room:
-                raise _Overflow
-            return data
-        out: list[bytes] = []
-        produced = 0
-        while data and not self._done:
-            try:
-                piece = self._object.decompress(data, room - produced + 1)
-            except zlib.error:
-                if self._kind == "deflate" and not self._started:
-                    # "deflate" is often sent without its zlib header (raw deflate).
-                    self._object = zlib.decompressobj(-zlib.MAX_WBITS)
-                    self._started = True
-                    continue
-                if self._members > 1:
-                    self._done = True  # junk after a complete gzip member: ignored
-                    break
-                raise
-            self._started = True
-            produced += len(piece)
-            if produced > room:
-                raise _Overflow
-            out.append(piece)
-            data = self._object.unconsumed_tail
-            if self._object.eof:
-                rest = self._object.unused_data
-                if self._kind == "gzip" and rest.strip(b"\x00"):
-                    self._object = self._new()  # another gzip member follows
-                    self._members += 1
-                    data = rest
-                else:
-                    self._done = True  # trailing bytes after the stream are ignored
-        return b"".join(out)
-
-    def finish(self, room: int) -> bytes:
-        if self._kind == "identity" or self._done:
-            return b""
-        piece = self._object.flush()
-        if len(piece) > room:
-            raise _Overflow
-        return piece
 
 
 # --- Content -----------------------------------------------------------------------------
@@ -722,104 +616,6 @@ def _media_type(content_type: str) -> str:
             % {"type": _shorten(media_type, 80)},
         )
     return media_type
-
-
-_BYTE_ORDER_MARKS = (
-    # UTF-32 first: its little-endian mark begins with UTF-16's.
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
-
-def _decode(body: bytes, media_type: str, header_charset: str) -> tuple[str, str, tuple[str, ...]]:
-    """Return the text, the codec used and the notices: BOM, header, meta, detection."""
-    notices: list[str] = []
-    for mark, codec in _BYTE_ORDER_MARKS:
-        if body.startswith(mark):
-            return _decode_replacing(body, codec, notices)
-    declarations = []
-    if header_charset:
-        declarations.append(header_charset)
-    if media_type != "text/plain":
-        declared_in_page = _meta_charset(body) or _xml_encoding(body)
-        if declared_in_page:
-            declarations.append(declared_in_page)
-    for label in declarations:
-        candidates = _codecs_for_label(label)
-        if candidates is None:
-            notices.append(
-                _("The page declares an unknown character set (%(charset)s); it was ignored.")
-                % {"charset": _shorten(label, 40)}
-            )
-            continue
-        for codec in candidates:
-            try:
-                return body.decode(codec), codec, tuple(notices)
-            except UnicodeDecodeError:
-                continue
-        return _decode_replacing(body, candidates[0], notices)  # the declaration wins
-    try:
-        return body.decode("utf-8"), "utf-8", tuple(notices)
-    except UnicodeDecodeError:
-        pass
-    # Detection is weak on Western single-byte text (it takes French for Baltic), so
-    # Windows-1252, the web's default for Western pages, is kept whenever it reads the bytes
-    # and the detector's own reading has only Latin letters; other scripts go its way.
-    guess = charset_normalizer.from_bytes(body).best()
-    codec = "cp1252"
-    if guess is not None and not (_decodes(body, "cp1252") and _latin_letters_only(str(guess))):
-        codec = (_codecs_for_label(guess.encoding) or ("cp1252",))[0]
-    notices.append(
-        _("The page does not say which character set it uses; it was read as %(encoding)s.")
-        % {"encoding": codecs.lookup(codec).name}
-    )
-    return _decode_replacing(body, codec, notices)
-
-
-def _decode_replacing(
-    body: bytes, codec: str, notices: list[str]
-) -> tuple[str, str, tuple[str, ...]]:
-    """Decode with "�" for what cannot be decoded; a notice counts those inserted."""
-    text = body.decode(codec, "replace")
-    # Each undecodable stretch becomes one "�" with "replace" and nothing with "ignore", so
-    # the difference counts exactly the replacements made (not any "�" the page contains).
-    replaced = len(text) - len(body.decode(codec, "ignore"))
-    if replaced:
-        notices.append(
-            ngettext(
-                "%(count)s character of the page could not be decoded and was replaced by "
-                "“�”; check the text around it.",
-                "%(count)s characters of the page could not be decoded and were replaced by "
-                "“�”; check the text around them.",
-                replaced,
-            )
-            % {"count": replaced}
-        )
-    return text, codecs.lookup(codec).name, tuple(notices)
-
-
-def _decodes(body: bytes, codec: str) -> bool:
-    try:
-        body.decode(codec)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _latin_letters_only(text: str) -> bool:
-    """Whether every letter in ``text`` is a Latin one (with or without diacritics)."""
-    return all(
-        unicodedata.name(char, "").startswith("LATIN") for char in set(text) if char.isalpha()
-    )
-
-
-def _xml_encoding(body: bytes) -> str:
-    """Return the encoding an XML declaration (XHTML) names, or ``""``."""
-    match = _XML_ENCODING.match(body[:200])
-    return match.group(1).decode("ascii") if match else ""
 
 
 # --- Messages ----------------------------------------------------------------------------
@@ -849,16 +645,16 @@ def _http_error(status: int) -> FetchError:
 def _too_large(limit: int, *, size: int | None = None, unpacked: bool = False) -> FetchError:
     if size is not None:
         message = _("The page is too large: %(size)s, but at most %(limit)s can be loaded.") % {
-            "size": _human_bytes(size),
-            "limit": _human_bytes(limit),
+            "size": human_bytes(size),
+            "limit": human_bytes(limit),
         }
     elif unpacked:
         message = _(
             "The page is larger than %(limit)s once unpacked, so loading it was stopped."
-        ) % {"limit": _human_bytes(limit)}
+        ) % {"limit": human_bytes(limit)}
     else:
         message = _("The page is larger than %(limit)s, so loading it was stopped.") % {
-            "limit": _human_bytes(limit)
+            "limit": human_bytes(limit)
         }
     return FetchError("too_large", message)
 
