@@ -396,9 +396,18 @@ class RatingAdmin(HistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and obj.claims.filter(status=Claim.Status.PUBLISHED).exists():
+        if obj is not None and self._in_published_verdicts(obj):
             fields += [name for name in self.VERDICT_FIELDS if name not in fields]
         return fields
+
+    @staticmethod
+    def _in_published_verdicts(rating) -> bool:
+        # Asked several times per admin page (fields, form, prepopulated fields): once.
+        if not hasattr(rating, "_in_published_verdicts"):
+            rating._in_published_verdicts = rating.claims.filter(
+                status=Claim.Status.PUBLISHED
+            ).exists()
+        return rating._in_published_verdicts
 
     def get_prepopulated_fields(self, request, obj=None):
         if "slug" in self.get_readonly_fields(request, obj):

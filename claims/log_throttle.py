@@ -19,9 +19,16 @@ class ThrottledLog:
         self._last = float("-inf")
         self._left_out = 0
 
-    def warning(self, message: str, *args) -> bool:
+    def warning(self, message: str, *args, **kwargs) -> bool:
         """Write ``message`` unless one was written less than ``interval`` seconds ago;
         True when it was written."""
+        return self._log(logging.WARNING, message, args, kwargs)
+
+    def error(self, message: str, *args, **kwargs) -> bool:
+        """As :meth:`warning`, at ERROR level (``exc_info`` and the like pass through)."""
+        return self._log(logging.ERROR, message, args, kwargs)
+
+    def _log(self, level: int, message: str, args: tuple, kwargs: dict) -> bool:
         now = time.monotonic()
         with self._lock:
             if now - self._last < self.interval:
@@ -31,5 +38,5 @@ class ThrottledLog:
         if left_out:
             message += " (%d more like it since the last report)"
             args = (*args, left_out)
-        self.logger.warning(message, *args)
+        self.logger.log(level, message, *args, **kwargs)
         return True

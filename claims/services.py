@@ -151,9 +151,9 @@ def mention_link(
     before readers see it; for any other claim it is an edit (the version goes up)."""
     _check_span(revision, start, end, exact)
     claim = _locked_claim(claim)
-    existing = Mention.objects.filter(claim=claim, revision=revision, start=start, end=end)
-    if existing.exists():
-        return existing.get()
+    existing = Mention.objects.filter(claim=claim, revision=revision, start=start, end=end).first()
+    if existing is not None:
+        return existing
     mention = Mention.for_span(
         claim=claim, revision=revision, start=start, end=end, created_by=user
     )

@@ -177,17 +177,16 @@ class TwoFactorMiddleware:
         user = request.user
         if not user.is_authenticated or user.is_verified():
             return None
-        try:
-            match = resolve(request.path_info)
-            view_name = match.view_name
-        except Resolver404:
-            view_name = ""
         if has_second_factor(user):
             allowed, target = _CODE_STEP, "claims:login-code"
         elif two_factor_required(user):
             allowed, target = _SET_UP, "claims:account-two-factor-setup"
         else:
             return None
+        try:
+            view_name = resolve(request.path_info).view_name
+        except Resolver404:
+            view_name = ""
         if view_name in allowed:
             return None
         return HttpResponseRedirect(

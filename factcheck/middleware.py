@@ -1,7 +1,6 @@
 """Project middleware."""
 
 import logging
-import time
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -11,6 +10,7 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control
 
 from claims.caching import DATABASE_UNAVAILABLE
+from claims.log_throttle import ThrottledLog
 
 logger = logging.getLogger(__name__)
 
@@ -59,23 +59,15 @@ class DatabaseUnavailableMiddleware:
         return None
 
 
-_last_logged = float("-inf")
-_not_logged = 0
+_log_outage = ThrottledLog(logger, LOG_INTERVAL)
 
 
 def database_unavailable(request, exception) -> HttpResponse:
-    """The 503 page; the error is logged (with its traceback at most every 30 s)."""
-    global _last_logged, _not_logged
-    now = time.monotonic()
-    if now - _last_logged >= LOG_INTERVAL:
-        logger.error(
-            "database unavailable: answering 503 (%d more since the last report)",
-            _not_logged,
-            exc_info=(type(exception), exception, exception.__traceback__),
-        )
-        _last_logged, _not_logged = now, 0
-    else:
-        _not_logged += 1
+    """The 503 page; the error is logged with its traceback at most every 30 s."""
+    _log_outage.error(
+        "database unavailable: answering 503",
+        exc_info=(type(exception), exception, exception.__traceback__),
+    )
     language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
     with translation.override(language):
         # No request: no context processors, nothing that could query.
