@@ -104,13 +104,14 @@ def test_a_quote_found_once_elsewhere_is_reanchored_there() -> None:
 
 
 def test_a_short_quote_is_not_moved_to_an_unrelated_copy_when_its_own_place_changed() -> None:
-    # "an eine" lost a word in place; the only exact "an eine" left is in another sentence.
+    # "an eine" lost a word in place; the only "an eine" left is the start of "an einem" in
+    # another sentence, which is no place for it, and what is left in place is too little.
     old = seed_text()
     start = old.index("an eine schnelle")
     new = old.replace("Erwartungen an eine schnelle", "Erwartungen an schnelle")
     assert new.count("an eine") == 1
     result = anchor(old, new, start, start + len("an eine"))
-    assert result == Anchoring("orphaned", None, None, 0.0, False, "ambiguous")
+    assert result == Anchoring("orphaned", None, None, 0.0, False, "below_threshold")
 
 
 def test_a_long_quote_found_once_moves_even_when_its_context_changed() -> None:
@@ -400,6 +401,23 @@ def places_explaining(old: str, new: str, start: int, end: int) -> set[int]:
     return places
 
 
+def word_edge(text: str, at: int) -> bool:
+    """Whether a word, or a run of non-space characters, starts or ends at ``at``."""
+    left, right = text[at - 1 : at] if at else "", text[at : at + 1]
+    word = [bool(re.match(r"\w", c)) for c in (left, right)]
+    space = [not c or c.isspace() for c in (left, right)]
+    return word[0] != word[1] or space[0] != space[1]
+
+
+def keeps_word_edges(old: str, new: str, start: int, end: int, moved: int) -> bool:
+    """Whether the mention ``[start, end)`` of ``old``, at ``moved`` in ``new``, still starts
+    and ends on a word edge wherever it did."""
+    length = end - start
+    return (not word_edge(old, start) or word_edge(new, moved)) and (
+        not word_edge(old, end) or word_edge(new, moved + length)
+    )
+
+
 def same_context_elsewhere(new: str, exact: str, prefix: str, suffix: str) -> bool:
     """Whether the quote occurs at least twice in ``new`` with all of its context."""
     around = prefix + exact + suffix
@@ -417,9 +435,11 @@ def test_an_insertion_before_or_after_the_mention_never_loses_or_misplaces_it(
     at = data.draw(st.integers(0, start) if before else st.integers(end, len(old)))
     new = old[:at] + inserted + old[at:]
     moved = start + len(inserted) if before else start
-    # The insertion may glue a mark onto the mention's first or last character: then the
-    # quote really changed, which other tests cover.
+    # The insertion may glue a mark onto the mention's first or last character, or a letter
+    # onto a first or last word that stood alone: then the quote really changed, which other
+    # tests cover.
     assume(is_character_boundary(new, moved) and is_character_boundary(new, moved + end - start))
+    assume(keeps_word_edges(old, new, start, end, moved))
     quote = quote_context(old, start, end)
     result = reanchor(old, new, start, end, quote.exact, quote.prefix, quote.suffix)
     check_result(result, new, old, start, end, 0.8)
@@ -468,6 +488,7 @@ def test_a_quote_found_exactly_once_is_found_there_or_nowhere(
         if new.startswith(exact, p)
         and is_character_boundary(new, p)
         and is_character_boundary(new, p + len(exact))
+        and keeps_word_edges(old, new, start, end, p)
     ]
     assume(len(places) == 1)
     result = anchor(old, new, start, end)
@@ -547,10 +568,24 @@ def new_offset(offset: int, edits: list[tuple[int, int, str]], *, is_end: bool) 
 def test_word_edits_of_the_demo_article_never_misplace_a_mention(
     edits: list[tuple[int, int, str]], data: st.DataObject
 ) -> None:
-    old = seed_text()
-    new = apply_edits(old, edits)
     first = data.draw(st.integers(0, len(SEED_WORDS) - 2))
     last = data.draw(st.integers(first + 1, min(first + 15, len(SEED_WORDS) - 1)))
+    check_word_edits(edits, first, last)
+
+
+def test_a_deleted_first_word_does_not_leave_the_mention_inside_the_word_before() -> None:
+    # Deleting "in " from „Ich bin in keiner Eile“ leaves "in keiner" only as the end of
+    # "bin keiner": the mention "in keiner" lost a word and is not placed there (found by
+    # the property test above in CI).
+    start = seed_text().index("in keiner Eile")
+    first = next(i for i, (a, _) in enumerate(SEED_WORDS) if a == start)
+    check_word_edits([(start, start + 3, "")], first, first + 1)
+
+
+def check_word_edits(edits: list[tuple[int, int, str]], first: int, last: int) -> None:
+    """The mention of the demo article's words ``first`` to ``last`` after ``edits``."""
+    old = seed_text()
+    new = apply_edits(old, edits)
     start, end = SEED_WORDS[first][0], SEED_WORDS[last][1]
     quote = quote_context(old, start, end)
     result = reanchor(old, new, start, end, quote.exact, quote.prefix, quote.suffix)

@@ -32,6 +32,11 @@ revision, :func:`reanchor` decides where that mention is in the new text, trying
    outside the quote (``below_threshold`` otherwise), and be strictly closer than every
    other candidate (``ambiguous`` otherwise).
 
+In rules 1 and 2, and for an edge the fuzzy step keeps, an exact place counts only where the
+quote starts (ends) on a word edge wherever the old quote did: deleting "in " from "bin in
+keiner" leaves "in keiner" only as the end of "bin keiner", and a letter glued onto a quote's
+first word changed that word. Such a quote goes to the fuzzy step.
+
 A mention that cannot be placed is ``orphaned`` (``start``/``end`` ``None``, confidence 0),
 with the reason ``ambiguous``, ``below_threshold`` or ``not_found``. There is never a silent
 low-confidence move: every result that is not orphaned has a confidence of at least
@@ -232,13 +237,16 @@ class _Reanchorer:
 
     # Helpers
 
-    def _fits(self, start: int, end: int) -> bool:
-        """Whether ``[start, end)`` is a non-empty span of the new text on character edges."""
+    def _fits(self, start: int, end: int, edges: tuple[bool, bool] = (False, False)) -> bool:
+        """Whether ``[start, end)`` is a non-empty span of the new text on character edges,
+        and on word edges where ``edges`` (start, end) says the old quote was on one."""
         new = self.new
         return (
             0 <= start < end <= len(new)
             and is_character_boundary(new, start)
             and is_character_boundary(new, end)
+            and (not edges[0] or _is_edge(new[start - 1 : start], new[start]))
+            and (not edges[1] or _is_edge(new[end - 1], new[end : end + 1]))
         )
 
     def _context_distance(self, start: int, end: int, prefix: str, suffix: str) -> int:
@@ -278,20 +286,23 @@ class _Reanchorer:
         validate_span(self.old, start, end, exact)
         old, new = self.old, self.new
         length = end - start
+        # Where the quote began (ended) at a word edge, an exact place must too: "in keiner"
+        # is not at the end of "bin keiner", whatever a character diff says.
+        edges = (_is_edge(prefix[-1:], exact[0]), _is_edge(exact[-1], suffix[:1]))
 
         # 1. Same place: nothing before the mention changed, ...
-        if self.common_prefix >= end and self._fits(start, end):
+        if self.common_prefix >= end and self._fits(start, end, edges):
             return self._exact(start, start, length, "same_place")
         # ... or nothing from the mention on changed, so it moved by the change in length ...
         if self.common_suffix >= len(old) - start:
             moved = start + len(new) - len(old)
-            if self._fits(moved, moved + length):
+            if self._fits(moved, moved + length, edges):
                 reason: Reason = "same_place" if moved == start else "shifted"
                 return self._exact(start, moved, length, reason)
         # ... or the quote and its whole context are still where they were.
         if (
             new.startswith(exact, start)
-            and self._fits(start, end)
+            and self._fits(start, end, edges)
             and self._has_context(start, end, prefix, suffix)
         ):
             return self._exact(start, start, length, "same_place")
@@ -300,7 +311,7 @@ class _Reanchorer:
         places = []
         found = new.find(exact)
         while found >= 0:
-            if self._fits(found, found + length):
+            if self._fits(found, found + length, edges):
                 places.append(found)
             found = new.find(exact, found + 1)
         if len(places) == 1:
@@ -495,14 +506,18 @@ class _Reanchorer:
         new = self.new
         reach = 2 * _PATTERN
         head, tail = exact[:_PATTERN_CONTEXT], exact[-_PATTERN_CONTEXT:]
-        # An edge where the quote still begins (ends) as it did is left alone.
-        if _is_edge(prefix[-1:], exact[0]) and not new.startswith(head, start):
+        # An edge where the quote still begins (ends) as it did, on a word edge, is left alone.
+        if _is_edge(prefix[-1:], exact[0]) and not (
+            new.startswith(head, start) and _is_edge(new[start - 1 : start], new[start])
+        ):
             low = max(0, start - reach)
             edges = sorted({m.start() for r in _EDGES for m in r.finditer(new, low, end)} - {end})
             options = [e for e in edges if e <= start][-2:] + [e for e in edges if e > start][:2]
             if options:
                 start = min(options, key=lambda s: (self._rank(exact, prefix, suffix, s, end), -s))
-        if _is_edge(exact[-1], suffix[:1]) and not new.endswith(tail, 0, end):
+        if _is_edge(exact[-1], suffix[:1]) and not (
+            new.endswith(tail, 0, end) and _is_edge(new[end - 1], new[end : end + 1])
+        ):
             high = min(len(new), end + reach)
             edges = sorted({m.end() for r in _EDGES for m in r.finditer(new, start, high)})
             edges = [e for e in edges if e > start]
