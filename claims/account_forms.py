@@ -13,7 +13,7 @@ from django_otp import verify_token
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from claims.forms import FieldsOnly
+from claims.forms.layout import FieldsOnly
 
 _SEPARATORS = re.compile(r"[\s\-]+")
 _TOTP_CODE = re.compile(r"\d{6}")

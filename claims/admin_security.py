@@ -38,7 +38,8 @@ def _total(field: str):
     )
 
 
-def _locked() -> Q:
+def _locked_out() -> Q:
+    """The rows whose failures lock their account or address out now."""
     limit = settings.AXES_FAILURE_LIMIT
     return Q(attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME) & (
         Q(account_failures__gte=limit) | Q(client_failures__gte=limit)
@@ -54,9 +55,9 @@ class LockedFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.filter(_locked())
+            return queryset.filter(_locked_out())
         if self.value() == "no":
-            return queryset.exclude(_locked())
+            return queryset.exclude(_locked_out())
         return queryset
 
 

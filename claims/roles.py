@@ -8,6 +8,8 @@ has them) and again, idempotently, by ``loadseeds --demo-users``.
 """
 
 from django.apps import apps as global_apps
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 EDITORS = "Editors"
 REVIEWERS = "Reviewers"
@@ -45,6 +47,18 @@ def may(user, action: str) -> bool:
     if user is None or not (user.is_authenticated and user.is_active):
         return False
     return user.is_superuser or bool(user_roles(user) & allowed)
+
+
+def desk_users():
+    """Who can be given a claim (its assignee): active users who may use the desk, that is
+    members of Editors or Reviewers, and superusers (``may(user, "use_desk")``)."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(groups__name__in=ACTION_ROLES["use_desk"]))
+        .distinct()
+        .order_by("username")
+    )
 
 
 _EDITORIAL = {

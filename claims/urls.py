@@ -4,9 +4,9 @@ from django.urls import path
 from claims.feeds import ClaimsFeed, CorrectionsFeed
 from claims.views import (
     account,
-    annotate,
     articles,
     desk,
+    marking,
     public,
     reader_input,
     revisions,
@@ -78,16 +78,16 @@ urlpatterns = [
         name="desk-article-unpublish",
     ),
     path("desk/articles/<int:pk>/claims/<int:claim_pk>/", desk.claim_panel, name="desk-claim"),
-    path("desk/articles/<int:pk>/mark/", annotate.mark_claim, name="desk-mark"),
-    path("desk/articles/<int:pk>/link/", annotate.link_claim, name="desk-link"),
+    path("desk/articles/<int:pk>/mark/", marking.mark_claim, name="desk-mark"),
+    path("desk/articles/<int:pk>/link/", marking.link_claim, name="desk-link"),
     path(
         "desk/mentions/<int:mention_pk>/adjust/",
-        annotate.adjust_mention,
+        marking.adjust_mention,
         name="desk-mention-adjust",
     ),
     path(
         "desk/mentions/<int:mention_pk>/delete/",
-        annotate.delete_mention,
+        marking.delete_mention,
         name="desk-mention-delete",
     ),
     path("desk/articles/<int:pk>/revise/", revisions.revise, name="desk-article-revise"),

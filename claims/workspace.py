@@ -2,7 +2,7 @@
 beside it and the workflow box in that panel show, and what an htmx answer after a change
 carries (the paragraphs it touched, the claims list's new row or whole list).
 
-The desk views (``views/desk.py``, ``views/annotate.py``, ``views/workflow.py``) build
+The desk views (``views/desk.py``, ``views/marking.py``, ``views/workflow.py``) build
 their pages from these functions; none of them renders anything itself. The query counts
 of these pages do not depend on the number of mentions (tests assert it).
 """
@@ -11,14 +11,14 @@ from django.db.models import Case, Count, Min, Q, When, Window
 from django.http import HttpRequest
 from django.urls import reverse
 
-from claims.annotations import annotate
-from claims.forms import (
+from claims.forms.desk import (
     ClaimForm,
     CorrectionStartForm,
     DecisionForm,
     ReasonForm,
     SourceFormSet,
 )
+from claims.highlights.runs import paragraph_runs
 from claims.markdown import render_markdown
 from claims.models import Article, Claim, Mention, Source
 from claims.models.lifecycle import required_approvals
@@ -55,7 +55,7 @@ def workspace_context(article: Article, active: Claim | None = None) -> dict:
     """Everything the workspace shows, in a number of queries independent of its mentions."""
     revision = article.current_revision
     mentions = list(_highlighted(Mention.objects.filter(revision=revision)))
-    paragraphs = annotate(revision.text, mentions) if revision else []
+    paragraphs = paragraph_runs(revision.text, mentions) if revision else []
     first_mentions: dict[int, Mention] = {}
     waiting = set()  # claims with a passage here waiting for a reviewer
     for mention in mentions:  # already in reading order
@@ -95,7 +95,7 @@ def paragraph_updates(article: Article, spans) -> list[tuple[int, tuple]]:
         return []
     low, high = bounds[touched[0]][0], bounds[touched[-1]][1]
     mentions = _highlighted(Mention.objects.filter(revision=revision, start__lt=high, end__gt=low))
-    paragraphs = annotate(revision.text, mentions, only=set(touched))
+    paragraphs = paragraph_runs(revision.text, mentions, only=set(touched))
     return [(index, paragraphs[index]) for index in touched]
 
 

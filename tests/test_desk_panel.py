@@ -604,7 +604,7 @@ def test_claim_in_review_cannot_be_saved(desk, article, draft):
 
 
 def test_claim_that_went_to_review_meanwhile_is_not_overwritten(editor, draft, editor2):
-    from claims.forms import SourceFormSet
+    from claims.forms.desk import SourceFormSet
     from claims.models import WorkflowError
     from claims.services import claim_update
 

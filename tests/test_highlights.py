@@ -1,5 +1,6 @@
 """The highlighted text of the public article page and the desk workspace
-(``claims.highlights``): the text comes out exactly, escaped, with the right links."""
+(``claims.highlights``: ``public``, ``desk`` and their ``writer``): the text comes out
+exactly, escaped, with the right links."""
 
 import html
 import re
@@ -11,8 +12,10 @@ from django.utils.safestring import SafeString
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claims.annotations import annotate
-from claims.highlights import DeskHighlights, PublicHighlights, _join, _ReversedUrl
+from claims.highlights.desk import DeskHighlights
+from claims.highlights.public import PublicHighlights
+from claims.highlights.runs import paragraph_runs
+from claims.highlights.writer import ReversedUrl, join_markup
 from claims.models import Claim, Mention, Rating
 from claims.text import normalize
 
@@ -65,7 +68,7 @@ def _visible_text(fragment: str) -> str:
 @given(texts_with_mentions())
 def test_public_paragraphs_keep_the_text_exactly_and_escaped(example):
     text, mentions = example
-    paragraphs = annotate(text, mentions)
+    paragraphs = paragraph_runs(text, mentions)
     highlights = PublicHighlights()
     rendered = [highlights.paragraph(runs) for runs in paragraphs]
     for runs, fragment in zip(paragraphs, rendered, strict=True):
@@ -87,7 +90,7 @@ def test_public_paragraphs_keep_the_text_exactly_and_escaped(example):
 @given(texts_with_mentions())
 def test_desk_paragraphs_keep_every_offset_and_the_text(example):
     text, mentions = example
-    paragraphs = annotate(text, mentions)
+    paragraphs = paragraph_runs(text, mentions)
     with translation.override("en"):
         highlights = DeskHighlights()
         for index, runs in enumerate(paragraphs):
@@ -110,17 +113,17 @@ def test_claim_markup_is_built_once_per_claim():
         Mention(pk=2, claim=claim, start=12, end=17),
     ]
     highlights = PublicHighlights()
-    highlights.paragraph(annotate("Alpha beta. Gamma delta.", mentions)[0])
+    highlights.paragraph(paragraph_runs("Alpha beta. Gamma delta.", mentions)[0])
     assert list(highlights._claims) == [1]
 
 
 @pytest.mark.parametrize("language", ["en", "de"])
 def test_reversed_urls_match_reverse(language):
     with translation.override(language):
-        claim_url = _ReversedUrl("claims:claim")
+        claim_url = ReversedUrl("claims:claim")
         for slug in ("a", "claim-1953", "under_score", "8675309011", "8675309011-b"):
             assert claim_url(slug) == reverse("claims:claim", kwargs={"slug": slug})
-        panel_url = _ReversedUrl("claims:desk-claim", 12)
+        panel_url = ReversedUrl("claims:desk-claim", 12)
         for pk in (1, 12, 999999, 8675309011):
             assert panel_url(pk) == reverse("claims:desk-claim", args=[12, pk])
 
@@ -128,11 +131,11 @@ def test_reversed_urls_match_reverse(language):
 def test_a_slug_that_needs_quoting_cannot_break_out_of_the_url():
     # Slugs are validated, so this only guards against a row edited in the database.
     with translation.override("en"):
-        assert _ReversedUrl("claims:claim")('x/"><b>') == "/claims/x%2F%22%3E%3Cb%3E/"
+        assert ReversedUrl("claims:claim")('x/"><b>') == "/claims/x%2F%22%3E%3Cb%3E/"
 
 
 def test_join_escapes_anything_not_already_safe():
-    assert _join([SafeString("<b>"), "<i>", 3]) == "<b>&lt;i&gt;3"
+    assert join_markup([SafeString("<b>"), "<i>", 3]) == "<b>&lt;i&gt;3"
 
 
 @pytest.mark.parametrize("language", ["en", "de"])

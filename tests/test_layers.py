@@ -52,7 +52,7 @@ def test_the_rules_see_every_kind_of_import(tmp_path) -> None:
     source.write_text(
         "import claims.views.desk\n"
         "from claims.views.workflow import claim_url\n"
-        "from claims.views import annotate\n"
+        "from claims.views import marking\n"
         "from .public import home\n"
         "from . import revisions\n"
         "from claims.workspace import panel_context\n"
@@ -62,7 +62,7 @@ def test_the_rules_see_every_kind_of_import(tmp_path) -> None:
     assert views_imported(source) == {
         "desk",
         "workflow",
-        "annotate",
+        "marking",
         "public",
         "revisions",
         "articles",

@@ -4,7 +4,7 @@ claim as reviewed until its first publication and never changes after it."""
 import pytest
 from django.urls import reverse
 
-from claims.forms import ClaimForm, SourceFormSet
+from claims.forms.desk import ClaimForm, SourceFormSet
 from claims.models import Article, Claim, Mention
 from claims.models.base import slug_for, unique_slug
 from claims.models.lifecycle import WorkflowError

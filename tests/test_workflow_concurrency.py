@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import override_settings
 
-from claims.forms import SourceFormSet
+from claims.forms.desk import SourceFormSet
 from claims.models import Claim, ClaimEvent, Review, WorkflowError
 from claims.roles import REVIEWERS, ensure_role_groups
 from claims.services import EditConflict, claim_update

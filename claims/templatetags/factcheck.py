@@ -51,7 +51,7 @@ def article_state(context, article) -> dict:
     """The workspace's notice of whether readers see ``article``, who may change that, and
     for reviewers the form to do it. Worked out only where the notice is drawn (a full
     workspace page), never for the htmx answers that reuse the workspace's context."""
-    from claims.forms import ArticleUnpublishForm
+    from claims.forms.desk import ArticleUnpublishForm
     from claims.roles import may
 
     may_publish = may(context["request"].user, "publish")

@@ -1,8 +1,8 @@
-"""The error summary at the top of a desk form (``claims.forms.form_problems``)."""
+"""The error summary at the top of a desk form (``claims.forms.layout.form_problems``)."""
 
 from django import template
 
-from claims.forms import form_problems
+from claims.forms.layout import form_problems
 
 register = template.Library()
 

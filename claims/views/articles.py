@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from claims.forms import ArticleMetadataForm, ArticleUnpublishForm
+from claims.forms.desk import ArticleMetadataForm, ArticleUnpublishForm
 from claims.models import Article, WorkflowError
 from claims.roles import may
 from claims.services import ArticleChanged, article_update

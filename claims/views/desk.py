@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from claims.forms import (
+from claims.forms.desk import (
     MANAGEMENT_FORM_MESSAGE,
     ArticleForm,
     ClaimForm,

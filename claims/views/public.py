@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from claims.annotations import annotate
 from claims.caching import cached_public_page
 from claims.claimreview import absolute, claim_review, json_ld_script
-from claims.forms import ClaimSearchForm
+from claims.forms.public import ClaimSearchForm
+from claims.highlights.runs import paragraph_runs
 from claims.markdown import render_markdown
 from claims.models import Article, Claim, Correction, Mention, Rating, Review, Source
 from claims.search import search_claims
@@ -158,7 +158,7 @@ def _annotated_text(article: Article, revision) -> dict:
             .only(*_MENTION_FIELDS)
             .order_by("start", "-end", "pk")
         )
-    paragraphs = annotate(revision.text, mentions) if revision else []
+    paragraphs = paragraph_runs(revision.text, mentions) if revision else []
     claims = list({m.claim_id: m.claim for m in mentions}.values())
     return {"article": article, "paragraphs": paragraphs, "claims": claims}
 

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from claims import abuse
-from claims.forms import ErrorReportForm, ReaderInputForm, TipForm
+from claims.forms.public import ErrorReportForm, ReaderInputForm, TipForm
 from claims.models import Claim, ClaimEvent, ErrorReport
 from claims.views.limits import max_body
 

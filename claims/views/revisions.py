@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from claims.diffing import paragraph_diff
-from claims.forms import RevisionForm
+from claims.forms.desk import RevisionForm
 from claims.importing.errors import ArticleImportError
 from claims.importing.fetch import fetch_article
 from claims.importing.upload import text_from_paste

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from claims.diffing import changes_since_review, field_diffs, text_diff
-from claims.forms import CorrectionForm
+from claims.forms.desk import CorrectionForm
 from claims.markdown import render_markdown
 from claims.models import Claim, ClaimEvent, Correction, DeskProfile, Mention, Review, Source
 from claims.models.lifecycle import WorkflowError

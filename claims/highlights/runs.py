@@ -1,8 +1,9 @@
 """Turns an article revision and its mentions into paragraphs of highlight runs.
 
 The text engine (``claims.text``) cuts the text into non-overlapping runs; this module
-attaches the Mention objects to each run; ``claims.highlights`` writes the runs out as
-HTML. Markup is built from these runs, never by inserting tags into the text.
+attaches the Mention objects to each run; ``claims.highlights.public`` and
+``claims.highlights.desk`` write the runs out as HTML. Markup is built from these runs,
+never by inserting tags into the text.
 """
 
 import logging
@@ -33,7 +34,7 @@ class HighlightRun:
         return self.mentions[-1] if self.mentions else None
 
 
-def annotate(
+def paragraph_runs(
     text: str, mentions: Iterable[Mention], *, only: Container[int] | None = None
 ) -> list[Sequence[HighlightRun]]:
     """Paragraphs of runs for ``text`` with ``mentions`` highlighted (only the paragraphs

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from claims.forms import AdjustMentionForm, LinkForm, SpanForm
+from claims.forms.desk import AdjustMentionForm, LinkForm, SpanForm
 from claims.models import ArticleRevision, Mention, WorkflowError
 from claims.permissions import can_mark_claims, can_remove_mention
 from claims.services import (

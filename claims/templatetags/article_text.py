@@ -1,4 +1,5 @@
-"""Tags writing an article's highlighted text (see ``claims.highlights``).
+"""Tags writing an article's highlighted text (see ``claims.highlights.public`` and
+``claims.highlights.desk``).
 
 One highlights object per template render, so each claim's markup is built once per page
 however many runs and paragraphs show it.
@@ -6,7 +7,8 @@ however many runs and paragraphs show it.
 
 from django import template
 
-from claims.highlights import DeskHighlights, PublicHighlights
+from claims.highlights.desk import DeskHighlights
+from claims.highlights.public import PublicHighlights
 
 register = template.Library()
 

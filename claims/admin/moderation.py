@@ -1,0 +1,350 @@
+"""The admin of reader input: moderation of tips and error reports, and the forms of
+their actions (a tip → a draft claim, an error report → a correction)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.auth import get_user_model
+from django.db.models.constants import LOOKUP_SEP
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from claims import services
+from claims.admin.base import BOTH_LOCATIONS, HistoryAdmin, LanguageColumn, for_each, form_action
+from claims.models import Claim, Correction, ErrorReport, Tip, WorkflowError
+from claims.models.reader_input import ModerationStatus
+from claims.roles import desk_users, may
+from claims.wording import ago
+
+# --- Moderation of reader input -----------------------------------------------------------
+# Moderators (and superusers) handle tips and error reports here: every change is saved on
+# its own object with the moderator as its history's user. Only they see readers' email
+
+
+class DraftClaimForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Assign to"),
+        queryset=get_user_model().objects.none(),
+        help_text=_("The claim appears under “Assigned to me” on this person’s desk."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = desk_users()
+
+
+class ResolveForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Resolution"),
+        choices=[
+            (ModerationStatus.ACCEPTED, ModerationStatus.ACCEPTED.label),
+            (ModerationStatus.REJECTED, ModerationStatus.REJECTED.label),
+        ],
+    )
+    note = forms.CharField(
+        label=_("Moderator note"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For the newsroom: what was checked and decided. Readers do not see it."),
+    )
+
+
+class ReportCorrectionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Correction.Kind.choices)
+    note = forms.CharField(
+        label=_("Public correction note"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "What changes and why, for readers. Editors can refine it on the desk before "
+            "the correction goes to review."
+        ),
+    )
+
+
+class ReaderInputAdmin(LanguageColumn, HistoryAdmin):
+    """What tips and error reports share: moderation status, note, actions, history."""
+
+    list_filter = ["status", ("created_at", admin.DateFieldListFilter)]
+    list_select_related = ["claim", "handled_by"]
+    ordering = ["-created_at", "-pk"]  # newest first
+    show_facets = admin.ShowFacets.ALWAYS  # "New (3)" in the status filter
+    change_list_template = "admin/claims/reader_input_change_list.html"
+    history_list_display = ["status", "handled_by", "moderator_note"]
+    actions = ["mark_spam", "reject", "accept", "mark_in_progress", "resolve"]
+    # Set by the subclasses: what the reader sent, the reader's private data, what the
+    # moderator sets.
+    reader_fields: list[str] = []
+    private_fields: list[str] = ["email", "client_hash"]
+    moderation_fields: list[str] = ["status", "moderator_note"]
+    editable_fields: list[str] = ["status", "moderator_note"]
+
+    # --- Who sees and does what ---------------------------------------------------------
+    @staticmethod
+    def sees_reader_email(request) -> bool:
+        return may(request.user, "moderate")
+
+    def has_add_permission(self, request) -> bool:
+        return False  # readers send input through the public forms
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and may(request.user, "moderate")
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and may(request.user, "moderate")
+
+    def has_moderate_permission(self, request) -> bool:
+        return self.has_change_permission(request)
+
+    def get_search_fields(self, request):
+        fields = list(super().get_search_fields(request))
+        return [*fields, "email"] if self.sees_reader_email(request) else fields
+
+    def lookup_allowed(self, lookup, value, request) -> bool:
+        # The admin accepts any lookup on a model's own fields in the query string;
+        # ?email__startswith=… would let others guess addresses from the result count.
+        if lookup.split(LOOKUP_SEP)[0] in self.private_fields:
+            return self.sees_reader_email(request)
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_fieldsets(self, request, obj=None):
+        reader = list(self.reader_fields)
+        if self.sees_reader_email(request):
+            # A boolean shows as an icon whose alt text Django leaves in English.
+            reader += ["consent_given" if f == "consent" else f for f in self.private_fields]
+        return [
+            (_("From the reader"), {"fields": reader}),
+            (_("Moderation"), {"fields": [*self.moderation_fields, "handled_by", "updated_at"]}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        shown = flatten_fieldsets(self.get_fieldsets(request, obj))
+        return [name for name in shown if name not in self.editable_fields]
+
+    def save_model(self, request, obj, form, change):
+        if change and set(form.changed_data) & set(self.editable_fields):
+            obj.handled_by = request.user
+        super().save_model(request, obj, form, change)  # sets the history's user
+
+    def changelist_view(self, request, extra_context=None):
+        new = self.model.objects.filter(status=ModerationStatus.NEW).count()
+        return super().changelist_view(request, {"new_count": new, **(extra_context or {})})
+
+    # --- Columns --------------------------------------------------------------------------
+    @admin.display(description=_("consent to be contacted"))
+    def consent_given(self, obj) -> str:
+        return gettext("Yes") if obj.consent else gettext("No")
+
+    @admin.display(description=_("age"), ordering="created_at")
+    def age(self, obj) -> str:
+        return ago(obj.created_at, depth=1)
+
+    @admin.display(description=_("claim"), ordering="claim__claim_reviewed")
+    def claim_link(self, obj):
+        if obj.claim_id is None:
+            return self.get_empty_value_display()
+        url = reverse("admin:claims_claim_change", args=[obj.claim_id])
+        return format_html('<a href="{}">{}</a>', url, Truncator(obj.claim).chars(80))
+
+    # --- Actions --------------------------------------------------------------------------
+    def _set_status(self, request, queryset, status: str, note: str = "") -> None:
+        try:
+            changed = services.set_moderation_status(
+                items=queryset, status=status, user=request.user, note=note
+            )
+        except WorkflowError as refusal:
+            self.message_user(request, refusal.message, messages.ERROR)
+            return
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d item changed to “%(status)s”.",
+                "%(count)d items changed to “%(status)s”.",
+                changed,
+            )
+            % {"count": changed, "status": ModerationStatus(status).label},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Mark selected %(verbose_name_plural)s as spam"), permissions=["moderate"]
+    )
+    def mark_spam(self, request, queryset):
+        self._set_status(request, queryset, ModerationStatus.SPAM)
+
+    @admin.action(
+        description=_("Reject selected %(verbose_name_plural)s"), permissions=["moderate"]
+    )
+    def reject(self, request, queryset):
+        self._set_status(request, queryset, ModerationStatus.REJECTED)
+
+    @admin.action(
+        description=_("Accept selected %(verbose_name_plural)s"), permissions=["moderate"]
+    )
+    def accept(self, request, queryset):
+        self._set_status(request, queryset, ModerationStatus.ACCEPTED)
+
+    @admin.action(
+        description=_("Mark selected %(verbose_name_plural)s as in progress"),
+        permissions=["moderate"],
+    )
+    def mark_in_progress(self, request, queryset):
+        self._set_status(request, queryset, ModerationStatus.IN_PROGRESS)
+
+    @admin.action(
+        description=_("Resolve with a note…"),
+        description_plural=_("Resolve selected %(verbose_name_plural)s with a note…"),
+        permissions=["moderate"],
+        location=BOTH_LOCATIONS,
+    )
+    def resolve(self, request, queryset):
+        def run(form: ResolveForm) -> None:
+            data = form.cleaned_data
+            self._set_status(request, queryset, data["status"], data["note"])
+
+        return form_action(
+            self,
+            request,
+            queryset,
+            ResolveForm,
+            action="resolve",
+            title=gettext("Resolve with a note"),
+            intro=gettext("Accept or reject, and say why. The note stays in the newsroom."),
+            submit=gettext("Resolve"),
+            run=run,
+        )
+
+
+@admin.register(Tip)
+class TipAdmin(ReaderInputAdmin):
+    list_display = ["summary", "status", "age", "claim_link", "language_name", "handled_by"]
+    search_fields = ["claim_text", "seen_at", "seen_at_url", "moderator_note"]
+    # Link a tip to a claim found by its text (no bare id field: Enter in a text field
+    # would press the change form's first button, the actions' Run).
+    autocomplete_fields = ["claim"]
+    reader_fields = ["claim_text", "seen_at", "seen_at_url", "language_name", "created_at"]
+    private_fields = ["email", "consent", "client_hash"]
+    moderation_fields = ["status", "moderator_note", "claim"]
+    editable_fields = ["status", "moderator_note", "claim"]
+    actions = [*ReaderInputAdmin.actions, "make_draft_claim"]
+
+    @admin.display(description=_("tip"), ordering="claim_text")
+    def summary(self, obj) -> str:
+        return Truncator(obj.claim_text).chars(80)
+
+    @admin.action(
+        description=_("Turn into a draft claim…"),
+        description_plural=_("Turn selected %(verbose_name_plural)s into draft claims…"),
+        permissions=["moderate"],
+        location=BOTH_LOCATIONS,
+    )
+    def make_draft_claim(self, request, queryset):
+        def run(form: DraftClaimForm) -> None:
+            assignee = form.cleaned_data["assignee"]
+            for_each(
+                self,
+                request,
+                queryset,
+                lambda tip: services.claim_from_tip(tip=tip, assignee=assignee, user=request.user),
+                lambda _tip, claim: (
+                    gettext("Draft claim “%(claim)s” created and assigned to %(name)s.")
+                    % {"claim": claim, "name": assignee.get_username()}
+                ),
+            )
+
+        return form_action(
+            self,
+            request,
+            queryset,
+            DraftClaimForm,
+            action="make_draft_claim",
+            title=gettext("Turn tips into draft claims"),
+            intro=gettext(
+                "Each tip becomes a draft claim with the tip’s text, assigned to the person "
+                "you choose, who is notified on the desk. The tip is marked accepted."
+            ),
+            submit=gettext("Create draft claims"),
+            run=run,
+        )
+
+
+@admin.register(ErrorReport)
+class ErrorReportAdmin(ReaderInputAdmin):
+    list_display = [
+        "summary",
+        "reason",
+        "status",
+        "age",
+        "claim_link",
+        "language_name",
+        "handled_by",
+    ]
+    list_filter = ["status", "reason", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["message", "moderator_note", "claim__claim_reviewed"]
+    reader_fields = ["claim", "reason", "message", "language_name", "created_at"]
+    moderation_fields = ["status", "moderator_note", "correction"]
+    actions = [*ReaderInputAdmin.actions, "open_correction"]
+
+    @admin.display(description=_("message"), ordering="message")
+    def summary(self, obj) -> str:
+        return Truncator(obj.message).chars(80)
+
+    @admin.action(
+        description=_("Open a correction of the claim…"),
+        permissions=["moderate"],
+        location=BOTH_LOCATIONS,
+    )
+    def open_correction(self, request, queryset):
+        reports = list(queryset.select_related("claim"))
+        if len(reports) != 1:
+            self.message_user(
+                request, gettext("Choose one error report to open a correction."), messages.ERROR
+            )
+            return None
+        report = reports[0]
+        if report.claim.status != Claim.Status.PUBLISHED:
+            self.message_user(
+                request,
+                gettext("Only a published claim takes a correction; this one is %(status)s.")
+                % {"status": report.claim.status_in_sentence()},
+                messages.ERROR,
+            )
+            return None
+
+        def run(form: ReportCorrectionForm) -> None:
+            try:
+                services.correction_from_report(
+                    report=report,
+                    kind=form.cleaned_data["kind"],
+                    note=form.cleaned_data["note"],
+                    user=request.user,
+                )
+            except WorkflowError as refusal:
+                form.add_error(None, refusal.message)
+            else:
+                self.message_user(
+                    request,
+                    gettext(
+                        "Correction opened: the claim’s author and assignee see it on the desk, "
+                        "where it is edited and sent to review."
+                    ),
+                    messages.SUCCESS,
+                )
+
+        return form_action(
+            self,
+            request,
+            queryset,
+            ReportCorrectionForm,
+            action="open_correction",
+            title=gettext("Open a correction"),
+            intro=gettext(
+                "The published verdict stays public until the correction is reviewed and "
+                "published. The report is marked accepted and linked to the correction."
+            ),
+            submit=gettext("Open the correction"),
+            run=run,
+        )
