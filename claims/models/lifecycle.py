@@ -12,6 +12,7 @@ A transition may carry the ``version`` the user was looking at; if the claim cha
 since, it is refused ("stale"), so nobody approves or publishes text they have not seen.
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from claims.roles import may
+
+# Models import in one direction: claims.py mixes this in, workflow.py imports claims.py;
+# so this module imports no model module and finds the models it needs in the app registry.
 
 
 class WorkflowError(Exception):
@@ -132,8 +136,7 @@ class ClaimLifecycle:
     def articles_to_publish(self):
         """Articles not public yet that publishing this claim makes public: those whose
         current text it is marked in and that were never unpublished."""
-        from claims.models.articles import Article
-
+        Article = apps.get_model("claims", "Article")
         return Article.objects.filter(
             status=Article.Status.DRAFT,
             current_revision__mentions__claim=self,
@@ -393,8 +396,7 @@ class ClaimLifecycle:
     @transaction.atomic
     def start_correction(self, *, by, kind: str, note: str, version: int | None = None):
         """Open a correction: the verdict can then be changed in it, and goes to review."""
-        from claims.models.workflow import Correction
-
+        Correction = apps.get_model("claims", "Correction")
         note = self._required_text(note, _("Write the public correction note."))
         if kind not in Correction.Kind.values:
             raise WorkflowError(_("Choose the kind of correction."), "kind")
@@ -462,8 +464,7 @@ class ClaimLifecycle:
             mention.save(update_fields=["awaiting", "requested_by", "requested_at"])
 
     def _locked_appearance(self, by, action: str, mention_pk: int):
-        from claims.models.claims import Mention
-
+        Mention = apps.get_model("claims", "Mention")
         claim = self._locked(by, action, None)
         mention = (
             Mention.objects.select_for_update()
