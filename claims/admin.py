@@ -34,6 +34,7 @@ from claims.models.reader_input import ModerationStatus
 from claims.permissions import PANEL_STATUSES
 from claims.roles import EDITORS, REVIEWERS, may
 from claims.wording import ago, language_name
+from claims.workflow_steps import STEPS
 
 admin.site.site_header = _("Fact-checking desk administration")
 admin.site.site_title = _("Fact-checking desk")
@@ -309,7 +310,7 @@ class ClaimAdmin(LanguageColumn, HistoryAdmin):
             obj.save(update_fields=["version", "last_edited_by", "updated_at"])
 
     def has_unpublish_permission(self, request) -> bool:
-        return may(request.user, "unpublish")
+        return STEPS["unpublish"].allowed(request.user)
 
     @admin.action(
         description=_("Unpublish selected %(verbose_name_plural)s…"), permissions=["unpublish"]
@@ -770,7 +771,7 @@ class ErrorReportAdmin(ReaderInputAdmin):
     search_fields = ["message", "moderator_note", "claim__claim_reviewed"]
     reader_fields = ["claim", "reason", "message", "language_name", "created_at"]
     moderation_fields = ["status", "moderator_note", "correction"]
-    actions = [*ReaderInputAdmin.actions, "open_correction"]
+    actions = [*ReaderInputAdmin.actions, "correction_start"]
 
     @admin.display(description=_("message"), ordering="message")
     def summary(self, obj) -> str:
@@ -781,7 +782,8 @@ class ErrorReportAdmin(ReaderInputAdmin):
         permissions=["moderate"],
         location=BOTH_LOCATIONS,
     )
-    def open_correction(self, request, queryset):
+    def correction_start(self, request, queryset):
+        """Open a correction of the report's claim (the step ``correction_start``)."""
         reports = list(queryset.select_related("claim"))
         if len(reports) != 1:
             self.message_user(
@@ -822,7 +824,7 @@ class ErrorReportAdmin(ReaderInputAdmin):
             self,
             request,
             queryset,
-            action="open_correction",
+            action="correction_start",
             form=form,
             title=gettext("Open a correction"),
             intro=gettext(
