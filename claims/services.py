@@ -588,7 +588,7 @@ def claim_from_tip(*, tip: Tip, assignee, user) -> Claim:
 def correction_from_report(*, report: ErrorReport, kind: str, note: str, user) -> Correction:
     """Open a correction of the reported (published) claim from a reader's error report.
 
-    ``Claim.start_correction`` checks the role, the claim's state and the note, and writes
+    ``Claim.correction_start`` checks the role, the claim's state and the note, and writes
     the claim's "opened a correction" event (the author's and assignee's notification). The
     report is then accepted and linked to the correction.
     """
@@ -600,7 +600,7 @@ def correction_from_report(*, report: ErrorReport, kind: str, note: str, user) -
         )
     if report.correction_id is not None:
         raise WorkflowError(_("A correction was already opened from this report."), "duplicate")
-    correction = report.claim.start_correction(by=user, kind=kind, note=note)
+    correction = report.claim.correction_start(by=user, kind=kind, note=note)
     # The event says in each reader's language why it was opened (its note stays as typed).
     correction.events.filter(kind=ClaimEvent.Kind.CORRECTION_OPENED).update(
         params={"reason": report.reason, "report": report.pk}

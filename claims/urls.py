@@ -12,6 +12,7 @@ from claims.views import (
     revisions,
     workflow,
 )
+from claims.workflow_steps import STEPS
 
 app_name = "claims"
 
@@ -112,12 +113,12 @@ urlpatterns = [
     path("desk/claims/<int:pk>/correction/", workflow.correction_edit, name="desk-correction"),
     *[
         path(
-            f"desk/claims/<int:pk>/{action}/",
+            f"desk/claims/<int:pk>/{step.slug}/",
             workflow.transition,
-            {"action": action},
-            name=f"desk-claim-{action}",
+            {"step": step},  # the view gets the Step itself
+            name=f"desk-claim-{step.slug}",
         )
-        for action in workflow.TRANSITIONS
+        for step in STEPS.values()
     ],
     path(
         "desk/mentions/<int:mention_pk>/approve/",

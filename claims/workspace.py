@@ -25,6 +25,7 @@ from claims.models.lifecycle import required_approvals
 from claims.permissions import can_change_mentions, can_edit_claim
 from claims.roles import may
 from claims.text import paragraph_spans
+from claims.workflow_steps import STEPS
 
 # The workspace page; its partials (``#panel-update``, ``#mention-update``) are the htmx answers.
 WORKSPACE = "claims/desk/workspace.html"
@@ -258,10 +259,11 @@ def workflow_context(
     actions = claim.available_actions(request.user, correction)
     in_review = Claim.Status.IN_REVIEW in (claim.status, getattr(correction, "status", None))
     approvals = claim.approvals_count(correction) if in_review else None
-    publishes = correction is None and actions & {"publish", "approve_publish"}
+    publishes = correction is None and any(STEPS[name].publishes for name in actions)
     return {
         "correction": correction,
         "actions": actions,
+        "steps": STEPS,  # the template's form addresses: {% url steps.submit.url_name … %}
         # Shown only while in review ("1 of 2 approvals"): no query for the others.
         "approvals": approvals,
         "required_approvals": required_approvals(),

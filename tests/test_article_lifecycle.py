@@ -29,7 +29,7 @@ def claim_in_review(editor, draft_article):
     make_rating("True", 5)
     claim = make_ready_claim(editor, claim_reviewed="Nordkorea testet nicht")
     mark(claim, draft_article, 0, 9)
-    claim.submit_for_review(by=editor)
+    claim.submit(by=editor)
     return claim
 
 
@@ -115,7 +115,7 @@ def test_approve_and_publish_keeps_four_eyes(client, reviewer, draft_article):
     make_rating("True", 5)
     own = make_ready_claim(reviewer)
     mark(own, draft_article, 0, 9)
-    own.submit_for_review(by=reviewer)
+    own.submit(by=reviewer)
     client.force_login(reviewer)
     response = _approve_and_publish(client, own)
     assert response.status_code == 403
@@ -141,11 +141,11 @@ def test_publishing_a_claim_does_not_bring_back_an_unpublished_article(
     make_rating("True", 5)
     claim = make_ready_claim(editor)
     mark(claim, draft_article, 0, 9)
-    claim.submit_for_review(by=editor)
+    claim.submit(by=editor)
     client.force_login(reviewer2)
     review = client.get(reverse("claims:desk-claim-review", args=[claim.pk])).content.decode()
     assert "Publishing also makes the article" not in review
-    claim.approve_and_publish(by=reviewer2, version=claim.version)
+    claim.approve_publish(by=reviewer2, version=claim.version)
     draft_article.refresh_from_db()
     assert draft_article.status == Article.Status.WITHDRAWN
     # ...and the dashboard points at the published claim without its article.
@@ -410,12 +410,12 @@ def test_review_screen_offers_the_next_claim_in_the_queue(
     client, editor, editor2, reviewer, claim_in_review
 ):
     other = make_ready_claim(editor2, claim_reviewed="Der nächste Fall")
-    other.submit_for_review(by=editor2)
+    other.submit(by=editor2)
     client.force_login(reviewer)
     html = client.get(reverse("claims:desk-claim-review", args=[claim_in_review.pk])).content
     html = html.decode()
     assert "Review queue: 2 waiting" in html
     assert reverse("claims:desk-claim-review", args=[other.pk]) in html
-    claim_in_review.approve_and_publish(by=reviewer, version=claim_in_review.version)
+    claim_in_review.approve_publish(by=reviewer, version=claim_in_review.version)
     html = client.get(reverse("claims:desk-claim-review", args=[claim_in_review.pk])).content
     assert "Review queue: 1 waiting" in html.decode()

@@ -259,7 +259,7 @@ def in_review(editor):
     make_rating("True", 5)
     claim = make_ready_claim(editor, claim_reviewed="Nordkorea testet nicht")
     mark(claim, make_article("Nordkorea testet seit Jahren nicht."), 0, 9)
-    claim.submit_for_review(by=editor)
+    claim.submit(by=editor)
     return claim
 
 
@@ -306,7 +306,7 @@ def test_an_incomplete_correction_gets_a_summary_and_keeps_the_note(
 ):
     in_review.approve(by=reviewer)
     in_review.publish(by=reviewer)
-    correction = in_review.start_correction(by=editor, kind="correction", note="Alt.")
+    correction = in_review.correction_start(by=editor, kind="correction", note="Alt.")
     in_review.refresh_from_db()
     client.force_login(editor)
     url = reverse("claims:desk-correction", args=[in_review.pk])

@@ -22,6 +22,7 @@ from claims.models import (
     Source,
 )
 from claims.urls import urlpatterns
+from claims.workflow_steps import STEPS
 from tests.factories import make_article, make_rating, make_ready_claim, mark
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ class World:
 
 # --- States a row needs -------------------------------------------------------------------
 def in_review(w: World) -> None:
-    w.claim.submit_for_review(by=w.users["editor"])
+    w.claim.submit(by=w.users["editor"])
 
 
 def approved(w: World) -> None:
@@ -62,7 +63,7 @@ def dismissed(w: World) -> None:
 
 def correction_open(w: World) -> None:
     published(w)
-    correction = w.claim.start_correction(by=w.users["editor2"], kind="update", note="Neu.")
+    correction = w.claim.correction_start(by=w.users["editor2"], kind="update", note="Neu.")
     correction.new_conclusion = "Teilweise richtig."
     correction.save()
 
@@ -438,6 +439,15 @@ def test_every_desk_url_is_in_the_matrix():
     covered = {row.name for row in ROWS}
     assert names - covered == set(), "desk URLs missing from the matrix"
     assert covered - names == set()
+
+
+@pytest.mark.parametrize("step", STEPS.values(), ids=list(STEPS))
+def test_every_workflow_step_is_in_the_matrix_as_the_table_allows_it(world, step):
+    """Who may take a step on the desk: the desk's users whose roles the step's table row
+    names."""
+    rows = [row for row in ROWS if f"claims:{row.name}" == step.url_name]
+    assert [row.method for row in rows] == ["post"]
+    assert rows[0].allowed == {persona for persona in DESK if step.allowed(world.users[persona])}
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -613,7 +613,7 @@ def test_claim_that_went_to_review_meanwhile_is_not_overwritten(editor, draft, e
     add_source(draft)
     stale = Claim.objects.get(pk=draft.pk)  # what the editor's form was built from
     data = _data(Claim.objects.get(pk=draft.pk))
-    Claim.objects.get(pk=draft.pk).submit_for_review(by=editor2)
+    Claim.objects.get(pk=draft.pk).submit(by=editor2)
     stale.conclusion = "Zu spät"
     sources = SourceFormSet(data, instance=stale, prefix="sources")
     assert sources.is_valid()

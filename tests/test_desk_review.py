@@ -26,8 +26,8 @@ def test_queue_lists_claims_in_review_oldest_first_with_submitter(
     client, editor, editor2, reviewer, claim
 ):
     later = make_ready_claim(editor2, claim_reviewed="Später eingereicht")
-    claim.submit_for_review(by=editor)
-    later.submit_for_review(by=editor2)
+    claim.submit(by=editor)
+    later.submit(by=editor2)
     make_ready_claim(editor, claim_reviewed="Noch ein Entwurf")
     client.force_login(reviewer)
     html = client.get(reverse("claims:desk-review-queue")).content.decode()
@@ -44,7 +44,7 @@ def test_queue_lists_claims_in_review_oldest_first_with_submitter(
 def test_reviewer_approves_and_publishes_through_the_review_screen(
     client, editor, reviewer, claim
 ):
-    claim.submit_for_review(by=editor)
+    claim.submit(by=editor)
     client.force_login(reviewer)
     page = client.get(reverse("claims:desk-claim-review", args=[claim.pk])).content.decode()
     assert "This is the first review round." in page
@@ -68,7 +68,7 @@ def test_approve_then_publish_when_publishing_is_a_separate_step(
     settings, client, editor, reviewer, claim
 ):
     settings.FACTCHECK_PUBLISH_ON_APPROVAL = False
-    claim.submit_for_review(by=editor)
+    claim.submit(by=editor)
     client.force_login(reviewer)
     response = _post(client, "desk-claim-approve", claim, version=claim.version, comment="Gut.")
     assert response.status_code == 302
@@ -85,7 +85,7 @@ def test_approve_then_publish_when_publishing_is_a_separate_step(
 def test_self_approval_is_refused_in_the_ui_and_by_crafted_post(client, reviewer):
     make_rating("True", 5)
     own = make_ready_claim(reviewer)
-    own.submit_for_review(by=reviewer)
+    own.submit(by=reviewer)
     client.force_login(reviewer)
     page = client.get(reverse("claims:desk-claim-review", args=[own.pk])).content.decode()
     assert reverse("claims:desk-claim-approve", args=[own.pk]) not in page
@@ -114,7 +114,7 @@ def test_forged_status_in_a_post_changes_nothing(client, editor, claim):
 
 
 def test_double_submitted_approval_is_a_clear_409(client, editor, reviewer, claim):
-    claim.submit_for_review(by=editor)
+    claim.submit(by=editor)
     client.force_login(reviewer)
     assert _post(client, "desk-claim-approve", claim, version=claim.version).status_code == 302
     again = _post(client, "desk-claim-approve", claim, version=claim.version)
@@ -131,7 +131,7 @@ def test_approving_a_claim_not_in_review_is_refused(client, reviewer, claim):
 
 
 def test_stale_version_and_garbage_version_are_refused(client, editor, reviewer, claim):
-    claim.submit_for_review(by=editor)
+    claim.submit(by=editor)
     client.force_login(reviewer)
     stale = _post(client, "desk-claim-approve", claim, version=claim.version + 5)
     assert stale.status_code == 409
@@ -142,7 +142,7 @@ def test_stale_version_and_garbage_version_are_refused(client, editor, reviewer,
 
 
 def test_request_changes_keeps_the_typed_comment_on_error(client, editor, reviewer, claim):
-    claim.submit_for_review(by=editor)
+    claim.submit(by=editor)
     client.force_login(reviewer)
     response = _post(
         client,
@@ -162,7 +162,7 @@ def test_request_changes_keeps_the_typed_comment_on_error(client, editor, review
 def test_request_changes_then_edit_shows_the_diff_in_the_next_round(
     client, editor, reviewer, claim
 ):
-    claim.submit_for_review(by=editor)
+    claim.submit(by=editor)
     claim.request_changes(by=reviewer, comment="Fazit schärfen.")
     client.force_login(editor)
     article = claim.mentions.get().revision.article
@@ -197,7 +197,7 @@ def test_request_changes_then_edit_shows_the_diff_in_the_next_round(
 
 
 def test_correction_end_to_end_through_the_desk(client, editor, editor2, reviewer, claim):
-    claim.submit_for_review(by=editor)
+    claim.submit(by=editor)
     claim.approve(by=reviewer)
     claim.publish(by=reviewer)
     old_rating = claim.rating
@@ -256,7 +256,7 @@ def test_correction_end_to_end_through_the_desk(client, editor, editor2, reviewe
 
 
 def test_source_typo_on_a_published_claim_is_a_plain_edit(client, editor, reviewer, claim):
-    claim.submit_for_review(by=editor)
+    claim.submit(by=editor)
     claim.approve(by=reviewer)
     claim.publish(by=reviewer)
     source = claim.sources.get()
@@ -283,7 +283,7 @@ def test_source_typo_on_a_published_claim_is_a_plain_edit(client, editor, review
 
 
 def test_timeline_shows_status_changes_comments_and_field_diffs(client, editor, reviewer, claim):
-    claim.submit_for_review(by=editor)
+    claim.submit(by=editor)
     claim.request_changes(by=reviewer, comment="Quelle <script>alert(1)</script> fehlt.")
     claim.conclusion, claim._history_user = "Ganz falsch.", editor
     claim.save()
@@ -297,7 +297,7 @@ def test_timeline_shows_status_changes_comments_and_field_diffs(client, editor, 
 
 
 def test_notifications_list_what_others_did_and_count_unread(client, editor, reviewer, claim):
-    claim.submit_for_review(by=editor)
+    claim.submit(by=editor)
     claim.request_changes(by=reviewer, comment="Bitte prüfen.")
     client.force_login(editor)
     desk = client.get(reverse("claims:desk")).content.decode()

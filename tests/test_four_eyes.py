@@ -38,8 +38,8 @@ SECOND = "Die Schulden sind so hoch wie nie"
 
 
 def _publish(claim, reviewer) -> Claim:
-    claim.submit_for_review(by=claim.author)
-    claim.approve_and_publish(by=reviewer)
+    claim.submit(by=claim.author)
+    claim.approve_publish(by=reviewer)
     claim.refresh_from_db()
     return claim
 
@@ -95,7 +95,7 @@ def _decide(client, mention, decision: str):
 # --- 5. The admin ---------------------------------------------------------------------------
 def test_a_superuser_cannot_add_an_approval_in_the_admin(client, superuser, reviewer, editor):
     claim = make_ready_claim(editor)
-    claim.submit_for_review(by=editor)
+    claim.submit(by=editor)
     client.force_login(superuser)
     add = reverse("admin:claims_review_add")
     assert client.get(add).status_code == 403
@@ -118,7 +118,7 @@ def test_a_superuser_cannot_add_an_approval_in_the_admin(client, superuser, revi
 
 def test_a_superuser_cannot_change_or_delete_an_approval(client, superuser, reviewer, editor):
     claim = make_ready_claim(editor)
-    claim.submit_for_review(by=editor)
+    claim.submit(by=editor)
     claim.approve(by=reviewer, comment="Gut belegt.")
     review = Review.objects.get()
     client.force_login(superuser)
@@ -157,7 +157,7 @@ def test_a_superuser_cannot_change_or_delete_an_approval(client, superuser, revi
 def test_decisions_events_passages_and_sources_are_read_only_in_the_admin(
     client, superuser, claim, reviewer, model
 ):
-    claim.start_correction(by=reviewer, kind="update", note="Neue Zahlen.")
+    claim.correction_start(by=reviewer, kind="update", note="Neue Zahlen.")
     obj = model.objects.filter(claim=claim).first()
     assert obj is not None
     client.force_login(superuser)
@@ -209,7 +209,7 @@ def test_claim_status_verdict_and_authors_cannot_be_changed_in_the_admin(
     assert claim.author == editor
     assert claim.last_edited_by == superuser  # an edit here is an edit: never "reviewer"
     # A claim in review waits for its reviewers: not even its claimant changes here.
-    claim.submit_for_review(by=editor)
+    claim.submit(by=editor)
     forged["claimant"] = "Jemand anderes"
     assert client.post(url, forged).status_code == 403
     claim.refresh_from_db()
@@ -280,7 +280,7 @@ def test_a_superuser_who_edited_a_claim_cannot_approve_it(client, superuser, edi
     assert client.post(url, data).status_code == 302
     claim.refresh_from_db()
     assert claim.last_edited_by == superuser
-    claim.submit_for_review(by=editor)
+    claim.submit(by=editor)
     response = client.post(
         reverse("claims:desk-claim-approve-publish", args=[claim.pk]),
         {"version": claim.version, "comment": ""},
@@ -455,20 +455,20 @@ def test_unpublishing_and_publishing_again_reviews_waiting_passages_with_the_cla
     claim.unpublish(by=reviewer, reason="Neu prüfen.")
     mention.refresh_from_db()
     assert mention.awaiting == ""  # a draft's passages are reviewed with it
-    claim.submit_for_review(by=editor)
-    claim.approve_and_publish(by=reviewer2)
+    claim.submit(by=editor)
+    claim.approve_publish(by=reviewer2)
     assert Mention.objects.published().filter(pk=mention.pk).exists()
 
 
 def test_publishing_a_claim_does_not_approve_passages_waiting_on_a_correction(
     editor, editor2, reviewer, reviewer2, claim, article
 ):
-    correction = claim.start_correction(by=editor2, kind="update", note="Neu.")
+    correction = claim.correction_start(by=editor2, kind="update", note="Neu.")
     correction.new_conclusion = "Inzwischen anders."
     correction.save()
-    claim.submit_correction(by=editor2)
+    claim.correction_submit(by=editor2)
     mention = mention_link(claim=claim, user=editor, **_span(article, SECOND))
-    claim.approve_and_publish(by=reviewer)
+    claim.approve_publish(by=reviewer)
     mention.refresh_from_db()
     assert mention.awaiting == "addition"
     assert not Mention.objects.published().filter(pk=mention.pk).exists()
@@ -482,7 +482,7 @@ def test_linking_a_passage_to_a_claim_in_review_makes_earlier_approvals_lapse(
 
     claim = make_ready_claim(editor, rating=make_rating())
     mark_quote(claim, article, FIRST)
-    claim.submit_for_review(by=editor)
+    claim.submit(by=editor)
     claim.approve(by=reviewer)  # one approval on this version…
     version = claim.version
     client.force_login(editor2)

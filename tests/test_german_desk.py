@@ -37,7 +37,7 @@ def test_claim_panel_offers_german_rating_names_on_german_pages(desk, article, d
 def test_correction_form_offers_german_ratings_and_a_worded_empty_choice(
     client, editor, editor2, published
 ):
-    published.start_correction(by=editor2, kind="update", note="Neue Zahlen.")
+    published.correction_start(by=editor2, kind="update", note="Neue Zahlen.")
     client.force_login(editor)
     page = client.get(f"/de/desk/claims/{published.pk}/correction/").content.decode()
     assert ">Falsch</option>" in page
@@ -183,7 +183,7 @@ def test_review_queue_says_just_now(client, reviewer, editor, article):
 
     claim = make_ready_claim(editor)
     mark_quote(claim, article, article.current_revision.text.split()[3])
-    claim.submit_for_review(by=editor)
+    claim.submit(by=editor)
     client.force_login(reviewer)
     assert "gerade eben" in client.get("/de/desk/review/").content.decode()
     assert "vor 0 Minuten" not in client.get("/de/desk/review/").content.decode()

@@ -1,4 +1,5 @@
-"""The views' layering, read from their source: view modules never import each other.
+"""The layering, read from the source: view modules never import each other, and the model
+modules import each other in one direction.
 
 What two views share lives below them: the desk's page context in ``claims/workspace.py``,
 and the helper modules of ``claims/views/`` named in ``HELPERS``. The public views (readers)
@@ -85,3 +86,35 @@ def test_a_helper_module_imports_no_view_module(module: str) -> None:
 def test_a_public_view_imports_only_the_neutral_request_limits(module: str) -> None:
     imported = views_imported(VIEWS / f"{module}.py")
     assert imported <= {"limits"}, f"claims/views/{module}.py imports {sorted(imported)}"
+
+
+MODELS = VIEWS.parent / "models"
+
+
+def models_imported(path: Path) -> set[str]:
+    """Names of the ``claims.models`` modules that the module at ``path`` imports, local
+    imports inside functions included."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            parts = node.module.split(".")
+            if parts[:2] == ["claims", "models"] and len(parts) > 2:
+                found.add(parts[2])
+    return found
+
+
+def test_the_model_modules_import_each_other_in_one_direction() -> None:
+    graph = {
+        path.stem: models_imported(path) for path in MODELS.glob("*.py") if path.stem != "__init__"
+    }
+    done: set[str] = set()
+
+    def visit(module: str, path: tuple[str, ...]) -> None:
+        assert module not in path, f"model import circle: {' → '.join((*path, module))}"
+        if module not in done:
+            for imported in graph.get(module, ()):
+                visit(imported, (*path, module))
+            done.add(module)
+
+    for module in sorted(graph):
+        visit(module, ())

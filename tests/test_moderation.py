@@ -182,7 +182,7 @@ ACTS = [
     ),
     Act(
         ErrorReport,
-        "open_correction",
+        "correction_start",
         lambda w: {"kind": "correction", "note": "Quelle 2 ergänzt."},
         lambda w: Correction.objects.exists(),
     ),
@@ -567,17 +567,17 @@ def test_error_report_opens_a_correction_the_author_is_told_about(
         change(report),
         {"status": "accepted", "moderator_note": "Quelle fehlt wirklich.", "_save": "Save"},
     )
-    page = run_action(client, ErrorReport, "open_correction", [report])
+    page = run_action(client, ErrorReport, "correction_start", [report])
     assert page.status_code == 200
     assert "Public correction note" in page.content.decode()
-    empty = confirm_action(client, ErrorReport, "open_correction", [report], kind="correction")
+    empty = confirm_action(client, ErrorReport, "correction_start", [report], kind="correction")
     assert empty.status_code == 200
     assert not Correction.objects.exists()
 
     response = confirm_action(
         client,
         ErrorReport,
-        "open_correction",
+        "correction_start",
         [report],
         kind="correction",
         note="Quelle 2 wurde ergänzt.",
@@ -608,7 +608,7 @@ def test_error_report_opens_a_correction_the_author_is_told_about(
     # One correction per report, one open correction per claim.
     client.force_login(moderator)
     again = confirm_action(
-        client, ErrorReport, "open_correction", [report], kind="update", note="Noch mal."
+        client, ErrorReport, "correction_start", [report], kind="update", note="Noch mal."
     )
     assert again.status_code == 200
     assert "already opened" in again.content.decode()
@@ -622,17 +622,17 @@ def test_no_correction_from_a_rejected_report_or_for_an_unpublished_claim(
     report.status = ModerationStatus.SPAM
     report.save()
     page = confirm_action(
-        client, ErrorReport, "open_correction", [report], kind="update", note="Neu."
+        client, ErrorReport, "correction_start", [report], kind="update", note="Neu."
     )
     assert "rejected or marked as spam" in page.content.decode()
     on_draft = ErrorReport.objects.create(claim=draft, reason="other", message="?")
     response = confirm_action(
-        client, ErrorReport, "open_correction", [on_draft], kind="update", note="Neu."
+        client, ErrorReport, "correction_start", [on_draft], kind="update", note="Neu."
     )
     assert response.status_code == 302
     assert any("Only a published claim" in m for m in messages_of(response))
     two = confirm_action(
-        client, ErrorReport, "open_correction", [report, on_draft], kind="update", note="Neu."
+        client, ErrorReport, "correction_start", [report, on_draft], kind="update", note="Neu."
     )
     assert any("Choose one error report" in m for m in messages_of(two))
     assert not Correction.objects.exists()

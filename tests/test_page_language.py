@@ -139,8 +139,8 @@ def newsroom(seeded, editor, editor2, reviewer, moderator, superuser, client):
     tip = Tip.objects.create(claim_text="Die Erde ist eine Scheibe.", language="de")
     in_review = make_ready_claim(editor, claim_reviewed="Der Gipfel dauerte drei Tage.")
     mark_quote(in_review, article, article.current_revision.text.split()[3])
-    in_review.submit_for_review(by=editor)
-    correction = published.start_correction(by=editor2, kind="update", note="Neue Zahlen.")
+    in_review.submit(by=editor)
+    correction = published.correction_start(by=editor2, kind="update", note="Neue Zahlen.")
     assert ClaimEvent.objects.exists()
     return {
         "article": article,

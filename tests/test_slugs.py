@@ -253,7 +253,7 @@ def test_publishing_gives_an_older_draft_the_slug_of_its_claim(editor, reviewer)
         editor, slug="meine-adresse", claim_reviewed="Anderer Text", slug_set_by_hand=True
     )
     for item in (claim, by_hand):
-        item.submit_for_review(by=editor)
+        item.submit(by=editor)
         item.approve(by=reviewer)
         item.publish(by=reviewer)
     claim.refresh_from_db()

@@ -15,14 +15,14 @@ def claim(editor):
 
 
 def _in_review(claim, editor):
-    claim.submit_for_review(by=editor, version=claim.version)
+    claim.submit(by=editor, version=claim.version)
     return claim
 
 
 def test_submit_needs_claim_rating_conclusion_and_a_source(editor):
     bare = Claim.objects.create(slug="bare", claim_reviewed="Bare", author=editor)
     with pytest.raises(WorkflowError) as refusal:
-        bare.submit_for_review(by=editor)
+        bare.submit(by=editor)
     assert refusal.value.code == "incomplete"
     for missing in ("a rating", "a conclusion", "at least one source"):
         assert missing in refusal.value.message
@@ -127,9 +127,9 @@ def test_stale_version_is_refused(claim, editor, reviewer):
         ("draft", "approve", {}),
         ("draft", "publish", {}),
         ("draft", "unpublish", {"reason": "x"}),
-        ("published", "submit_for_review", {}),
+        ("published", "submit", {}),
         ("published", "dismiss", {"reason": "x"}),
-        ("dismissed", "submit_for_review", {}),
+        ("dismissed", "submit", {}),
         ("in_review", "reopen", {}),
         ("changes_requested", "request_changes", {"comment": "x"}),
     ],
@@ -187,13 +187,13 @@ def test_correction_flow_keeps_the_old_verdict_public_until_published(
 ):
     _publish(claim, editor, reviewer)
     old_rating, new_rating = claim.rating, make_rating("Misleading", 2)
-    correction = claim.start_correction(by=reviewer2, kind="correction", note="Neue Zahlen.")
+    correction = claim.correction_start(by=reviewer2, kind="correction", note="Neue Zahlen.")
     assert correction.status == Correction.Status.DRAFT
     with pytest.raises(WorkflowError, match="does not change"):
-        claim.submit_correction(by=reviewer2)
+        claim.correction_submit(by=reviewer2)
     correction.new_rating, correction.new_conclusion = new_rating, "Irreführend."
     correction.save()
-    claim.submit_correction(by=reviewer2)
+    claim.correction_submit(by=reviewer2)
     # Still public with the old verdict while the correction is reviewed.
     claim.refresh_from_db()
     assert claim.status == Claim.Status.PUBLISHED
@@ -217,13 +217,13 @@ def test_correction_flow_keeps_the_old_verdict_public_until_published(
 
 def test_only_one_open_correction(claim, editor, reviewer):
     _publish(claim, editor, reviewer)
-    claim.start_correction(by=editor, kind="update", note="Eins.")
+    claim.correction_start(by=editor, kind="update", note="Eins.")
     with pytest.raises(WorkflowError) as refusal:
-        claim.start_correction(by=editor, kind="update", note="Zwei.")
+        claim.correction_start(by=editor, kind="update", note="Zwei.")
     assert refusal.value.code == "duplicate"
-    claim.withdraw_correction(by=editor)
-    assert claim.open_correction() is None
-    assert claim.start_correction(by=editor, kind="clarification", note="Drei.").is_open
+    claim.correction_withdraw(by=editor)
+    assert claim.corrections.open().first() is None
+    assert claim.correction_start(by=editor, kind="clarification", note="Drei.").is_open
 
 
 def test_available_actions_follow_role_status_and_four_eyes(claim, editor, reviewer):
@@ -258,3 +258,11 @@ def test_publishing_on_approval_can_be_turned_off(settings, claim, editor, revie
 
 def test_seed_ratings_exist_for_factories(seeded):
     assert Rating.objects.exists()
+
+
+def test_every_workflow_step_is_a_lifecycle_method_of_its_name():
+    from claims.workflow_steps import STEPS
+
+    for name, step in STEPS.items():
+        assert step.name == step.method == name == step.slug.replace("-", "_")
+        assert callable(getattr(Claim, step.method))

@@ -29,7 +29,7 @@ def test_twenty_reviewers_at_once_never_publish_without_three_approvals(editor):
     make_rating("True", 5)
     author = _member("author", REVIEWERS)  # a reviewer, yet never for their own claim
     claim = make_ready_claim(author)
-    claim.submit_for_review(by=editor)
+    claim.submit(by=editor)
     reviewers = [_member(f"r{i}", REVIEWERS) for i in range(19)]
     version = claim.version
 

@@ -29,7 +29,7 @@ from claims.models import (
     Source,
 )
 from claims.permissions import PANEL_STATUSES
-from claims.roles import may
+from claims.workflow_steps import STEPS
 
 
 class UnpublishForm(forms.Form):
@@ -247,7 +247,7 @@ class ClaimAdmin(LanguageColumn, HistoryAdmin):
             obj.save(update_fields=["version", "last_edited_by", "updated_at"])
 
     def has_unpublish_permission(self, request) -> bool:
-        return may(request.user, "unpublish")
+        return STEPS["unpublish"].allowed(request.user)
 
     @admin.action(
         description=_("Unpublish selected %(verbose_name_plural)s…"), permissions=["unpublish"]

@@ -286,7 +286,7 @@ class ErrorReportAdmin(ReaderInputAdmin):
     search_fields = ["message", "moderator_note", "claim__claim_reviewed"]
     reader_fields = ["claim", "reason", "message", "language_name", "created_at"]
     moderation_fields = ["status", "moderator_note", "correction"]
-    actions = [*ReaderInputAdmin.actions, "open_correction"]
+    actions = [*ReaderInputAdmin.actions, "correction_start"]
 
     @admin.display(description=_("message"), ordering="message")
     def summary(self, obj) -> str:
@@ -297,7 +297,8 @@ class ErrorReportAdmin(ReaderInputAdmin):
         permissions=["moderate"],
         location=BOTH_LOCATIONS,
     )
-    def open_correction(self, request, queryset):
+    def correction_start(self, request, queryset):
+        """Open a correction of the report's claim (the step ``correction_start``)."""
         reports = list(queryset.select_related("claim"))
         if len(reports) != 1:
             self.message_user(
@@ -339,7 +340,7 @@ class ErrorReportAdmin(ReaderInputAdmin):
             request,
             queryset,
             ReportCorrectionForm,
-            action="open_correction",
+            action="correction_start",
             title=gettext("Open a correction"),
             intro=gettext(
                 "The published verdict stays public until the correction is reviewed and "

@@ -82,7 +82,7 @@ class ClaimQuerySet(models.QuerySet):
 class Claim(ClaimLifecycle, models.Model):
     """A checkable statement, its verdict and the evidence for it.
 
-    Its status changes only through the lifecycle methods (``submit_for_review``,
+    Its status changes only through the lifecycle methods (``submit``,
     ``approve``, ``publish`` …) in ``claims.models.lifecycle``.
     """
 

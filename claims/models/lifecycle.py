@@ -12,6 +12,7 @@ A transition may carry the ``version`` the user was looking at; if the claim cha
 since, it is refused ("stale"), so nobody approves or publishes text they have not seen.
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from claims.roles import may
+from claims.workflow_steps import STEPS
+
+# Models import in one direction: claims.py mixes this in, workflow.py imports claims.py;
+# so this module imports no model module and finds the models it needs in the app registry.
 
 
 class WorkflowError(Exception):
@@ -56,10 +61,6 @@ class ClaimLifecycle:
             missing.append(_("at least one source"))
         return missing
 
-    def open_correction(self):
-        """The correction being prepared or reviewed for this published claim, if any."""
-        return self.corrections.open().first()
-
     def _own_work_ids(self, correction=None) -> set[int]:
         """Who may never approve this version: author, last editor, correction's author."""
         own = {self.author_id, self.last_edited_by_id}
@@ -86,34 +87,41 @@ class ClaimLifecycle:
 
     def pending_correction(self):
         """The open correction of a published claim (None for any other status)."""
-        return self.open_correction() if self.status == self.Status.PUBLISHED else None
+        return self.corrections.open().first() if self.status == self.Status.PUBLISHED else None
 
     def available_actions(self, user, correction=...) -> set[str]:
-        """The workflow actions the desk may offer ``user`` on this claim right now
-        (``correction``: the pending correction, when the caller has it already)."""
+        """The workflow steps (names in ``claims.workflow_steps.STEPS``) the desk may offer
+        ``user`` on this claim right now (``correction``: the pending correction, when the
+        caller has it already)."""
         status, S = self.status, self.Status
         actions: set[str] = set()
+
+        def allowed(name: str) -> bool:
+            return STEPS[name].allowed(user)
+
         if correction is ...:
             correction = self.pending_correction()
         in_review = status == S.IN_REVIEW or (
             correction is not None and correction.status == correction.Status.IN_REVIEW
         )
-        if status in (S.DRAFT, S.CHANGES_REQUESTED) and may(user, "submit"):
+        if status in (S.DRAFT, S.CHANGES_REQUESTED) and allowed("submit"):
             actions.add("submit")
-        if status in (S.DRAFT, S.CHANGES_REQUESTED, S.IN_REVIEW) and may(user, "dismiss"):
+        if status in (S.DRAFT, S.CHANGES_REQUESTED, S.IN_REVIEW) and allowed("dismiss"):
             actions.add("dismiss")
-        if status == S.DISMISSED and may(user, "dismiss"):
+        if status == S.DISMISSED and allowed("reopen"):
             actions.add("reopen")
         if status == S.PUBLISHED:
-            if may(user, "unpublish"):
+            if allowed("unpublish"):
                 actions.add("unpublish")
-            if correction is None and may(user, "correct"):
-                actions.add("open_correction")
-            if correction is not None and may(user, "correct"):
-                actions.add("withdraw_correction")
-                if correction.status != correction.Status.IN_REVIEW and may(user, "submit"):
-                    actions.add("submit_correction")
-        if in_review and may(user, "review"):
+            if correction is None and allowed("correction_start"):
+                actions.add("correction_start")
+            if correction is not None and allowed("correction_withdraw"):
+                actions.add("correction_withdraw")
+                if correction.status != correction.Status.IN_REVIEW and allowed(
+                    "correction_submit"
+                ):
+                    actions.add("correction_submit")
+        if in_review and allowed("request_changes"):
             decided = self.reviews.filter(reviewer=user, claim_version=self.version).exists()
             approvals = self.approvals_count(correction)
             if not decided:
@@ -121,19 +129,18 @@ class ClaimLifecycle:
                 if not self.is_own_work(user, correction):
                     # The approval that completes the quota publishes in the same step.
                     completes = approvals + 1 >= required_approvals()
-                    if completes and publish_on_approval() and may(user, "publish"):
+                    if completes and publish_on_approval() and allowed("approve_publish"):
                         actions.add("approve_publish")
-                    else:
+                    elif allowed("approve"):
                         actions.add("approve")
-            if may(user, "publish") and approvals >= required_approvals():
+            if allowed("publish") and approvals >= required_approvals():
                 actions.add("publish")
         return actions
 
     def articles_to_publish(self):
         """Articles not public yet that publishing this claim makes public: those whose
         current text it is marked in and that were never unpublished."""
-        from claims.models.articles import Article
-
+        Article = apps.get_model("claims", "Article")
         return Article.objects.filter(
             status=Article.Status.DRAFT,
             current_revision__mentions__claim=self,
@@ -206,7 +213,7 @@ class ClaimLifecycle:
 
     # --- Transitions ----------------------------------------------------------------------
     @transaction.atomic
-    def submit_for_review(self, *, by, version: int | None = None) -> None:
+    def submit(self, *, by, version: int | None = None) -> None:
         claim = self._locked(by, "submit", version)
         if claim.status not in (self.Status.DRAFT, self.Status.CHANGES_REQUESTED):
             claim._refuse_status(
@@ -265,7 +272,7 @@ class ClaimLifecycle:
         )
 
     @transaction.atomic
-    def approve_and_publish(self, *, by, version: int | None = None, comment: str = ""):
+    def approve_publish(self, *, by, version: int | None = None, comment: str = ""):
         """The approval that completes the quota, and publication, as one step: both
         happen or neither does. Returns the articles that became public with it."""
         if not publish_on_approval():
@@ -391,10 +398,9 @@ class ClaimLifecycle:
 
     # --- Corrections of published verdicts ------------------------------------------------
     @transaction.atomic
-    def start_correction(self, *, by, kind: str, note: str, version: int | None = None):
+    def correction_start(self, *, by, kind: str, note: str, version: int | None = None):
         """Open a correction: the verdict can then be changed in it, and goes to review."""
-        from claims.models.workflow import Correction
-
+        Correction = apps.get_model("claims", "Correction")
         note = self._required_text(note, _("Write the public correction note."))
         if kind not in Correction.Kind.values:
             raise WorkflowError(_("Choose the kind of correction."), "kind")
@@ -421,7 +427,7 @@ class ClaimLifecycle:
         return correction
 
     @transaction.atomic
-    def submit_correction(self, *, by, version: int | None = None) -> None:
+    def correction_submit(self, *, by, version: int | None = None) -> None:
         claim = self._locked(by, "submit", version)
         correction = claim.pending_correction()
         if correction is None or correction.status == correction.Status.IN_REVIEW:
@@ -439,9 +445,9 @@ class ClaimLifecycle:
         self._record(claim, by, "submitted", comment=correction.note, correction=correction)
 
     @transaction.atomic
-    def withdraw_correction(self, *, by) -> None:
+    def correction_withdraw(self, *, by) -> None:
         claim = self._locked(by, "correct", None)
-        correction = claim.open_correction()
+        correction = claim.corrections.open().first()
         if correction is None:
             raise WorkflowError(_("This claim has no open correction."), "status")
         correction.status = correction.Status.WITHDRAWN
@@ -462,8 +468,7 @@ class ClaimLifecycle:
             mention.save(update_fields=["awaiting", "requested_by", "requested_at"])
 
     def _locked_appearance(self, by, action: str, mention_pk: int):
-        from claims.models.claims import Mention
-
+        Mention = apps.get_model("claims", "Mention")
         claim = self._locked(by, action, None)
         mention = (
             Mention.objects.select_for_update()

@@ -27,32 +27,11 @@ from claims.services import correction_update
 from claims.views.access import desk_required, get_claim_for_user, get_mention_for_user
 from claims.views.limits import max_body
 from claims.views.responses import refusal_status, safe_next
+from claims.workflow_steps import Step
 from claims.workspace import workflow_context, workflow_forms
 
 REVIEW_SCREEN = "claims/desk/claim_review.html"
 
-# The transitions a POST may ask for: URL part → (lifecycle method, form, success message).
-TRANSITIONS = {
-    "submit": ("submit_for_review", None, gettext_lazy("Sent to review.")),
-    "approve": ("approve", "decision_form", gettext_lazy("Approved.")),
-    "approve-publish": (
-        "approve_and_publish",
-        "decision_form",
-        gettext_lazy("Approved and published."),
-    ),
-    "request-changes": ("request_changes", "decision_form", gettext_lazy("Changes requested.")),
-    "publish": ("publish", None, gettext_lazy("Published.")),
-    "dismiss": ("dismiss", "reason_form", gettext_lazy("Dismissed.")),
-    "reopen": ("reopen", None, gettext_lazy("Reopened as a draft.")),
-    "unpublish": (
-        "unpublish",
-        "reason_form",
-        gettext_lazy("Unpublished: the claim is back on the desk."),
-    ),
-    "correction-start": ("start_correction", "start_form", gettext_lazy("Correction opened.")),
-    "correction-submit": ("submit_correction", None, gettext_lazy("Correction sent to review.")),
-    "correction-withdraw": ("withdraw_correction", None, gettext_lazy("Correction withdrawn.")),
-}
 # Refusals about a field of the transition's form: (form, code) → field.
 _FIELD_FOR = {
     ("decision_form", "required"): "comment",
@@ -205,20 +184,19 @@ def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @desk_required
 @max_body(200_000)
-def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """Move the claim along its lifecycle; the refusal, if any, in words."""
+def transition(request: HttpRequest, pk: int, step: Step) -> HttpResponse:
+    """Move the claim one step along its lifecycle; the refusal, if any, in words."""
     claim = get_claim_for_user(request.user, pk)
-    method, form_key, success = TRANSITIONS[action]
-    forms = workflow_forms(claim, request.POST, bound=form_key)
-    form = forms.get(form_key)
+    forms = workflow_forms(claim, request.POST, bound=step.form)
+    form = forms.get(step.form)
     try:
         if form is not None and not form.is_valid():
             raise WorkflowError(_("Please correct the form below."), "form")
-        kwargs = _transition_arguments(request, form, method)
-        result = getattr(claim, method)(by=request.user, **kwargs)
-        published_articles = result if method in ("publish", "approve_and_publish") else []
+        kwargs = _transition_arguments(request, form, step)
+        result = getattr(claim, step.method)(by=request.user, **kwargs)
+        published_articles = result if step.publishes else []
     except WorkflowError as refusal:
-        field = _FIELD_FOR.get((form_key, refusal.code))
+        field = _FIELD_FOR.get((step.form, refusal.code))
         if field:  # a refusal about what was typed: shown at its field and in the summary
             form.add_error(field, refusal.message)
         claim.refresh_from_db()
@@ -230,7 +208,7 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             next_url=safe_next(request, request.POST.get("next", "")),
         )
         return render(request, REVIEW_SCREEN, context, status=refusal_status(refusal.code))
-    messages.success(request, success)
+    messages.success(request, step.success)
     for article in published_articles:
         messages.info(
             request,
@@ -239,10 +217,10 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect(_next_url(request, claim))
 
 
-def _transition_arguments(request: HttpRequest, form, method: str) -> dict:
+def _transition_arguments(request: HttpRequest, form, step: Step) -> dict:
     data = form.cleaned_data if form is not None else {}
     kwargs = {}
-    if method not in ("reopen", "unpublish", "withdraw_correction"):
+    if step.versioned:
         version = data.get("version") if form is not None else request.POST.get("version")
         if version in (None, ""):
             raise WorkflowError(_("The form is missing the claim's version; reload the page."))
@@ -250,12 +228,7 @@ def _transition_arguments(request: HttpRequest, form, method: str) -> dict:
             kwargs["version"] = int(version)
         except (TypeError, ValueError):
             raise WorkflowError(_("The form's claim version is not a number.")) from None
-    if method in ("approve", "approve_and_publish", "request_changes"):
-        kwargs["comment"] = data["comment"]
-    elif method in ("dismiss", "unpublish"):
-        kwargs["reason"] = data["reason"]
-    elif method == "start_correction":
-        kwargs["kind"], kwargs["note"] = data["kind"], data["note"]
+    kwargs.update((name, data[name]) for name in step.fields)
     return kwargs
 
 
