@@ -632,7 +632,7 @@ class ReaderInputAdmin(LanguageColumn, HistoryAdmin):
     # --- Actions --------------------------------------------------------------------------
     def _set_status(self, request, queryset, status: str, note: str = "") -> None:
         try:
-            changed = services.set_moderation_status(
+            changed = services.reader_input_moderate(
                 items=queryset, status=status, user=request.user, note=note
             )
         except WorkflowError as refusal:
@@ -727,7 +727,9 @@ class TipAdmin(ReaderInputAdmin):
             assignee = form.cleaned_data["assignee"]
             for tip in queryset:
                 try:
-                    claim = services.claim_from_tip(tip=tip, assignee=assignee, user=request.user)
+                    claim = services.claim_create_from_tip(
+                        tip=tip, assignee=assignee, user=request.user
+                    )
                 except WorkflowError as refusal:
                     self.message_user(
                         request, f"{Truncator(tip).chars(60)}: {refusal.message}", messages.ERROR
@@ -800,7 +802,7 @@ class ErrorReportAdmin(ReaderInputAdmin):
         form = ReportCorrectionForm(_confirmed(request))
         if form.is_bound and form.is_valid():
             try:
-                services.correction_from_report(
+                services.correction_open_from_report(
                     report=report,
                     kind=form.cleaned_data["kind"],
                     note=form.cleaned_data["note"],
