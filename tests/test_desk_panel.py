@@ -607,6 +607,7 @@ def test_claim_that_went_to_review_meanwhile_is_not_overwritten(editor, draft, e
     from claims.forms.desk import SourceFormSet
     from claims.models import WorkflowError
     from claims.services import claim_update
+    from claims.views.desk import source_data
 
     draft.rating, draft.conclusion = Rating.objects.first(), "Stimmt."
     draft.save()
@@ -619,7 +620,7 @@ def test_claim_that_went_to_review_meanwhile_is_not_overwritten(editor, draft, e
     assert sources.is_valid()
     with pytest.raises(WorkflowError, match="in review"):
         claim_update(
-            claim=stale, expected_version=stale.version, sources_formset=sources, user=editor
+            claim=stale, expected_version=stale.version, sources=source_data(sources), user=editor
         )
     draft.refresh_from_db()
     assert (draft.conclusion, draft.status) == ("Stimmt.", Claim.Status.IN_REVIEW)

@@ -69,7 +69,7 @@ def test_correction_opened_from_a_report_names_the_reason_in_the_viewers_languag
     client, published, moderator
 ):
     report = _report(client, "de", reason="source_problem")
-    correction = services.correction_from_report(
+    correction = services.correction_open_from_report(
         report=report, kind="correction", note="Quelle ersetzt.", user=moderator
     )
     event = correction.events.get(kind=ClaimEvent.Kind.CORRECTION_OPENED)
@@ -83,7 +83,7 @@ def test_correction_opened_from_a_report_names_the_reason_in_the_viewers_languag
 
 def test_claim_from_tip_keeps_the_readers_words_and_labels_them_per_language(moderator, editor):
     tip = Tip.objects.create(claim_text="Die Erde ist flach.", seen_at="Talkshow", language="de")
-    claim = services.claim_from_tip(tip=tip, assignee=editor, user=moderator)
+    claim = services.claim_create_from_tip(tip=tip, assignee=editor, user=moderator)
     event = claim.events.get()
     assert event.params == {
         "tip": tip.pk,

@@ -548,10 +548,10 @@ def test_tip_to_claim_from_its_change_page(client, moderator, reviewer, tip):
 
 
 def test_a_long_tip_gives_a_claim_of_claim_length(moderator, editor):
-    from claims.services import claim_from_tip
+    from claims.services import claim_create_from_tip
 
     tip = Tip.objects.create(claim_text="Wort " * 400, language="xx-invalid-tag!")
-    claim = claim_from_tip(tip=tip, assignee=editor, user=moderator)
+    claim = claim_create_from_tip(tip=tip, assignee=editor, user=moderator)
     assert len(claim.claim_reviewed) <= 250
     assert claim.language == "de"  # not a language tag: the default
 

@@ -4,7 +4,7 @@ claim as reviewed until its first publication and never changes after it."""
 import pytest
 from django.urls import reverse
 
-from claims.forms.desk import ClaimForm, SourceFormSet
+from claims.forms.desk import ClaimForm
 from claims.models import Article, Claim, Mention
 from claims.models.base import slug_for, unique_slug
 from claims.models.lifecycle import WorkflowError
@@ -238,7 +238,7 @@ def test_an_unpublished_claim_keeps_its_slug_and_the_service_refuses_a_change(ed
         claim_update(
             claim=edited,
             expected_version=claim.version,
-            sources_formset=SourceFormSet(instance=claim, prefix="sources"),
+            sources=[],
             user=editor,
         )
     claim.refresh_from_db()

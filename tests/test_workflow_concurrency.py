@@ -11,6 +11,7 @@ from claims.forms.desk import SourceFormSet
 from claims.models import Claim, ClaimEvent, Review, WorkflowError
 from claims.roles import REVIEWERS, ensure_role_groups
 from claims.services import EditConflict, claim_update
+from claims.views.desk import source_data
 from tests.conftest import _member
 from tests.factories import make_rating, make_ready_claim
 from tests.helpers import run_together
@@ -109,7 +110,10 @@ def test_twenty_editors_saving_the_same_version_at_once_one_wins(editor):
             assert formset.is_valid(), formset.errors
             try:
                 claim_update(
-                    claim=mine, expected_version=version, sources_formset=formset, user=user
+                    claim=mine,
+                    expected_version=version,
+                    sources=source_data(formset),
+                    user=user,
                 )
                 return index
             except EditConflict:

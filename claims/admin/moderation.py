@@ -152,7 +152,7 @@ class ReaderInputAdmin(LanguageColumn, HistoryAdmin):
     # --- Actions --------------------------------------------------------------------------
     def _set_status(self, request, queryset, status: str, note: str = "") -> None:
         try:
-            changed = services.set_moderation_status(
+            changed = services.reader_input_moderate(
                 items=queryset, status=status, user=request.user, note=note
             )
         except WorkflowError as refusal:
@@ -248,7 +248,9 @@ class TipAdmin(ReaderInputAdmin):
                 self,
                 request,
                 queryset,
-                lambda tip: services.claim_from_tip(tip=tip, assignee=assignee, user=request.user),
+                lambda tip: services.claim_create_from_tip(
+                    tip=tip, assignee=assignee, user=request.user
+                ),
                 lambda _tip, claim: (
                     gettext("Draft claim “%(claim)s” created and assigned to %(name)s.")
                     % {"claim": claim, "name": assignee.get_username()}
@@ -317,7 +319,7 @@ class ErrorReportAdmin(ReaderInputAdmin):
 
         def run(form: ReportCorrectionForm) -> None:
             try:
-                services.correction_from_report(
+                services.correction_open_from_report(
                     report=report,
                     kind=form.cleaned_data["kind"],
                     note=form.cleaned_data["note"],

@@ -8,13 +8,12 @@ from collections import Counter
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, F, Min, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from claims import services
 from claims.forms.desk import (
     MANAGEMENT_FORM_MESSAGE,
     ArticleForm,
@@ -27,8 +26,7 @@ from claims.importing.fetch import fetch_article
 from claims.importing.upload import text_from_paste, text_from_upload
 from claims.markdown import render_markdown
 from claims.models import Article, ArticleRevision, Claim, WorkflowError
-from claims.models.base import unique_slug
-from claims.services import EditConflict, claim_update
+from claims.models.claims import SOURCE_FIELDS
 from claims.views.access import desk_required, get_article_for_user, get_claim_in_article
 from claims.views.limits import max_body
 from claims.views.responses import error_response
@@ -161,36 +159,22 @@ def _fetched_preview(request: HttpRequest, form: ArticleForm, imported) -> HttpR
     return render(request, "claims/desk/article_form.html", context)
 
 
-@transaction.atomic
 def _create_article(request: HttpRequest, form: ArticleForm) -> Article:
+    """The text of the pasted or uploaded article, saved with the form's metadata
+    (``services.article_create``); the import's notices become messages."""
     upload = form.cleaned_data.get("upload")
     if upload:
         imported = text_from_upload(upload.name, upload.read(), upload.content_type or "")
+        origin = ArticleRevision.Origin.UPLOAD
     else:
         imported = text_from_paste(form.cleaned_data["text"])
-    article = form.save(commit=False)
-    article.title = article.title or imported.title
-    if not article.title:
-        # Without a title the article cannot be found again: ask for one.
-        raise ArticleImportError("no_title", _("Give the article a title."))
-    article.byline = article.byline or imported.byline
-    article.published_on = article.published_on or imported.published_on
-    article.outlet = article.outlet or imported.site_name
-    article.language = article.language or imported.language or "de"
-    article.slug = unique_slug(Article, article.title)
-    article.created_by = request.user
-    article.save()
-    if upload:
-        origin = ArticleRevision.Origin.UPLOAD
-    elif form.cleaned_data.get("fetched_from"):
-        origin = ArticleRevision.Origin.URL  # checked (and maybe corrected) in the preview
-    else:
-        origin = ArticleRevision.Origin.PASTE
-    revision = ArticleRevision.objects.create(
-        article=article, number=1, text=imported.text, origin=origin, created_by=request.user
+        if form.cleaned_data.get("fetched_from"):
+            origin = ArticleRevision.Origin.URL  # checked (and maybe corrected) in the preview
+        else:
+            origin = ArticleRevision.Origin.PASTE
+    article = services.article_create(
+        article=form.save(commit=False), imported=imported, origin=origin, user=request.user
     )
-    article.current_revision = revision
-    article.save(update_fields=["current_revision", "updated_at"])
     for notice in imported.notices:
         messages.info(request, notice)
     return article
@@ -226,13 +210,13 @@ def claim_panel(request: HttpRequest, pk: int, claim_pk: int) -> HttpResponse:
             extra = {"form": form, "sources": sources}
         elif form.is_valid() and sources.is_valid():
             try:
-                claim = claim_update(
+                claim = services.claim_update(
                     claim=form.save(commit=False),
                     expected_version=form.cleaned_data["version"],
-                    sources_formset=sources,
+                    sources=source_data(sources),
                     user=request.user,
                 )
-            except EditConflict as conflict:
+            except services.EditConflict as conflict:
                 status = 409
                 extra = _conflict_context(request, conflict, form, sources)
             except WorkflowError as refusal:
@@ -256,6 +240,24 @@ def claim_panel(request: HttpRequest, pk: int, claim_pk: int) -> HttpResponse:
     return render(request, f"{WORKSPACE}#panel-update", context, status=status)
 
 
+def source_data(formset: SourceFormSet) -> list[services.SourceData]:
+    """The validated sources formset as plain data for ``services.claim_update``: every
+    stored source (changed or not, or to delete) and every new one the editor filled in."""
+    deleted = formset.deleted_forms
+    sources = []
+    for form in formset.forms:
+        pk = form.instance.pk
+        if form in deleted:
+            if pk:
+                sources.append(services.SourceData(pk=pk, delete=True))
+            continue
+        if not form.cleaned_data or not (pk or form.has_changed()):
+            continue  # an empty new form
+        values = {name: form.cleaned_data[name] for name in SOURCE_FIELDS}
+        sources.append(services.SourceData(pk=pk, order=form.cleaned_data.get("ORDER"), **values))
+    return sources
+
+
 def _with_extra_source(data, claim: Claim):
     """The sources formset as submitted, plus one empty form for a new source."""
     data = data.copy()
@@ -269,7 +271,7 @@ def _with_extra_source(data, claim: Claim):
     return formset
 
 
-def _conflict_context(request, conflict: EditConflict, form, sources) -> dict:
+def _conflict_context(request, conflict: services.EditConflict, form, sources) -> dict:
     """The panel after a lost race: the form holds the other editor's values for fields
     this editor did not touch, and this editor's values where both changed. It carries
     the current version, so saving again is a deliberate decision on the listed fields."""

@@ -11,16 +11,15 @@ See ``claims/abuse.py``.
 import logging
 
 from django.conf import settings
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from claims import abuse
+from claims import abuse, services
 from claims.forms.public import ErrorReportForm, ReaderInputForm, TipForm
-from claims.models import Claim, ClaimEvent, ErrorReport
+from claims.models import Claim, ErrorReport
 from claims.views.limits import max_body
 
 logger = logging.getLogger(__name__)
@@ -46,7 +45,8 @@ def _submit(
     thanks_url: str,
     context: dict,
 ) -> HttpResponse:
-    """Handle a POSTed reader form: drop bots, re-show errors, enforce the limit, store."""
+    """Handle a POSTed reader form: drop bots, re-show errors, enforce the limit, store
+    (``services.tip_submit`` / ``services.error_report_submit``)."""
     if abuse.honeypot_filled(request.POST):
         abuse.record_honeypot(request, kind)
         return redirect(thanks_url)
@@ -63,17 +63,12 @@ def _submit(
         response["Retry-After"] = str(decision.retry_after)
         return response
     item = form.save(commit=False)
-    item.client_hash = abuse.client_hash(request)
-    item.language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
-    with transaction.atomic():
-        item.save()
-        if isinstance(item, ErrorReport):
-            # The claim's author and assignee see it in their desk notifications.
-            item.claim.events.create(
-                kind=ClaimEvent.Kind.ERROR_REPORTED,
-                params={"reason": item.reason, "report": item.pk},
-                claim_version=item.claim.version,
-            )
+    client_hash = abuse.client_hash(request)
+    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    if isinstance(item, ErrorReport):
+        services.error_report_submit(report=item, client_hash=client_hash, language=language)
+    else:
+        services.tip_submit(tip=item, client_hash=client_hash, language=language)
     logger.info("reader input: %s %s received", kind, item.pk)
     return redirect(thanks_url)
 

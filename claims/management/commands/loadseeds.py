@@ -415,7 +415,7 @@ class Command(BaseCommand):
                 ClaimEvent.Kind.ERROR_REPORTED,
                 ClaimEvent.Kind.CORRECTION_OPENED,
             ):
-                # As services.correction_from_report stores it: the reason as a code,
+                # As services.correction_open_from_report stores it: the reason as a code,
                 # put into words in each reader's language.
                 report = ErrorReport.objects.filter(correction=for_correction).first()
                 if report is not None:

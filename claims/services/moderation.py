@@ -1,0 +1,150 @@
+"""Reader input: storing a reader's tip or error report, and what moderators do with them
+(in the admin): set their status, turn a tip into a draft claim, open a correction from
+an error report."""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from claims.models import Claim, ClaimEvent, Correction, ErrorReport, Tip, WorkflowError
+from claims.models.base import unique_slug, validate_language_tag
+from claims.models.reader_input import ModerationStatus
+from claims.roles import may
+from claims.services.claims import default_claim_text
+
+
+@transaction.atomic
+def tip_submit(*, tip: Tip, client_hash: str, language: str) -> Tip:
+    """Store a reader's ``tip`` (unsaved, as the form gave it), with the reader's
+    pseudonymous ``client_hash`` and the ``language`` of the page they wrote it on."""
+    tip.client_hash, tip.language = client_hash, language
+    tip.save()
+    return tip
+
+
+@transaction.atomic
+def error_report_submit(*, report: ErrorReport, client_hash: str, language: str) -> ErrorReport:
+    """Store a reader's error ``report`` (unsaved, as the form gave it) like ``tip_submit``,
+    and the claim's "error reported" event: its author and assignee see it in their desk
+    notifications."""
+    report.client_hash, report.language = client_hash, language
+    report.save()
+    report.claim.events.create(
+        kind=ClaimEvent.Kind.ERROR_REPORTED,
+        params={"reason": report.reason, "report": report.pk},
+        claim_version=report.claim.version,
+    )
+    return report
+
+
+def _require_moderator(user: AbstractBaseUser) -> None:
+    if not may(user, "moderate"):
+        raise WorkflowError(_("Your role does not allow this."), "forbidden")
+
+
+@transaction.atomic
+def reader_input_moderate(
+    *, items: Iterable[Tip | ErrorReport], status: str, user: AbstractBaseUser, note: str = ""
+) -> int:
+    """Give reader tips or error reports ``status``, handled by ``user``: each saved on its
+    own, so its history records the moderator (never ``QuerySet.update()``). Items already
+    in that status are left alone. Returns how many changed."""
+    _require_moderator(user)
+    if status not in ModerationStatus.values:
+        raise WorkflowError(_("Choose a moderation status."), "status")
+    changed = 0
+    for item in items:
+        if item.status == status:
+            continue
+        item.status, item.handled_by = status, user
+        if note:
+            item.moderator_note = note
+        item._history_user = user
+        item._change_reason = f"status: {status}"
+        item.save()
+        changed += 1
+    return changed
+
+
+def _claim_language(tip: Tip) -> str:
+    try:
+        validate_language_tag(tip.language)
+    except ValidationError:
+        return Claim._meta.get_field("language").default
+    return tip.language
+
+
+@transaction.atomic
+def claim_create_from_tip(
+    *, tip: Tip, assignee: AbstractBaseUser | None, user: AbstractBaseUser
+) -> Claim:
+    """Turn a reader's tip into a draft claim assigned to an editor.
+
+    The claim takes the tip's text (shortened to a claim's length) and language; it has no
+    author yet (the assignee writes it; the moderator is its history's first user and the
+    actor of its "assigned" event, which carries the tip for the editor's notifications).
+    The tip then points to the claim and is accepted.
+    """
+    _require_moderator(user)
+    if assignee is None or not may(assignee, "edit"):
+        raise WorkflowError(_("Claims can only be assigned to editors and reviewers."), "assignee")
+    tip = Tip.objects.select_for_update().get(pk=tip.pk)
+    if tip.claim_id is not None:
+        raise WorkflowError(_("This tip already has a claim."), "duplicate")
+    text = default_claim_text(tip.claim_text)
+    claim = Claim(
+        slug=unique_slug(Claim, text),
+        claim_reviewed=text,
+        language=_claim_language(tip),
+        assignee=assignee,
+    )
+    claim._history_user = user
+    claim._change_reason = f"from reader tip {tip.pk}"
+    claim.save()
+    where = " · ".join(part for part in (tip.seen_at, tip.seen_at_url) if part)
+    claim.events.create(
+        kind=ClaimEvent.Kind.ASSIGNED,
+        actor=user,
+        recipient=assignee,
+        params={"tip": tip.pk, "tip_text": tip.claim_text, "seen_at": where},
+        claim_version=claim.version,
+    )
+    tip.claim, tip.status, tip.handled_by = claim, ModerationStatus.ACCEPTED, user
+    tip._history_user = user
+    tip._change_reason = "draft claim created"
+    tip.save()
+    return claim
+
+
+@transaction.atomic
+def correction_open_from_report(
+    *, report: ErrorReport, kind: str, note: str, user: AbstractBaseUser
+) -> Correction:
+    """Open a correction of the reported (published) claim from a reader's error report.
+
+    ``Claim.correction_start`` checks the role, the claim's state and the note, and writes
+    the claim's "opened a correction" event (the author's and assignee's notification). The
+    report is then accepted and linked to the correction.
+    """
+    _require_moderator(user)
+    report = ErrorReport.objects.select_for_update().select_related("claim").get(pk=report.pk)
+    if report.status in (ModerationStatus.REJECTED, ModerationStatus.SPAM):
+        raise WorkflowError(
+            _("This report was rejected or marked as spam; accept it first."), "status"
+        )
+    if report.correction_id is not None:
+        raise WorkflowError(_("A correction was already opened from this report."), "duplicate")
+    correction = report.claim.correction_start(by=user, kind=kind, note=note)
+    # The event says in each reader's language why it was opened (its note stays as typed).
+    correction.events.filter(kind=ClaimEvent.Kind.CORRECTION_OPENED).update(
+        params={"reason": report.reason, "report": report.pk}
+    )
+    report.status, report.handled_by = ModerationStatus.ACCEPTED, user
+    report.correction = correction
+    report._history_user = user
+    report._change_reason = "correction opened"
+    report.save()
+    return correction
