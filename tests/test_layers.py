@@ -85,3 +85,17 @@ def test_a_helper_module_imports_no_view_module(module: str) -> None:
 def test_a_public_view_imports_only_the_neutral_request_limits(module: str) -> None:
     imported = views_imported(VIEWS / f"{module}.py")
     assert imported <= {"limits"}, f"claims/views/{module}.py imports {sorted(imported)}"
+
+
+@pytest.mark.parametrize("module", ["middleware", "limits"])
+def test_the_project_s_middleware_imports_no_view_and_not_the_page_cache(module: str) -> None:
+    """factcheck/ (settings, middleware) stands below the views: what its middleware needs
+    from claims is in low modules (claims.db_errors, claims.error_answers)."""
+    path = VIEWS.parent.parent / "factcheck" / f"{module}.py"
+    assert not views_imported(path), f"factcheck/{module}.py imports claims.views"
+    modules = {
+        node.module
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert "claims.caching" not in modules, f"factcheck/{module}.py imports claims.caching"
