@@ -47,27 +47,17 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache, caches
-from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.text import compress_string
 
+from claims.db_errors import DATABASE_UNAVAILABLE
 from claims.log_throttle import ThrottledLog
-
-try:  # what psycopg raises where Django does not wrap it (closing a dead connection)
-    from psycopg import InterfaceError as _PGInterfaceError
-    from psycopg import OperationalError as _PGOperationalError
-except ImportError:  # pragma: no cover - SQLite-only installations
-    _PGInterfaceError = _PGOperationalError = OperationalError
 
 logger = logging.getLogger(__name__)
 _log_deferred = ThrottledLog(logger)
 _log_stale = ThrottledLog(logger)
-
-# The database cannot be reached or used right now: the errors that become 503 (and for
-# which a stale cached page is better than none).
-DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, _PGOperationalError, _PGInterfaceError)
 
 GENERATION_KEY = "public-pages:generation"
 # 410: a withdrawn fact-check's notice is a public page like the others.

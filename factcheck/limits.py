@@ -13,7 +13,7 @@ reaches ``claims.views.limits.bad_request``, the ``handler400``, which answers 4
 
 from django.conf import settings
 
-from claims.views.limits import content_length, too_large
+from claims.error_answers import content_length, too_large
 
 
 class BodyLimitMiddleware:

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 
-from claims.caching import DATABASE_UNAVAILABLE
+from claims.db_errors import DATABASE_UNAVAILABLE
 from claims.log_throttle import ThrottledLog
 
 logger = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ from django.urls import include, path
 from django.views.defaults import server_error
 from django.views.generic import RedirectView
 
-from claims.caching import DATABASE_UNAVAILABLE
+from claims.db_errors import DATABASE_UNAVAILABLE
 from claims.sitemaps import SITEMAPS
 from claims.views.public import ratings_css, robots_txt
 from factcheck.health import healthz

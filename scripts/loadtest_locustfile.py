@@ -21,7 +21,7 @@ import re
 import time
 from collections import Counter, defaultdict
 
-import lxml.html
+from _common import form_data
 from locust import FastHttpUser, HttpUser, between, constant, events, task
 from locust.exception import StopUser
 
@@ -101,32 +101,6 @@ class ProbeUser(FastHttpUser):
         probe = CONFIG["probes"][PROBE_KEYS[index % len(PROBE_KEYS)]]
         _page(self, probe["name"], probe["url"])
         started_in_slice[index] += 1
-
-
-def _form_data(html: str) -> dict:
-    """What a browser submits for the claim panel's form in ``html``."""
-    form = lxml.html.fromstring(html).get_element_by_id("claim-form")
-    data = {}
-    for element in form.inputs:
-        name = element.get("name")
-        if not name:
-            continue
-        if element.tag == "textarea":
-            data[name] = (element.text or "").removeprefix("\n")
-        elif element.tag == "select":
-            options = element.xpath(".//option")
-            chosen = [o for o in options if o.get("selected") is not None] or options[:1]
-            data[name] = chosen[0].get("value", "") if chosen else ""
-        else:
-            kind = (element.get("type") or "text").lower()
-            if kind in {"submit", "button", "reset", "image", "file"}:
-                continue
-            if kind in {"checkbox", "radio"}:
-                if element.get("checked") is not None:
-                    data[name] = element.get("value", "on")
-                continue
-            data[name] = element.get("value") or ""
-    return data
 
 
 class EditorUser(HttpUser):
@@ -215,7 +189,7 @@ class EditorUser(HttpUser):
             if response.status_code != 200 or 'id="claim-form"' not in response.text:
                 response.failure(f"HTTP {response.status_code}, no form")
                 return
-            data = _form_data(response.text)
+            data = form_data(response.text, "claim-form")
         time.sleep(random.uniform(0.2, 1.0))  # gevent's sleep: the editor types
         counts["saves"] += 1
         data["explanation"] = f"Checked under load by {self.username}, edit {counts['saves']}."

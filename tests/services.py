@@ -8,18 +8,13 @@ page could come back after an outage.
 """
 
 import shutil
-import socket
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from scripts._common import free_port
 
 
 def redis_server_binary() -> str | None:

@@ -27,6 +27,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
+from scripts._common import stop_process
 from tests.conftest import PUBLISHED_SLUG
 from tests.helpers import ROOT
 from tests.services import RedisServer, free_port, redis_server_binary
@@ -209,12 +210,7 @@ class Stack:
             return db.execute(query, params).fetchall()
 
     def stop(self) -> None:
-        if self.server is not None and self.server.poll() is None:
-            self.server.terminate()
-            try:
-                self.server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.server.kill()
+        stop_process(self.server)
         self.redis.stop()
         with _admin_connection() as admin:
             for name in (self.database, f"{self.database}_gone"):

@@ -2,22 +2,13 @@
 "revert" page would save the old record as it was — status, verdict, version and
 approvals' basis — past every rule of the lifecycle (issue #15, "no back door")."""
 
-import lxml.html
 import pytest
 from django.urls import reverse
 
 from claims.models import Claim
+from scripts._common import form_data
 
 pytestmark = pytest.mark.django_db
-
-
-def _form_data(html: str) -> dict:
-    """What the browser would submit from the page's main (largest) form, as it stands."""
-    form = max(lxml.html.fromstring(html).forms, key=lambda f: len(f.inputs))
-    data = {}
-    for name, value in form.form_values():
-        data.setdefault(name, value)
-    return data
 
 
 def test_the_history_is_shown_but_nothing_is_restored(client, superuser, editor, draft):
@@ -31,7 +22,7 @@ def test_the_history_is_shown_but_nothing_is_restored(client, superuser, editor,
     assert page.status_code == 200
     assert original in page.content.decode()
     records = draft.history.count()
-    response = client.post(url, _form_data(page.content.decode()))
+    response = client.post(url, form_data(page.content.decode()))
     assert response.status_code == 403
     draft.refresh_from_db()
     assert draft.conclusion == "Eine spätere, falsche Fassung."
@@ -49,7 +40,7 @@ def test_a_published_claim_cannot_be_reverted_to_an_earlier_state(
     url = reverse("admin:claims_claim_simple_history", args=[published.pk, was_public.history_id])
     page = client.get(url)
     assert page.status_code == 200
-    assert client.post(url, _form_data(page.content.decode())).status_code == 403
+    assert client.post(url, form_data(page.content.decode())).status_code == 403
     published.refresh_from_db()
     assert published.status == Claim.Status.DRAFT
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -349,3 +349,71 @@ def test_an_old_demo_database_is_brought_up_to_date_once(settings, monkeypatch, 
         "moderator",
         None,
     }
+
+
+def _seed_counts() -> dict[str, int]:
+    models = [Article, ArticleRevision, Claim, Mention, Source, Rating, Review]
+    return {model.__name__: model.objects.count() for model in models}
+
+
+@pytest.mark.django_db
+def test_loadseeds_again_after_editors_changed_the_demo_data(settings, monkeypatch):
+    settings.DEBUG = True
+    monkeypatch.setenv("FACTCHECK_DEMO_PASSWORD", "demo-pass-123")
+    _load("--demo-users")
+    counts = _seed_counts()
+    assert counts["Review"] == 6  # five publications and the correction
+
+    source = Source.objects.filter(claim__slug="hanoi-acht-monate-nach-singapur").get()
+    source.url = "https://example.org/moved"
+    source.save()
+    mention = Mention.objects.get(claim__slug="waffenstillstand-1953-kriegszustand")
+    mention.end = mention.start + len("Trotz des Waffenstillstands von 1953")
+    mention.take_quote()
+    mention.full_clean()
+    mention.save()
+    claim = Claim.objects.get(slug="nordkorea-keine-atom-und-raketentests-seit-ueber-einem-jahr")
+    claim.version += 1
+    claim.save()
+    rating = Rating.objects.get(slug="true")
+    rating.slug = "stimmt"
+    rating.save()
+
+    _load()
+    _load("--demo-users")
+
+    assert _seed_counts() == counts
+    source.refresh_from_db()
+    mention.refresh_from_db()
+    claim.refresh_from_db()
+    rating.refresh_from_db()
+    assert source.url == "https://example.org/moved"
+    assert mention.exact == "Trotz des Waffenstillstands von 1953"
+    assert claim.version == 2
+    assert rating.slug == "stimmt"
+    assert not Rating.objects.filter(slug="true").exists()
+
+
+@pytest.mark.django_db
+def test_demo_users_can_sign_in_and_reach_the_desk_by_role(settings, monkeypatch):
+    settings.DEBUG = True
+    monkeypatch.setenv("FACTCHECK_DEMO_PASSWORD", "demo-pass-123")
+    _load("--demo-users")
+    expected = {"editor": 200, "editor2": 200, "reviewer": 200, "moderator": 403}
+    for username, status in expected.items():
+        client = Client()
+        response = client.post(
+            reverse("claims:login"),
+            {"username": username, "password": "demo-pass-123"},
+            follow=True,
+        )
+        assert response.redirect_chain[-1][0] == reverse("claims:desk"), username
+        assert response.status_code == status, username
+        assert client.session.get("_auth_user_id") == str(
+            get_user_model().objects.get(username=username).pk
+        )
+    refused = Client().post(
+        reverse("claims:login"), {"username": "editor", "password": "wrong-pass"}
+    )
+    assert refused.status_code == 200
+    assert "_auth_user_id" not in refused.client.session

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from claims.models import Article, Claim, Correction
+from claims.models import Article, ArticleRevision, Claim, Correction, Rating
 from tests.factories import make_article, make_claim, make_rating, mark_quote
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +142,59 @@ def test_withdrawn_claim_pages_are_410_and_show_nothing_of_the_claim(reader, wor
         body = reader.get(url).content.decode()
         assert "LEAK-" not in body, url
         assert claim.get_absolute_url() not in body, url
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "status", [Claim.Status.DRAFT, Claim.Status.IN_REVIEW, Claim.Status.CHANGES_REQUESTED]
+)
+def test_latest_verdicts_never_list_an_unpublished_claim(reader, seeded, status):
+    rating = Rating.objects.get(slug="false")
+    hidden = make_claim(status=status, rating=rating, claim_reviewed="Geheimer Entwurf Zx-4711")
+    # Even with a publication time set (e.g. a claim taken back for changes).
+    hidden.published_at = Claim.objects.published().latest("published_at").published_at
+    hidden.save()
+    shown = make_claim(rating=rating, claim_reviewed="Veröffentlichte Prüfung Zx-0815")
+    response = reader.get(reverse("claims:home"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Veröffentlichte Prüfung Zx-0815" in html
+    assert "Geheimer Entwurf Zx-4711" not in html
+    assert hidden.get_absolute_url() not in html
+    assert shown.get_absolute_url() in html
+
+
+@pytest.mark.django_db
+def test_claim_page_lists_only_appearances_in_current_published_text(reader):
+    claim = make_claim(claim_reviewed="Eine geprüfte Behauptung")
+    article = make_article("Alpha Beta Gamma.\n\nDelta Epsilon.", title="Öffentlicher Artikel")
+    old_mention = mark_quote(claim, article, "Beta")
+    revision_2 = ArticleRevision.objects.create(
+        article=article, number=2, text="Alpha Beta Gamma neu.\n\nDelta Epsilon."
+    )
+    article.current_revision = revision_2
+    article.save()
+    current_mention = mark_quote(claim, article, "Gamma neu")
+    draft_article = make_article(
+        "Zeta Eta.", title="Unveröffentlichter Artikel", status=Article.Status.DRAFT
+    )
+    draft_mention = mark_quote(claim, draft_article, "Zeta")
+
+    response = reader.get(claim.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"#mention-{current_mention.pk}" in html
+    assert "Gamma neu" in html
+    assert f"#mention-{old_mention.pk}" not in html
+    assert f"#mention-{draft_mention.pk}" not in html
+    assert "Unveröffentlichter Artikel" not in html
+    assert draft_article.get_absolute_url() not in html
+
+
+@pytest.mark.django_db
+def test_claim_page_refuses_post(reader, seeded):
+    claim = Claim.objects.published().first()
+    assert reader.get(claim.get_absolute_url()).status_code == 200
+    response = reader.post(claim.get_absolute_url(), {"x": "1"})
+    assert response.status_code == 405
+    assert "GET" in response["Allow"]

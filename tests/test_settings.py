@@ -156,3 +156,47 @@ def test_default_sqlite_database_runs_in_wal_mode(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["wal", "20000", "IMMEDIATE"]
+
+
+def test_sqlite_busy_timeout_comes_from_the_environment(tmp_path):
+    result = run_manage(
+        [
+            "shell",
+            "--no-imports",
+            "-c",
+            "from django.db import connection\n"
+            "cursor = connection.cursor()\n"
+            "cursor.execute('PRAGMA busy_timeout')\n"
+            "print('busy_timeout', cursor.fetchone()[0])",
+        ],
+        DEBUG="1",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'busy.sqlite3'}",
+        SQLITE_BUSY_TIMEOUT="3",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "busy_timeout 3000" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "name"),
+    [
+        pytest.param(
+            {"DEBUG": "1", "DATABASE_URL": "postgres://u@h:abc/db"}, "DATABASE_URL", id="port"
+        ),
+        pytest.param(
+            {"DEBUG": "1", "DATABASE_URL": "sqlite://x.db"}, "DATABASE_URL", id="sqlite-host"
+        ),
+        pytest.param({"DEBUG": "0", "SECRET_KEY": STRONG_KEY}, "ALLOWED_HOSTS", id="no-hosts"),
+        pytest.param(
+            {"DEBUG": "0", "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": " , "},
+            "ALLOWED_HOSTS",
+            id="blank-hosts",
+        ),
+        pytest.param({"DEBUG": "1", "LOG_LEVEL": "LOUD"}, "LOG_LEVEL", id="log-level"),
+    ],
+)
+def test_bad_setting_stops_startup_naming_it(env, name):
+    result = run_manage(["check"], **env)
+    assert result.returncode != 0, f"{env} started"
+    assert name in result.stderr
+    assert "ImproperlyConfigured" in result.stderr

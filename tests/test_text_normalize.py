@@ -1,7 +1,5 @@
 """Tests for ``claims.text.normalize``: canonical text and its paragraphs."""
 
-import ast
-import sys
 import unicodedata
 from pathlib import Path
 
@@ -191,26 +189,3 @@ def test_paragraphs_of_normalised_text_are_separated_by_newlines_only(text: str)
 @given(texts())
 def test_paragraphs_of_raw_text_cover_every_non_blank_line(text: str) -> None:
     check_paragraph_invariants(text, paragraph_spans(text))
-
-
-# The package as a whole
-
-
-# Pure-Python libraries made for text work that the engine may use (no Django, no project).
-TEXT_ENGINE_LIBRARIES = {"diff_match_patch", "regex"}
-
-
-def test_text_engine_imports_only_the_standard_library_and_itself() -> None:
-    package = Path(__file__).resolve().parent.parent / "claims" / "text"
-    for module in package.glob("*.py"):
-        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and not node.level:
-                names = [node.module or ""]
-            else:
-                continue
-            for name in names:
-                top = name.partition(".")[0]
-                allowed = top in sys.stdlib_module_names or top in TEXT_ENGINE_LIBRARIES
-                assert allowed, (module.name, name)

@@ -1,4 +1,4 @@
-"""Tests for ``claims.text.spans``: span validation, quote context and UTF-16 offsets."""
+"""Tests for ``claims.text.spans``: span validation, and quote context."""
 
 from pathlib import Path
 
@@ -12,12 +12,10 @@ from claims.text import (
     Quote,
     QuoteMismatch,
     SpanError,
-    codepoint_to_utf16,
     quote_context,
-    utf16_to_codepoint,
     validate_span,
 )
-from tests.text_strategies import EXAMPLES, normalized_texts, texts, texts_with_mentions
+from tests.text_strategies import EXAMPLES, normalized_texts, texts_with_mentions
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "hanoi-summit-2019.de.txt"
 QUOTE = "Waffenstillstands von 1953"
@@ -141,60 +139,6 @@ def test_seed_quote_is_found_validated_and_given_full_context() -> None:
     assert seed[start - 32 : end + 32] == quote.prefix + QUOTE + quote.suffix
 
 
-# UTF-16 conversion: examples
-
-
-def test_bmp_text_has_the_same_offsets_in_both_units() -> None:
-    text = "Grüße „e\u0301“"
-    for offset in range(len(text) + 1):
-        assert codepoint_to_utf16(text, offset) == offset
-        assert utf16_to_codepoint(text, offset) == offset
-
-
-def test_astral_characters_take_two_utf16_units() -> None:
-    text = "a👍🏽b🇩🇪"  # a, thumbs up, skin tone, b, two regional indicators
-    assert [codepoint_to_utf16(text, offset) for offset in range(7)] == [0, 1, 3, 5, 6, 8, 10]
-    assert [utf16_to_codepoint(text, offset) for offset in (0, 1, 3, 5, 6, 8, 10)] == [
-        0,
-        1,
-        2,
-        3,
-        4,
-        5,
-        6,
-    ]
-
-
-@pytest.mark.parametrize("offset", [2, 4, 7, 9])
-def test_utf16_offset_inside_a_surrogate_pair_is_invalid(offset: int) -> None:
-    with pytest.raises(InvalidOffsets, match="surrogate pair") as caught:
-        utf16_to_codepoint("a👍🏽b🇩🇪", offset)
-    assert caught.value.start == offset
-
-
-@pytest.mark.parametrize("offset", [-1, 11, True, 1.0, "1"])
-def test_utf16_offset_that_is_negative_past_the_end_or_not_an_int_is_invalid(
-    offset: object,
-) -> None:
-    with pytest.raises(InvalidOffsets):
-        utf16_to_codepoint("a👍🏽b🇩🇪", offset)  # type: ignore[arg-type]
-
-
-@pytest.mark.parametrize("offset", [-1, 8, True, None])
-def test_code_point_offset_that_is_negative_past_the_end_or_not_an_int_is_invalid(
-    offset: object,
-) -> None:
-    with pytest.raises(InvalidOffsets):
-        codepoint_to_utf16("a👍🏽b🇩🇪", offset)  # type: ignore[arg-type]
-
-
-def test_empty_text_has_only_offset_zero() -> None:
-    assert codepoint_to_utf16("", 0) == 0
-    assert utf16_to_codepoint("", 0) == 0
-    with pytest.raises(InvalidOffsets):
-        utf16_to_codepoint("", 1)
-
-
 # Properties
 
 
@@ -213,28 +157,6 @@ def test_quote_context_is_the_text_around_the_span(
         assert len(quote.suffix) == min(32, len(text) - end)
         around = quote.prefix + quote.exact + quote.suffix
         assert text[start - len(quote.prefix) : end + len(quote.suffix)] == around
-
-
-@settings(max_examples=EXAMPLES, deadline=None)
-@given(texts())
-def test_utf16_offsets_round_trip_for_every_code_point_offset(text: str) -> None:
-    assert codepoint_to_utf16(text, len(text)) == len(text.encode("utf-16-le")) // 2
-    for offset in range(len(text) + 1):
-        assert utf16_to_codepoint(text, codepoint_to_utf16(text, offset)) == offset
-
-
-@settings(max_examples=EXAMPLES, deadline=None)
-@given(texts())
-def test_utf16_offset_maps_back_exactly_when_it_is_a_character_boundary(text: str) -> None:
-    boundaries = {
-        len(text[:offset].encode("utf-16-le")) // 2: offset for offset in range(len(text) + 1)
-    }
-    for unit in range(len(text.encode("utf-16-le")) // 2 + 2):
-        if unit in boundaries:
-            assert utf16_to_codepoint(text, unit) == boundaries[unit]
-        else:
-            with pytest.raises(InvalidOffsets):
-                utf16_to_codepoint(text, unit)
 
 
 def expected_error(length: int, start: object, end: object) -> type[SpanError] | None:

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
@@ -7,7 +6,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from claims.models.base import WebURLField, validate_language_tag, web_url_check
+from claims.models.base import WebURLField, user_field, validate_language_tag, web_url_check
 from claims.models.lifecycle import WorkflowError
 from claims.roles import may
 from claims.text import normalize
@@ -52,14 +51,7 @@ class Article(models.Model):
         blank=True,
         related_name="+",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = user_field(_("created by"), "+")
     # When readers first could see it; kept when it is unpublished.
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     # Why it was last unpublished (desk only; readers see a plain notice).
@@ -223,14 +215,7 @@ class ArticleRevision(models.Model):
     origin = models.CharField(
         _("origin"), max_length=20, choices=Origin.choices, default=Origin.PASTE
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = user_field(_("created by"), "+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

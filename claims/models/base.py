@@ -3,6 +3,7 @@
 import re
 import unicodedata
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
@@ -24,6 +25,20 @@ def is_web_url(value: object) -> bool:
 
 
 _BCP47 = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+
+
+def user_field(verbose_name: str, related_name: str, **kwargs: object) -> models.ForeignKey:
+    """A person who did something to the record (created it, edited it, was assigned it):
+    optional, and kept as empty when the account is deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        **kwargs,
+    )
 
 
 def validate_language_tag(value: str) -> None:

@@ -1,7 +1,6 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -13,6 +12,7 @@ from claims.models.articles import Article, ArticleRevision
 from claims.models.base import (
     WebURLField,
     unique_slug,
+    user_field,
     validate_language_tag,
     web_url_check,
 )
@@ -136,42 +136,14 @@ class Claim(ClaimLifecycle, models.Model):
     )
     conclusion = models.CharField(_("conclusion"), max_length=300, blank=True)
     explanation = models.TextField(_("explanation"), blank=True, help_text=_("Markdown."))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("author"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="authored_claims",
-    )
-    last_edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("last edited by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("assignee"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="assigned_claims",
-    )
+    author = user_field(_("author"), "authored_claims")
+    last_edited_by = user_field(_("last edited by"), "+")
+    assignee = user_field(_("assignee"), "assigned_claims")
     # Bumped on every saved edit: reviews approve one version, and a stale form is
     # refused instead of overwriting someone else's change.
     version = models.PositiveIntegerField(_("version"), default=1)
     submitted_at = models.DateTimeField(_("submitted for review"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    submitted_by = user_field(_("submitted by"), "+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
@@ -360,14 +332,7 @@ class Mention(models.Model):
     previous_exact = models.TextField(_("previous quote"), blank=True)
     previous_prefix = models.CharField(_("previous text before"), max_length=32, blank=True)
     previous_suffix = models.CharField(_("previous text after"), max_length=32, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = user_field(_("created by"), "+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # Four-eyes for passages of published claims (Claim.approve_appearance …): what waits
     # for a reviewer, who asked for it (never the one who approves it) and since when.
@@ -379,14 +344,7 @@ class Mention(models.Model):
         blank=True,
         db_index=True,
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    requested_by = user_field(_("requested by"), "+")
     requested_at = models.DateTimeField(_("requested"), null=True, blank=True)
 
     history = HistoricalRecords()

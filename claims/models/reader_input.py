@@ -1,9 +1,8 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from claims.models.base import WebURLField, web_url_check
+from claims.models.base import WebURLField, user_field, web_url_check
 from claims.models.claims import Claim
 
 
@@ -36,14 +35,7 @@ class ReaderInput(models.Model):
     client_hash = models.CharField(_("client hash"), max_length=64, blank=True)
     language = models.CharField(_("language"), max_length=35, blank=True)
     moderator_note = models.TextField(_("moderator note"), blank=True)
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("handled by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    handled_by = user_field(_("handled by"), "+")
     created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

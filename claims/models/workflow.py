@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from claims.models.base import user_field
 from claims.models.claims import Claim
 
 
@@ -116,14 +117,7 @@ class Correction(models.Model):
     new_conclusion = models.CharField(_("new conclusion"), max_length=300, blank=True)
     old_explanation = models.TextField(_("previous explanation"), blank=True)
     new_explanation = models.TextField(_("new explanation"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = user_field(_("created by"), "+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
@@ -212,23 +206,9 @@ class ClaimEvent(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     # None for readers (error reports) and the system.
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    actor = user_field(_("by"), "+")
     # Whom it concerns besides the claim's author and assignee (e.g. the new assignee).
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("for"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    recipient = user_field(_("for"), "+")
     # What a person typed (a reviewer's comment, a correction note): shown as typed.
     comment = models.TextField(_("comment"), blank=True)
     # Machine values, put into words in the reader's language when shown (describe()):

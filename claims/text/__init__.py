@@ -18,9 +18,7 @@ from .spans import (
     Quote,
     QuoteMismatch,
     SpanError,
-    codepoint_to_utf16,
     quote_context,
-    utf16_to_codepoint,
     validate_span,
 )
 from .words import (
@@ -49,7 +47,6 @@ __all__ = [
     "boundary_after",
     "boundary_before",
     "check_boundaries",
-    "codepoint_to_utf16",
     "is_character_boundary",
     "narrow_end",
     "narrow_start",
@@ -60,7 +57,6 @@ __all__ = [
     "reanchor_all",
     "segment",
     "snap_outward",
-    "utf16_to_codepoint",
     "validate_span",
     "widen_end",
     "widen_start",

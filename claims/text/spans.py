@@ -1,12 +1,10 @@
-"""Spans of stored text: validation, quote context and UTF-16 offset conversion.
+"""Spans of stored text: validation and quote context.
 
 Offsets are Unicode code points, i.e. Python ``str`` indices into the normalised text.
 Browsers count UTF-16 code units instead, where astral characters (most emoji, flags) take
-two units; :func:`utf16_to_codepoint` and :func:`codepoint_to_utf16` convert between the two.
+two units; the desk's JavaScript converts before it sends an offset (``static/js/desk.js``).
 """
 
-import re
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import ClassVar, TypeGuard
 
@@ -16,13 +14,9 @@ __all__ = [
     "Quote",
     "QuoteMismatch",
     "SpanError",
-    "codepoint_to_utf16",
     "quote_context",
-    "utf16_to_codepoint",
     "validate_span",
 ]
-
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 class SpanError(ValueError):
@@ -146,63 +140,3 @@ def quote_context(text: str, start: int, end: int, width: int = 32) -> Quote:
         prefix=text[max(0, start - width) : start],
         suffix=text[end : end + width],
     )
-
-
-def _astral_positions(text: str) -> list[int]:
-    """Return the code-point indices of the astral characters (two UTF-16 units) in ``text``."""
-    return [match.start() for match in _ASTRAL.finditer(text)]
-
-
-def _check_offset(offset: object, what: str) -> None:
-    """Raise :class:`InvalidOffsets` unless ``offset`` is a non-negative ``int``."""
-    if not _is_offset(offset):
-        raise InvalidOffsets(
-            f"{what} must be an integer, got {type(offset).__name__} {offset!r}.",
-            start=offset,
-            end=None,
-        )
-    if offset < 0:
-        raise InvalidOffsets(f"{what} must not be negative, got {offset}.", start=offset, end=None)
-
-
-def codepoint_to_utf16(text: str, offset: int) -> int:
-    """Convert a code-point offset in ``text`` to the matching UTF-16 code-unit offset.
-
-    ``offset`` may be anything from 0 to ``len(text)`` included; anything else raises
-    :class:`InvalidOffsets` (with the offset as ``start`` and ``end`` set to ``None``).
-    """
-    _check_offset(offset, "Code-point offset")
-    if offset > len(text):
-        raise InvalidOffsets(
-            f"Code-point offset {offset} is past the end of the text ({len(text)} characters).",
-            start=offset,
-            end=None,
-        )
-    # Each astral character before the offset takes one extra code unit.
-    return offset + bisect_left(_astral_positions(text), offset)
-
-
-def utf16_to_codepoint(text: str, offset: int) -> int:
-    """Convert a UTF-16 code-unit offset in ``text`` (as a browser counts) to a code-point one.
-
-    Raises :class:`InvalidOffsets` (with the offset as ``start`` and ``end`` set to ``None``)
-    if ``offset`` is not a non-negative ``int``, falls between the two halves of a surrogate
-    pair, or lies past the end of the text.
-    """
-    _check_offset(offset, "UTF-16 offset")
-    # The k-th astral character (0-based) starts at UTF-16 unit position[k] + k.
-    unit_starts = [position + k for k, position in enumerate(_astral_positions(text))]
-    length = len(text) + len(unit_starts)
-    if offset > length:
-        raise InvalidOffsets(
-            f"UTF-16 offset {offset} is past the end of the text ({length} code units).",
-            start=offset,
-            end=None,
-        )
-    inside = bisect_left(unit_starts, offset - 1)
-    if inside < len(unit_starts) and unit_starts[inside] == offset - 1:
-        raise InvalidOffsets(
-            f"UTF-16 offset {offset} falls inside a surrogate pair.", start=offset, end=None
-        )
-    # Astral characters that end at or before the offset each took one unit too many.
-    return offset - bisect_right(unit_starts, offset - 2)

@@ -1,11 +1,10 @@
 """Request body limits, for public and desk views alike: ``max_body`` (413 with a
-sentence when a view's body is too large), the 413 answer itself, and ``bad_request``, the
-``handler400``.
+sentence when a view's body is too large) and ``bad_request``, the ``handler400``.
 
 A view with its own 413 page names it (``max_body(limit, template=...)``, as the reader
 forms do); every other view answers with the desk's error answer
-(``views.responses.error_response``). factcheck.limits checks the same limits before
-anything reads the body.
+(``claims.error_answers.error_response``; the 413 answer ``too_large`` lives there too).
+factcheck.limits checks the same limits before anything reads the body.
 """
 
 from dataclasses import dataclass
@@ -21,38 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from claims.views.responses import error_response
-
-
-def content_length(request: HttpRequest) -> int:
-    """The body size the client announced (0 when absent or unreadable)."""
-    try:
-        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
-    except ValueError:
-        return 0
-
-
-def too_large(
-    request: HttpRequest, length: int, limit: int, *, template: str | None = None
-) -> HttpResponse:
-    """413 with a sentence: how large the request was and what the limit is."""
-    size, most = _megabytes(length, limit)
-    message = _(
-        "The request is too large (%(size)s MB; the limit is %(limit)s MB). Nothing was saved."
-    ) % {"size": size, "limit": most}
-    if template:
-        return render(request, template, {"message": message}, status=413)
-    return error_response(request, message, 413)
-
-
-def _megabytes(size: int, limit: int) -> tuple[str, str]:
-    """Both in MB with as few decimals as tell them apart (a body just over its limit
-    does not read "0.1 MB; the limit is 0.1 MB")."""
-    for digits in range(1, 7):
-        shown = (f"{size / 1_000_000:.{digits}f}", f"{limit / 1_000_000:.{digits}f}")
-        if shown[0] != shown[1] and float(shown[1]):
-            break
-    return shown
+from claims.error_answers import content_length, error_response, too_large
 
 
 def max_body(limit: int, *, template: str | None = None):

@@ -4,9 +4,12 @@ the HTTP status of a refused change; and ``safe_next``, the check of a ``next`` 
 Request body limits (``max_body``, the 413 answer, ``handler400``) are in ``views/limits.py``.
 """
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from claims.error_answers import error_response
+
+__all__ = ["error_response", "refusal_status", "safe_next"]
 
 # A refused change (``WorkflowError.code``) → its HTTP status; anything else is 422.
 _REFUSAL_STATUS = {
@@ -20,16 +23,6 @@ _REFUSAL_STATUS = {
 
 def refusal_status(code: str) -> int:
     return _REFUSAL_STATUS.get(code, 422)
-
-
-def error_response(request: HttpRequest, message: str, status: int) -> HttpResponse:
-    """A 4xx answer with ``message``; htmx swaps it into ``#desk-alert``."""
-    if getattr(request, "htmx", False):
-        response = render(request, "claims/desk/_alert.html", {"message": message}, status=status)
-        response["HX-Retarget"] = "#desk-alert"
-        response["HX-Reswap"] = "innerHTML"
-        return response
-    return render(request, "claims/desk/error.html", {"message": message}, status=status)
 
 
 def safe_next(request: HttpRequest, target: str | None) -> str:
