@@ -1,5 +1,8 @@
 """Re-anchoring: finding a mention of an old revision's text in a new revision's text.
 
+Long because it is one algorithm: the three rules below share one comparison of the two
+texts, the word-edge test and the edit distance, and read best in the order they are tried.
+
 A mention is stored as a span ``[start, end)`` of code points in the old text together with
 its quote (``exact``) and up to 32 characters of context on each side (``prefix``,
 ``suffix``, see :func:`~claims.text.spans.quote_context`). When the article gets a new
