@@ -75,14 +75,15 @@ def _display(record, name: str) -> str:
     return "" if value is None else str(value)
 
 
-def field_diffs(old, new, names=Claim.PANEL_FIELDS) -> list[FieldDiff]:
+def field_diffs(old, new) -> list[FieldDiff]:
     """What differs between two claim states (claims or their history records)."""
     diffs = []
-    for name in names:
-        before, after = _display(old, name), _display(new, name)
+    for field in Claim.panel_changes(old, new):
+        before, after = _display(old, field.name), _display(new, field.name)
         if before != after:
-            label = str(Claim._meta.get_field(name).verbose_name)
-            diffs.append(FieldDiff(label, before, after, text_diff(before, after)))
+            diffs.append(
+                FieldDiff(str(field.verbose_name), before, after, text_diff(before, after))
+            )
     return diffs
 
 

@@ -57,7 +57,7 @@ from _common import free_port, stop_process
 ROOT = Path(__file__).resolve().parent.parent
 SEED_ARTICLE = "trump-daempft-erwartungen-an-nordkoreas-abruestung"
 SEED_CLAIM = "waffenstillstand-1953-kriegszustand"
-SHARED_DRAFT = "hanoi-gipfel-gemeinsame-erklaerung"
+SHARED_DRAFT = "kim-verbindungsbuero-begruessenswert"
 STATIC_FILE = "css/factcheck.css"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/factcheck_load"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/12"

@@ -169,6 +169,13 @@ class Claim(ClaimLifecycle, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("claims:claim", kwargs={"slug": self.slug})
 
+    @classmethod
+    def panel_changes(cls, old, new) -> list[models.Field]:
+        """The panel's fields whose stored values differ between two states of a claim
+        (claims, unsaved edits or history records): what a diff or an edit conflict shows."""
+        fields = (cls._meta.get_field(name) for name in cls.PANEL_FIELDS)
+        return [f for f in fields if getattr(old, f.attname) != getattr(new, f.attname)]
+
     def status_in_sentence(self) -> str:
         """The status as it reads after "this claim is …" ("draft", "in review"); the
         German labels are capitalised nouns, and lowercasing them would be wrong."""

@@ -71,23 +71,20 @@ def _conflicts(claim: Claim, expected_version: int, submitted: Claim) -> list[Fi
     """What others changed since ``expected_version`` (a three-way comparison with the
     version this editor loaded), and whether this editor changed the same field."""
     seen = claim.history.filter(version=expected_version).order_by("-history_date").first()
-    changes = []
-    for name in Claim.PANEL_FIELDS:
-        field = Claim._meta.get_field(name)
-        attname = field.attname
-        current = getattr(claim, attname)
-        before = getattr(seen, attname) if seen else None
-        if seen is None or current != before:
-            changes.append(
-                FieldChange(
-                    field=name,
-                    label=str(field.verbose_name),
-                    theirs=getattr(claim, name),
-                    yours=getattr(submitted, name),
-                    you_changed=seen is None or getattr(submitted, attname) != before,
-                )
-            )
-    return changes
+    if seen is None:  # no record of what was loaded: every field may have changed
+        theirs = yours = [Claim._meta.get_field(name) for name in Claim.PANEL_FIELDS]
+    else:
+        theirs, yours = Claim.panel_changes(seen, claim), Claim.panel_changes(seen, submitted)
+    return [
+        FieldChange(
+            field=field.name,
+            label=str(field.verbose_name),
+            theirs=getattr(claim, field.name),
+            yours=getattr(submitted, field.name),
+            you_changed=field in yours,
+        )
+        for field in theirs
+    ]
 
 
 @transaction.atomic
