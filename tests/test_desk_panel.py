@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from claims.models import Claim, Rating, Source
+from scripts._common import form_data
 from tests.factories import add_source, make_article, make_claim, mark
 
 pytestmark = pytest.mark.django_db
@@ -70,29 +71,7 @@ def _data(claim: Claim, *, version=None, extra_sources: int = 0, **changes) -> d
 
 def _browser_data(html: str) -> dict:
     """What a browser submits for the panel's form in ``html`` (no submit button)."""
-    form = lxml.html.fromstring(html).get_element_by_id("claim-form")
-    data = {}
-    for element in form.inputs:
-        name = element.get("name")
-        if not name:
-            continue
-        if element.tag == "textarea":
-            text = element.text or ""
-            data[name] = text.removeprefix("\n")  # HTML drops the newline after <textarea>
-        elif element.tag == "select":
-            options = element.xpath(".//option")
-            chosen = [o for o in options if o.get("selected") is not None] or options[:1]
-            data[name] = chosen[0].get("value", "") if chosen else ""
-        else:
-            kind = (element.get("type") or "text").lower()
-            if kind in {"submit", "button", "reset", "image", "file"}:
-                continue
-            if kind in {"checkbox", "radio"}:
-                if element.get("checked") is not None:
-                    data[name] = element.get("value", "on")
-                continue
-            data[name] = element.get("value") or ""
-    return data
+    return form_data(html, "claim-form")
 
 
 def _snapshot(claim: Claim) -> tuple:

@@ -147,8 +147,9 @@ class ClaimLifecycle:
         ).distinct()
 
     # --- Helpers for the transitions ------------------------------------------------------
-    def _locked(self, by, action: str, version: int | None):
-        """The claim row re-read under a lock, after the role check."""
+    def _lock_for(self, by, action: str, version: int | None):
+        """The claim row re-read under a lock, once ``by``'s role allows ``action``; refused
+        when the claim moved past the ``version`` the user saw."""
         if not may(by, action):
             raise WorkflowError(_("Your role does not allow this."), "forbidden")
         claim = type(self).objects.select_for_update().get(pk=self.pk)
@@ -214,7 +215,7 @@ class ClaimLifecycle:
     # --- Transitions ----------------------------------------------------------------------
     @transaction.atomic
     def submit(self, *, by, version: int | None = None) -> None:
-        claim = self._locked(by, "submit", version)
+        claim = self._lock_for(by, "submit", version)
         if claim.status not in (self.Status.DRAFT, self.Status.CHANGES_REQUESTED):
             claim._refuse_status(
                 _(
@@ -235,7 +236,7 @@ class ClaimLifecycle:
 
     @transaction.atomic
     def approve(self, *, by, version: int | None = None, comment: str = "") -> None:
-        claim = self._locked(by, "review", version)
+        claim = self._lock_for(by, "review", version)
         correction = claim._review_target()
         if claim.is_own_work(by, correction):
             raise WorkflowError(
@@ -250,7 +251,7 @@ class ClaimLifecycle:
         comment = self._required_text(
             comment, _("Say what needs to change: the comment is required.")
         )
-        claim = self._locked(by, "review", version)
+        claim = self._lock_for(by, "review", version)
         correction = claim._review_target()
         claim._decide(by, "request_changes", comment, correction)
         if correction is not None:
@@ -301,7 +302,7 @@ class ClaimLifecycle:
         """Publish the claim (or its correction in review). A claim's first publication
         also makes public the articles it is marked in that readers cannot see yet;
         returns those articles."""
-        claim = self._locked(by, "publish", version)
+        claim = self._lock_for(by, "publish", version)
         correction = claim._review_target()
         required, count = required_approvals(), claim.approvals_count(correction)
         if count < required:
@@ -348,7 +349,7 @@ class ClaimLifecycle:
     @transaction.atomic
     def dismiss(self, *, by, reason: str, version: int | None = None) -> None:
         reason = self._required_text(reason, _("Say why the claim is dismissed."))
-        claim = self._locked(by, "dismiss", version)
+        claim = self._lock_for(by, "dismiss", version)
         if claim.status not in (
             self.Status.DRAFT,
             self.Status.CHANGES_REQUESTED,
@@ -360,7 +361,7 @@ class ClaimLifecycle:
 
     @transaction.atomic
     def reopen(self, *, by) -> None:
-        claim = self._locked(by, "dismiss", None)
+        claim = self._lock_for(by, "dismiss", None)
         if claim.status != self.Status.DISMISSED:
             claim._refuse_status(
                 _("Only a dismissed claim can be reopened; this one is %(status)s.")
@@ -372,7 +373,7 @@ class ClaimLifecycle:
     def unpublish(self, *, by, reason: str) -> None:
         """Take a published claim off the public site and back to the desk as a draft."""
         reason = self._required_text(reason, _("Say why the claim is unpublished."))
-        claim = self._locked(by, "unpublish", None)
+        claim = self._lock_for(by, "unpublish", None)
         if claim.status != self.Status.PUBLISHED:
             claim._refuse_status(
                 _("Only a published claim can be unpublished; this one is %(status)s.")
@@ -388,7 +389,7 @@ class ClaimLifecycle:
     @transaction.atomic
     def assign(self, *, by, to) -> None:
         """Give the claim to an editor (``to=None`` leaves it unassigned)."""
-        claim = self._locked(by, "edit", None)
+        claim = self._lock_for(by, "edit", None)
         if to is not None and not may(to, "edit"):
             raise WorkflowError(
                 _("Claims can only be assigned to editors and reviewers."), "assignee"
@@ -404,7 +405,7 @@ class ClaimLifecycle:
         note = self._required_text(note, _("Write the public correction note."))
         if kind not in Correction.Kind.values:
             raise WorkflowError(_("Choose the kind of correction."), "kind")
-        claim = self._locked(by, "correct", version)
+        claim = self._lock_for(by, "correct", version)
         if claim.status != self.Status.PUBLISHED:
             claim._refuse_status(
                 _(
@@ -428,7 +429,7 @@ class ClaimLifecycle:
 
     @transaction.atomic
     def correction_submit(self, *, by, version: int | None = None) -> None:
-        claim = self._locked(by, "submit", version)
+        claim = self._lock_for(by, "submit", version)
         correction = claim.pending_correction()
         if correction is None or correction.status == correction.Status.IN_REVIEW:
             raise WorkflowError(
@@ -446,7 +447,7 @@ class ClaimLifecycle:
 
     @transaction.atomic
     def correction_withdraw(self, *, by) -> None:
-        claim = self._locked(by, "correct", None)
+        claim = self._lock_for(by, "correct", None)
         correction = claim.corrections.open().first()
         if correction is None:
             raise WorkflowError(_("This claim has no open correction."), "status")
@@ -469,7 +470,7 @@ class ClaimLifecycle:
 
     def _locked_appearance(self, by, action: str, mention_pk: int):
         Mention = apps.get_model("claims", "Mention")
-        claim = self._locked(by, action, None)
+        claim = self._lock_for(by, action, None)
         mention = (
             Mention.objects.select_for_update()
             .select_related("revision__article")
