@@ -5,6 +5,7 @@ through the strict helpers in ``factcheck.env``; README.md lists the variables.
 Defaults are safe for development when ``DEBUG=1`` and secure otherwise.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -373,6 +374,18 @@ FACTCHECK_ORGANIZATION_NAME = env_str("FACTCHECK_ORGANIZATION_NAME", "Factcheck 
 # The name authenticator apps show beside the account.
 OTP_TOTP_ISSUER = FACTCHECK_ORGANIZATION_NAME
 FACTCHECK_ORGANIZATION_URL = env_url("FACTCHECK_ORGANIZATION_URL", None, {"http", "https"}) or ""
+# The newsroom's brand: a short name (header, cards, share images), a colour (#rrggbb) and a
+# logo, a PNG among the static files (at least 256 px high; the header, the share images,
+# the embeddable cards and ClaimReview's author.logo use it). The demo keeps a neutral one.
+FACTCHECK_ORGANIZATION_SHORT_NAME = (
+    env_str("FACTCHECK_ORGANIZATION_SHORT_NAME") or ""
+).strip() or FACTCHECK_ORGANIZATION_NAME
+FACTCHECK_BRAND_COLOR = (env_str("FACTCHECK_BRAND_COLOR") or "#1f4e79").strip().lower()
+if not re.fullmatch(r"#[0-9a-f]{6}", FACTCHECK_BRAND_COLOR):
+    raise ImproperlyConfigured(
+        f"FACTCHECK_BRAND_COLOR must be a colour as #rrggbb (got {FACTCHECK_BRAND_COLOR!r})."
+    )
+FACTCHECK_BRAND_LOGO = (env_str("FACTCHECK_BRAND_LOGO") or "brand/logo.png").strip()
 # The public address of the site (e.g. https://factcheck.example.org), for every absolute
 # URL: canonical links, og:url, ClaimReview, feeds, sitemap, robots.txt. Required with
 # DEBUG off (system check factcheck.E001): absolute URLs must never come from a request's
