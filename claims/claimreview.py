@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Max, Min
+from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -41,6 +42,10 @@ def claim_review(claim: Claim, mentions: list[Mention], request) -> dict[str, An
     organization = {"@type": "Organization", "name": settings.FACTCHECK_ORGANIZATION_NAME}
     if settings.FACTCHECK_ORGANIZATION_URL:
         organization["url"] = settings.FACTCHECK_ORGANIZATION_URL
+    organization["logo"] = {
+        "@type": "ImageObject",
+        "url": absolute(request, static(settings.FACTCHECK_BRAND_LOGO)),
+    }
     review: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",

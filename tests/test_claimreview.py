@@ -32,6 +32,11 @@ def test_claim_page_carries_one_claimreview(reader, seeded, settings):
         "@type": "Organization",
         "name": "Faktencheck-Redaktion",
         "url": "https://factcheck.example.org",
+        # The brand's logo (FACTCHECK_BRAND_LOGO), absolute on the site's address.
+        "logo": {
+            "@type": "ImageObject",
+            "url": "https://factcheck.example.org/static/brand/logo.png",
+        },
     }
     assert review["reviewRating"] == {
         "@type": "Rating",

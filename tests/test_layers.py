@@ -136,6 +136,7 @@ FLOORS = {
     "claims.importing": 1,
     "claims.checks": 1,
     "claims.context_processors": 1,
+    "claims.branding": 1,
     "claims.workflow_steps": 1,
     "claims.db_errors": 1,
     "claims.error_answers": 1,

@@ -76,8 +76,10 @@ def test_claim_page_shows_verdict_sources_and_appearances(reader, seeded):
     assert claim.conclusion in html
     assert "<strong>27. Juli 1953</strong>" in html  # Markdown rendered
     assert "https://www.archives.gov/milestone-documents/" in html
-    assert "Primary document" in html
-    assert "Supports" in html
+    # The chips say in plain words what a source is and how it bears on the claim.
+    assert "Primary source: the document itself" in html
+    assert "Supports the claim" in html
+    assert "Background: gives context" in html
     assert "Waffenstillstands von 1953" in html  # the appearance with its quote
     assert ARTICLE_URL in html
 

@@ -476,3 +476,28 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def kind_explained(self) -> str:
+        """The kind in plain words for readers (the claim page's chips)."""
+        return _SOURCE_KIND_EXPLAINED.get(self.kind, self.get_kind_display())
+
+    @property
+    def stance_explained(self) -> str:
+        """The stance towards the claim in plain words for readers."""
+        return _SOURCE_STANCE_EXPLAINED.get(self.stance, self.get_stance_display())
+
+
+_SOURCE_KIND_EXPLAINED = {
+    Source.Kind.PRIMARY: _("Primary source: the document itself"),
+    Source.Kind.OFFICIAL: _("Official statement by an authority or organisation"),
+    Source.Kind.DATASET: _("Data: figures from a dataset"),
+    Source.Kind.EXPERT: _("Expert: the assessment of a specialist"),
+    Source.Kind.REPORT: _("Report: coverage or analysis by others"),
+    Source.Kind.OTHER: _("Other source"),
+}
+_SOURCE_STANCE_EXPLAINED = {
+    Source.Stance.SUPPORTS: _("Supports the claim"),
+    Source.Stance.REFUTES: _("Contradicts the claim"),
+    Source.Stance.CONTEXT: _("Background: gives context"),
+}

@@ -74,8 +74,26 @@ class Rating(models.Model):
 
     @property
     def text_colour(self) -> str:
-        """Black or white, whichever reads better on ``colour`` (WCAG relative luminance)."""
-        channels = [int(self.colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-        return "#000000" if luminance > 0.179 else "#ffffff"
+        """Black or white, whichever reads better on ``colour`` (see ``text_colour_on``)."""
+        return text_colour_on(self.colour)
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of a ``#rrggbb`` colour."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2 contrast ratio of two ``#rrggbb`` colours (1 to 21)."""
+    lighter, darker = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def text_colour_on(colour: str) -> str:
+    """Black or white text, whichever contrasts more with ``colour``. One of the two always
+    reaches at least 4.58:1 (they tie at a relative luminance of about 0.179), so any colour an
+    admin enters gets text that meets WCAG AA (4.5:1)."""
+    on_black = contrast_ratio(colour, "#000000")
+    return "#000000" if on_black >= contrast_ratio(colour, "#ffffff") else "#ffffff"

@@ -3,20 +3,24 @@
 
 from functools import wraps
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from claims.branding import header_logo
 from claims.caching import cached_public_page
 from claims.claimreview import absolute, claim_review, json_ld_script
 from claims.forms.public import ClaimSearchForm
 from claims.highlights.runs import paragraph_runs
 from claims.markdown import render_markdown
 from claims.models import Article, Claim, Correction, Mention, Rating, Review, Source
+from claims.models.ratings import text_colour_on
 from claims.search import search_claims
 
 
@@ -211,6 +215,8 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
         slug=slug,
     )
     mentions = list(claim.mentions.all())
+    # Corrections (newest first) date the last update; the review is the one published.
+    updated = claim.public_corrections[0].published_at if claim.public_corrections else None
     return render(
         request,
         "claims/claim_detail.html",
@@ -221,12 +227,74 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
             # correction counts once.
             "reviewer_count": len({review.reviewer_id for review in claim.approvals}),
             "explanation": render_markdown(claim.explanation),
+            "verdict_scale": _verdict_scale(claim.rating),
+            # Where the claim was made: the first article it appears in.
+            "first_appearance": mentions[0].revision.article if mentions else None,
+            "updated_at": updated,
             # Made without review (claimant details, sources): listed for readers.
             "unreviewed_changes": claim.unreviewed_changes(),
             "canonical_url": absolute(request, claim.get_absolute_url()),
             "structured_data": json_ld_script(claim_review(claim, mentions, request)),
         },
     )
+
+
+_SCALE_WIDTH = 360  # the SVG's viewBox, in its own units
+_SCALE_GAP = 4  # between two steps
+_SCALE_APART = 14  # before the steps off the true-false axis (e.g. "Unproven")
+
+
+def _verdict_scale(rating: Rating | None) -> dict | None:
+    """Where ``rating`` sits on its scale, for the claim page's server-drawn SVG: one step
+    per rating in the scale's order, the steps without a value (off the true–false axis)
+    set apart at the end, and the text alternative that says the same in words."""
+    if rating is None:
+        return None
+    ratings = list(Rating.objects.filter(scale=rating.scale))  # one query, in scale order
+    axis = [r for r in ratings if r.value is not None]
+    apart = [r for r in ratings if r.value is None]
+    gaps = _SCALE_GAP * (len(ratings) - 1) + (_SCALE_APART - _SCALE_GAP if axis and apart else 0)
+    width = (_SCALE_WIDTH - gaps) / len(ratings)
+    steps, x = [], 0.0
+    for index, step in enumerate(axis + apart):
+        if axis and index == len(axis):  # the first step off the axis
+            x += _SCALE_APART - _SCALE_GAP
+        steps.append(
+            {
+                "rating": step,
+                "x": round(x, 1),
+                "width": round(width, 1),
+                "current": step.pk == rating.pk,
+            }
+        )
+        x += width + _SCALE_GAP
+    if len(axis) < 2:
+        description = rating.local_label
+    elif rating.value is None:
+        description = _("%(label)s: not on our scale from %(best)s to %(worst)s") % {
+            "label": rating.local_label,
+            "best": axis[0].local_label,
+            "worst": axis[-1].local_label,
+        }
+    else:
+        description = _(
+            "%(label)s: step %(step)s of %(count)s on our scale from %(best)s to %(worst)s"
+        ) % {
+            "label": rating.local_label,
+            "step": [r.pk for r in axis].index(rating.pk) + 1,
+            "count": len(axis),
+            "best": axis[0].local_label,
+            "worst": axis[-1].local_label,
+        }
+    ends = None
+    if len(axis) >= 2:
+        last = steps[len(axis) - 1]
+        ends = {
+            "best": axis[0].local_label,
+            "worst": axis[-1].local_label,
+            "worst_x": round(last["x"] + last["width"], 1),
+        }
+    return {"steps": steps, "description": description, "ends": ends, "width": _SCALE_WIDTH}
 
 
 @require_safe
@@ -305,11 +373,17 @@ def corrections_policy(request: HttpRequest) -> HttpResponse:
 @require_safe
 @cache_control(max_age=300, public=True)
 def ratings_css(request: HttpRequest) -> HttpResponse:
-    """Rating colours are data, and the CSP forbids inline styles: serve them as CSS."""
+    """Rating colours are data and the brand colour a setting, and the CSP forbids inline
+    styles: serve them as CSS (one stylesheet, no extra request for the brand)."""
     ratings = Rating.objects.all()
-    return render(
-        request, "claims/ratings.css", {"ratings": ratings}, content_type="text/css; charset=utf-8"
-    )
+    brand = settings.FACTCHECK_BRAND_COLOR
+    context = {
+        "ratings": ratings,
+        "brand_colour": brand,
+        "brand_text": text_colour_on(brand),
+        "brand_logo": header_logo(),
+    }
+    return render(request, "claims/ratings.css", context, content_type="text/css; charset=utf-8")
 
 
 @require_safe
