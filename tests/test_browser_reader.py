@@ -60,7 +60,7 @@ def test_reader_opens_the_1953_claim_by_keyboard(site, page: Page, console_error
     page.keyboard.press("Enter")
     page.keyboard.press("Enter")  # on "Read the fact-check"
     expect(page).to_have_url(re.compile(r"/claims/waffenstillstand-1953-kriegszustand/$"))
-    expect(page.get_by_text("Verdict", exact=True)).to_be_visible()
+    expect(page.get_by_role("region", name="Our verdict: True")).to_be_visible()
     assert console_errors == []
 
 

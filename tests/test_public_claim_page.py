@@ -139,21 +139,28 @@ def test_source_chips_speak_plain_words(reader, seeded, prefix, chips):
     assert len(links) == 3
 
 
+def _about_dates(reader) -> dict[str, str]:
+    main = _main(reader.get(CLAIM_URL).content.decode())
+    [about] = main.xpath(".//section[@aria-labelledby='review-heading']")
+    labels = [_text(dt) for dt in about.xpath(".//dt")]
+    dates = [dd.xpath(".//time/@datetime")[0] for dd in about.xpath(".//dd")]
+    return dict(zip(labels, dates, strict=True))
+
+
 def test_review_dates_agree_with_the_publication(reader, seeded, reviewer):
+    """The review details come after the evidence and date the fact-check by its
+    publication, its last public correction and its last approval, which precedes them."""
     claim = Claim.objects.get(slug=PUBLISHED_SLUG)
+    approved = claim.published_at - datetime.timedelta(hours=2)
     review = Review.objects.create(
         claim=claim, reviewer=reviewer, decision="approve", claim_version=claim.version
     )
-    # The seed was published in 2019; this approval row is dated today. The page dates the
-    # fact-check by its publication (and its corrections), never by another date of its own.
-    Review.objects.filter(pk=review.pk).update(
-        created_at=timezone.now() - datetime.timedelta(days=3)
-    )
-    main = _main(reader.get(CLAIM_URL).content.decode())
-    [about] = main.xpath(".//section[@aria-labelledby='review-heading']")
-    dates = [time.get("datetime")[:10] for time in about.xpath(".//time")]
-    assert dates == [claim.published_at.date().isoformat()]
-    assert "Approved by 1 reviewer besides the author" in _text(about)
+    Review.objects.filter(pk=review.pk).update(created_at=approved)
+    dates = _about_dates(reader)
+    assert list(dates) == ["Published", "Review"]
+    assert dates["Published"] == timezone.localtime(claim.published_at).isoformat()
+    assert dates["Review"] == timezone.localtime(approved).isoformat()
+    assert dates["Review"] <= dates["Published"]
     correction = Correction.objects.create(
         claim=claim,
         kind="update",
@@ -161,14 +168,10 @@ def test_review_dates_agree_with_the_publication(reader, seeded, reviewer):
         status="published",
         published_at=timezone.now(),
     )
-    main = _main(reader.get(CLAIM_URL).content.decode())
-    [about] = main.xpath(".//section[@aria-labelledby='review-heading']")
-    dates = [time.get("datetime")[:10] for time in about.xpath(".//time")]
-    assert dates == [
-        claim.published_at.date().isoformat(),
-        correction.published_at.date().isoformat(),
-    ]
-    assert "Last updated" in _text(about)
+    dates = _about_dates(reader)
+    assert list(dates) == ["Published", "Last updated", "Review"]
+    assert dates["Last updated"] == timezone.localtime(correction.published_at).isoformat()
+    assert dates["Published"] < dates["Last updated"]
 
 
 def test_the_stylesheet_prints_source_addresses_and_hides_navigation():
