@@ -196,6 +196,7 @@ def _iframe(src: str, width: int, height: int, title: str) -> str:
     return str(
         format_html(
             '<iframe src="{}" width="{}" height="{}" title="{}" loading="lazy" '
+            'style="max-width: 100%; border: 1px solid #c6c8ca" '
             'referrerpolicy="strict-origin-when-cross-origin"></iframe>',
             src,
             width,
