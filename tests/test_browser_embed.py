@@ -30,6 +30,7 @@ def page(browser_type, browser_type_launch_args):
     finally:
         browser.close()
 
+
 SHOTS = Path("/tmp/shots-share")  # noqa: S108 (screenshots to look at, not secrets)
 NEWSROOM = "http://www.newsroom.example"  # http: the live server is http (no mixed content)
 OTHER = "http://elsewhere.example"
@@ -41,7 +42,7 @@ def _article_with_embed(page: Page, origin: str, html: str) -> None:
         f"{origin}/article",
         lambda route: route.fulfill(
             content_type="text/html",
-            body=f"<!doctype html><html lang='de'><title>Artikel</title><main>{html}</main></html>",
+            body=f"<!doctype html><html lang='de'><title>Artikel</title><main>{html}</main>",
         ),
     )
     page.goto(f"{origin}/article")
