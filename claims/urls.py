@@ -6,6 +6,7 @@ from claims.views import (
     account,
     articles,
     desk,
+    embed,
     marking,
     public,
     reader_input,
@@ -31,6 +32,14 @@ urlpatterns = [
     path("corrections-policy/", public.corrections_policy, name="corrections-policy"),
     path("claims/", public.claim_list, name="claims"),
     path("claims/<slug:slug>/", public.claim_detail, name="claim"),
+    # Pictures and embeds for other sites: share image, verdict card, oEmbed
+    path(
+        "claims/<slug:slug>/share-<slug:key>.png",
+        embed.share_image,
+        name="claim-share-image",
+    ),
+    path("claims/<slug:slug>/card/", embed.claim_card, name="claim-card"),
+    path("oembed", embed.oembed, name="oembed"),
     # Reader input (never cached: forms with a CSRF token)
     path("tips/new/", reader_input.tip_new, name="tip-new"),
     path("tips/thanks/", reader_input.tip_thanks, name="tip-thanks"),

@@ -392,6 +392,18 @@ FACTCHECK_BRAND_LOGO = (env_str("FACTCHECK_BRAND_LOGO") or "brand/logo.png").str
 # Host header, which ends up in cached pages. With DEBUG on and none set, the request's
 # host is used, and the page cache keys include it.
 FACTCHECK_SITE_URL = (env_url("FACTCHECK_SITE_URL", None, {"http", "https"}) or "").rstrip("/")
+# The newsroom's own sites that may show a claim's verdict card in an <iframe> (oEmbed,
+# claims/views/embed.py), as origins: "https://www.example.org,https://*.example.org".
+# Only the card page allows them (CSP frame-ancestors); every other page stays DENY.
+FACTCHECK_FRAME_ANCESTORS = [
+    origin.rstrip("/") for origin in env_list("FACTCHECK_FRAME_ANCESTORS", [])
+]
+for _origin in FACTCHECK_FRAME_ANCESTORS:
+    if not re.fullmatch(r"https?://(\*\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?", _origin):
+        raise ImproperlyConfigured(
+            "FACTCHECK_FRAME_ANCESTORS must list origins such as https://www.example.org "
+            f"(scheme and host, no path; got {_origin!r})."
+        )
 FACTCHECK_REQUIRED_APPROVALS = env_int("FACTCHECK_REQUIRED_APPROVALS", 1, minimum=1)
 # The approval that completes the quota publishes in the same step ("Approve and publish");
 # off keeps publishing a separate step for newsrooms that want it.

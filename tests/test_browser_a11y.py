@@ -41,6 +41,7 @@ PUBLIC_PAGES = [
     "/corrections-policy/",
     "/tips/new/",
     f"/claims/{PUBLISHED_SLUG}/report/",
+    f"/claims/{PUBLISHED_SLUG}/card/",  # the verdict card for other sites' iframes
 ]
 
 

@@ -92,6 +92,8 @@ def _kwargs(name: str, w: World) -> dict:
         kwargs["slug"] = w.claim.slug if route.startswith("claims/") else w.article.slug
     if "<int:number>" in route:
         kwargs["number"] = 1
+    if "<slug:key>" in route:  # the share image's version key
+        kwargs["key"] = "0" * 16
     return kwargs
 
 

@@ -19,7 +19,7 @@ HELPERS = {
     "responses",  # the desk's error answers, refusal_status, safe_next
     "limits",  # max_body, the 413 answer, handler400 (public and desk)
 }
-PUBLIC = {"public", "reader_input"}
+PUBLIC = {"public", "reader_input", "embed"}
 VIEW_MODULES = sorted(
     path.stem for path in VIEWS.glob("*.py") if path.stem not in HELPERS | {"__init__"}
 )
@@ -152,6 +152,7 @@ FLOORS = {
     "claims.signin": 3,
     "claims.claimreview": 3,
     "claims.caching": 3,  # the public page cache: nothing in factcheck/ reaches up to it
+    "claims.share": 3,  # the share image: drawn from a claim and its rating, writes nothing
     # 4. Services: every write that touches several models.
     "claims.services": 4,
     # 5. Presentation below the views: forms, markup, page context, feeds, template tags.

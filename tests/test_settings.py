@@ -71,6 +71,9 @@ def test_production_refuses_a_weak_secret_key():
         ("LANGUAGE_CODE", "xx"),
         ("SECURE_HSTS_SECONDS", "a year"),
         ("FACTCHECK_PUBLIC_CACHE_LOCAL_SECONDS", "3600"),
+        ("FACTCHECK_FRAME_ANCESTORS", "https://www.example.org/articles/"),
+        ("FACTCHECK_FRAME_ANCESTORS", "www.example.org"),
+        ("FACTCHECK_FRAME_ANCESTORS", "https://ok.example.org, 'unsafe-inline'"),
     ],
 )
 def test_malformed_variable_stops_startup_naming_it(name, value):
