@@ -11,8 +11,51 @@ from django.utils.translation import gettext
 from claims.highlights.runs import HighlightRun
 from claims.highlights.writer import ReversedUrl, join_markup, key_list, markup
 from claims.models import Claim
+from claims.text.blocks import ROLES, role_at
 
-__all__ = ["DeskHighlights"]
+__all__ = ["DeskHighlights", "RoleForm"]
+
+
+class RoleForm:
+    """The per-paragraph form changing a paragraph's role, built once per page (the
+    options and labels) and filled in per paragraph. A plain POST form (with its CSRF
+    token) that htmx posts, swapping the paragraph's block."""
+
+    def __init__(self, *, url: str, revision_pk: int, csrf_token: str, labels: dict) -> None:
+        self._url, self._revision, self._csrf = url, revision_pk, csrf_token
+        self._labels = {role: str(labels[role]) for role in ROLES}
+        self._label = gettext("Role of paragraph %(number)s")
+        self._button = gettext("Set")
+
+    def render(self, index: int, role: str) -> SafeString:
+        options = join_markup(
+            markup(
+                '<option value="{}"{}>{}</option>',
+                value,
+                SafeString(" selected") if value == role else "",
+                label,
+            )
+            for value, label in self._labels.items()
+        )
+        label = self._label % {"number": index + 1}
+        return markup(
+            '<form class="block-role" method="post" action="{url}" hx-post="{url}"'
+            ' hx-target="#block-{i}" hx-swap="outerHTML">'
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">'
+            '<input type="hidden" name="revision" value="{revision}">'
+            '<input type="hidden" name="index" value="{i}">'
+            '<select id="role-{i}" name="role" class="form-select form-select-sm"'
+            ' aria-label="{label}">{options}</select>'
+            '<button type="submit" class="btn btn-outline-secondary btn-sm"'
+            ' aria-label="{set}: {label}">{set}</button></form>',
+            url=self._url,
+            i=index,
+            csrf=self._csrf,
+            revision=self._revision,
+            label=label,
+            options=options,
+            set=self._button,
+        )
 
 
 class DeskHighlights:
@@ -49,9 +92,35 @@ class DeskHighlights:
             css = self._css[claim.pk] = claim.rating.css_class if claim.rating else "rating-none"
         return css
 
-    def text(self, paragraphs: Sequence[Sequence[HighlightRun]]) -> SafeString:
-        """Every paragraph of the text, in order."""
-        return join_markup(self.paragraph(index, runs) for index, runs in enumerate(paragraphs))
+    def text(
+        self,
+        paragraphs: Sequence[Sequence[HighlightRun]],
+        blocks: Sequence[str] | None = None,
+        role_form: "RoleForm | None" = None,
+    ) -> SafeString:
+        """Every paragraph of the text, in order; with ``blocks``, each in its block
+        showing its role (and ``role_form``, the control changing it, for editors)."""
+        if blocks is None:
+            return join_markup(
+                self.paragraph(index, runs) for index, runs in enumerate(paragraphs)
+            )
+        return join_markup(
+            self.block(index, runs, role_at(blocks, index), role_form)
+            for index, runs in enumerate(paragraphs)
+        )
+
+    def block(self, index: int, runs, role: str, role_form: "RoleForm | None") -> SafeString:
+        """A paragraph in its ``<div class="desk-block block-<role>">`` (the visual cue of
+        its role, CSS) with the small form that changes the role. The form stays outside
+        the ``<p>``, whose text must be exactly the stored text."""
+        return markup(
+            '<div id="block-{}" class="desk-block block-{}" data-block="{}">{}{}</div>',
+            index,
+            role,
+            role,
+            self.paragraph(index, runs),
+            role_form.render(index, role) if role_form else "",
+        )
 
     def paragraph(self, index: int, runs: Sequence[HighlightRun], *, oob: bool = False):
         """One paragraph's ``<p>``; ``oob`` marks it for an htmx out-of-band swap."""

@@ -6,9 +6,15 @@ however many runs and paragraphs show it.
 """
 
 from django import template
+from django.urls import reverse
+from django.utils.safestring import SafeString
 
-from claims.highlights.desk import DeskHighlights
+from claims.highlights.desk import DeskHighlights, RoleForm
 from claims.highlights.public import PublicHighlights
+from claims.highlights.writer import markup
+from claims.roles import may
+from claims.text.blocks import role_at
+from claims.workspace import BLOCK_ROLE_LABELS
 
 register = template.Library()
 
@@ -48,9 +54,53 @@ def public_claim_popovers(context, claims):
 
 
 @register.simple_tag(takes_context=True)
-def desk_text(context, paragraphs):
-    """Every paragraph ``<p>`` of the desk workspace's text."""
-    return _desk(context).text(paragraphs)
+def public_block(context, runs, index, blocks):
+    """Paragraph ``index`` of the public article in the element of its role (``blocks``,
+    see ``claims.text.blocks``): ``<p>``, a sub-heading ``<h2>``/``<h3>`` (the article's
+    title is the page's ``<h1>``), a list item (consecutive items form one ``<ul>``) or a
+    ``<blockquote>``. The inside is ``public_paragraph``'s."""
+    role = role_at(blocks, index)
+    inner = _public(context).paragraph(runs)
+    if role in ("h2", "h3"):
+        return markup('<{} class="article-subheading">{}</{}>', role, inner, role)
+    if role == "li":
+        return markup(
+            "{}<li>{}</li>{}",
+            SafeString('<ul class="article-list">') if role_at(blocks, index - 1) != "li" else "",
+            inner,
+            SafeString("</ul>") if role_at(blocks, index + 1) != "li" else "",
+        )
+    if role == "quote":
+        return markup('<blockquote class="article-quote"><p>{}</p></blockquote>', inner)
+    return markup("<p>{}</p>", inner)
+
+
+def _role_form(context, revision) -> RoleForm | None:
+    """The paragraph-role control, for whoever may edit the article (else ``None``)."""
+    request = context.get("request")
+    if revision is None or request is None or not may(request.user, "edit"):
+        return None
+    return RoleForm(
+        url=reverse("claims:desk-paragraph-role", args=[revision.article_id]),
+        revision_pk=revision.pk,
+        csrf_token=str(context.get("csrf_token", "")),
+        labels=BLOCK_ROLE_LABELS,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def desk_text(context, paragraphs, blocks=(), revision=None):
+    """Every paragraph ``<p>`` of the desk workspace's text; with the ``revision``, each
+    in its block showing its role (and, for editors, the control changing it)."""
+    if revision is None:
+        return _desk(context).text(paragraphs)
+    return _desk(context).text(paragraphs, list(blocks or ()), _role_form(context, revision))
+
+
+@register.simple_tag(takes_context=True)
+def desk_block(context, index, runs, blocks, revision):
+    """One paragraph's block of the desk workspace (the answer to a role change)."""
+    return _desk(context).block(index, runs, role_at(blocks, index), _role_form(context, revision))
 
 
 @register.simple_tag(takes_context=True)
