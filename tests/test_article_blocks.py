@@ -197,6 +197,7 @@ def test_htmx_answer_swaps_the_block(desk, db):
     body = response.content.decode()
     assert response.status_code == 200
     assert 'id="block-2" class="desk-block block-quote"' in body
+    assert 'id="role-row-2"' in body
     assert "Block quote" in body
 
 
@@ -222,4 +223,14 @@ def test_workspace_shows_roles_and_the_control(desk, seeded):
     article = Article.objects.get(slug=SEED_ARTICLE_SLUG)
     html = desk.get(reverse("claims:desk-article", args=[article.pk])).content.decode()
     assert html.count("desk-block block-h2") == 2
-    assert 'aria-label="Role of paragraph 3"' in html
+    assert "Role of paragraph 3: </span>USA und Nordkorea" in html
+    # The text's DOM holds nothing but the text: the controls are outside it.
+    text_part = html.split('id="article-text"')[1].split('id="selection-toolbar"')[0]
+    assert "<select" not in text_part
+
+
+def test_reviewers_get_the_role_control(client, seeded, reviewer):
+    client.force_login(reviewer)
+    article = Article.objects.get(slug=SEED_ARTICLE_SLUG)
+    html = client.get(reverse("claims:desk-article", args=[article.pk])).content.decode()
+    assert "paragraph-roles" in html  # reviewers may edit too

@@ -34,6 +34,9 @@ def test_editor_changes_a_role_with_the_keyboard(live_server, seeded, editor, pa
     article = Article.objects.get(slug=SEED_ARTICLE_SLUG)
     sign_in(page, live_server.url, "editor")
     page.goto(f"{live_server.url}/desk/articles/{article.pk}/")
+    summary = page.get_by_text("Paragraph roles: sub-headings, lists, quotes")
+    summary.focus()
+    page.keyboard.press("Enter")  # unfold the list by keyboard
     select = page.get_by_role("combobox", name="Role of paragraph 2")
     select.focus()
     select.select_option(label="Block quote")  # what arrow keys do in a closed select

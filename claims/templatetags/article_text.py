@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString
 
 from claims.highlights.desk import DeskHighlights, RoleForm
 from claims.highlights.public import PublicHighlights
-from claims.highlights.writer import markup
+from claims.highlights.writer import join_markup, markup
 from claims.roles import may
 from claims.text.blocks import role_at
 from claims.workspace import BLOCK_ROLE_LABELS
@@ -89,18 +89,27 @@ def _role_form(context, revision) -> RoleForm | None:
 
 
 @register.simple_tag(takes_context=True)
-def desk_text(context, paragraphs, blocks=(), revision=None):
-    """Every paragraph ``<p>`` of the desk workspace's text; with the ``revision``, each
-    in its block showing its role (and, for editors, the control changing it)."""
-    if revision is None:
-        return _desk(context).text(paragraphs)
-    return _desk(context).text(paragraphs, list(blocks or ()), _role_form(context, revision))
+def desk_text(context, paragraphs, blocks=None):
+    """Every paragraph ``<p>`` of the desk workspace's text; with ``blocks``, each in its
+    block showing its role."""
+    return _desk(context).text(paragraphs, None if blocks is None else list(blocks))
 
 
 @register.simple_tag(takes_context=True)
-def desk_block(context, index, runs, blocks, revision):
-    """One paragraph's block of the desk workspace (the answer to a role change)."""
-    return _desk(context).block(index, runs, role_at(blocks, index), _role_form(context, revision))
+def desk_role_rows(context, paragraphs, blocks, revision):
+    """The rows of the "Paragraph roles" list, for whoever may edit (else nothing)."""
+    role_form = _role_form(context, revision)
+    return role_form.rows(paragraphs, list(blocks or ())) if role_form else ""
+
+
+@register.simple_tag(takes_context=True)
+def desk_block_update(context, index, runs, blocks, revision):
+    """The answer to a role change: the row of the roles list and, out of band, the
+    paragraph's block."""
+    role = role_at(blocks, index)
+    role_form = _role_form(context, revision)
+    row = role_form.render(index, role, runs) if role_form else ""
+    return join_markup([row, _desk(context).block(index, runs, role, oob=True)])
 
 
 @register.simple_tag(takes_context=True)
