@@ -10,7 +10,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from claims.caching import invalidate_public_pages
-from claims.models import Article, Claim, Correction, Mention, Rating, Source
+from claims.models import Article, ArticleRevision, Claim, Correction, Mention, Rating, Source
 
 
 def _public_claim(claim: Claim | None) -> bool:
@@ -35,8 +35,13 @@ def _matters(sender, instance) -> bool:
 @receiver(post_save)
 @receiver(post_delete)
 def invalidate_on_change(sender, instance, **kwargs) -> None:
-    if sender not in (Article, Claim, Correction, Mention, Rating, Source):
+    if sender is ArticleRevision:
+        # A paragraph's role changed (sub-heading, list, quote): the text readers see.
+        matters = "blocks" in (kwargs.get("update_fields") or ())
+    elif sender not in (Article, Claim, Correction, Mention, Rating, Source):
         return
-    if _matters(sender, instance):
+    else:
+        matters = _matters(sender, instance)
+    if matters:
         invalidate_public_pages()
         transaction.on_commit(invalidate_public_pages)

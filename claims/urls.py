@@ -83,6 +83,11 @@ urlpatterns = [
     path("desk/articles/<int:pk>/edit/", articles.article_edit, name="desk-article-edit"),
     path("desk/articles/<int:pk>/publish/", articles.article_publish, name="desk-article-publish"),
     path(
+        "desk/articles/<int:pk>/paragraph-role/",
+        articles.paragraph_role,
+        name="desk-paragraph-role",
+    ),
+    path(
         "desk/articles/<int:pk>/unpublish/",
         articles.article_unpublish,
         name="desk-article-unpublish",

@@ -10,6 +10,7 @@ of these pages do not depend on the number of mentions (tests assert it).
 from django.db.models import Case, Count, Min, Q, When, Window
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from claims.forms.desk import (
     ClaimForm,
@@ -69,6 +70,7 @@ def workspace_context(article: Article, active: Claim | None = None) -> dict:
         "article": article,
         "revision": revision,
         "paragraphs": paragraphs,
+        "blocks": revision.blocks if revision else [],
         # Reading order of each claim's first passage; claims starting at the same place
         # in the order they were made, as the mark and link answers insert them.
         "claim_rows": sorted(first_mentions.values(), key=lambda m: (m.start, m.claim_id)),
@@ -280,4 +282,32 @@ def workflow_context(
         "may_mark": may(request.user, "mark"),
         "next_url": next_url,
         **(forms or workflow_forms(claim)),
+    }
+
+
+# --- Paragraph roles (claims.text.blocks) ------------------------------------------------
+BLOCK_ROLE_LABELS = {
+    "p": _("Paragraph"),
+    "h2": _("Sub-heading"),
+    "h3": _("Sub-heading, level 3"),
+    "li": _("List item"),
+    "quote": _("Block quote"),
+}
+
+
+def block_role_label(role: str) -> str:
+    return str(BLOCK_ROLE_LABELS.get(role, role))
+
+
+def block_update_context(article: Article, index: int) -> dict:
+    """The answer after a paragraph's role changed: that paragraph's block, afresh."""
+    revision = article.current_revision
+    start, end = paragraph_spans(revision.text)[index]
+    runs = dict(paragraph_updates(article, [(start, end)])).get(index, ())
+    return {
+        "article": article,
+        "revision": revision,
+        "index": index,
+        "runs": runs,
+        "blocks": revision.blocks,
     }

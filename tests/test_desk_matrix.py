@@ -198,6 +198,13 @@ ROWS = [
     ),
     Row("desk-article-unpublish", args="article", allowed=REVIEWERS_ONLY),
     Row(
+        "desk-paragraph-role",
+        method="post",
+        args="article",
+        data=lambda w: {"revision": w.article.current_revision_id, "index": 1, "role": "h2"},
+        ok=302,
+    ),
+    Row(
         "desk-article-unpublish",
         method="post",
         args="article",

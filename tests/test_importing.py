@@ -267,7 +267,9 @@ def test_charset_in_the_content_type_counts_as_declaration() -> None:
     assert result.notices == ()
 
 
-def test_markdown_file_is_kept_as_source() -> None:
+def test_markdown_file_keeps_inline_markup_and_turns_blocks_into_roles() -> None:
+    """Headings, list items and quotes become paragraph roles (their markers leave the
+    text); inline Markdown stays as typed."""
     source = (
         "# Überschrift\n\n"
         "Ein *betonter* Satz mit [Link](https://example.org/a_b) und `Code`.\n\n"
@@ -275,7 +277,13 @@ def test_markdown_file_is_kept_as_source() -> None:
         "> Zitat\n"
     )
     result = text_from_upload("notiz.md", source.encode())
-    assert result.text == source.rstrip("\n")
+    assert result.text == (
+        "Überschrift\n\n"
+        "Ein *betonter* Satz mit [Link](https://example.org/a_b) und `Code`.\n\n"
+        "Punkt eins\n\nPunkt zwei\n\n"
+        "Zitat"
+    )
+    assert result.blocks == ("h2", "p", "li", "li", "quote")
     assert result.notices == ()
 
 

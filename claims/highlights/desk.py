@@ -11,8 +11,66 @@ from django.utils.translation import gettext
 from claims.highlights.runs import HighlightRun
 from claims.highlights.writer import ReversedUrl, join_markup, key_list, markup
 from claims.models import Claim
+from claims.text.blocks import ROLES, role_at
 
-__all__ = ["DeskHighlights"]
+__all__ = ["DeskHighlights", "RoleForm"]
+
+
+class RoleForm:
+    """The rows of the workspace's "Paragraph roles" list: per paragraph its number, its
+    first words and a small form changing its role. Built once per page (options and
+    labels), filled in per paragraph. A plain POST form (with its CSRF token) that htmx
+    posts, swapping the row and the paragraph's block. The rows live outside
+    ``#article-text``, whose DOM holds nothing but the text."""
+
+    def __init__(self, *, url: str, revision_pk: int, csrf_token: str, labels: dict) -> None:
+        self._url, self._revision, self._csrf = url, revision_pk, csrf_token
+        self._labels = {role: str(labels[role]) for role in ROLES}
+        self._label = gettext("Role of paragraph %(number)s")
+        self._button = gettext("Set")
+
+    def rows(self, paragraphs, blocks) -> SafeString:
+        return join_markup(
+            self.render(index, role_at(blocks, index), runs)
+            for index, runs in enumerate(paragraphs)
+        )
+
+    def render(self, index: int, role: str, runs, *, oob: bool = False) -> SafeString:
+        text = "".join(run.text for run in runs)
+        excerpt = text if len(text) <= 70 else text[:69].rstrip() + "…"
+        options = join_markup(
+            markup(
+                '<option value="{}"{}>{}</option>',
+                value,
+                SafeString(" selected") if value == role else "",
+                label,
+            )
+            for value, label in self._labels.items()
+        )
+        label = self._label % {"number": index + 1}
+        return markup(
+            '<li id="role-row-{i}" class="block-role-row"{oob}>'
+            '<form class="block-role" method="post" action="{url}" hx-post="{url}"'
+            ' hx-target="#role-row-{i}" hx-swap="outerHTML">'
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">'
+            '<input type="hidden" name="revision" value="{revision}">'
+            '<input type="hidden" name="index" value="{i}">'
+            '<label class="block-role-excerpt" for="role-{i}"><span class="visually-hidden">'
+            "{label}: </span>{excerpt}</label>"
+            '<select id="role-{i}" name="role" class="form-select form-select-sm">{options}'
+            "</select>"
+            '<button type="submit" class="btn btn-outline-secondary btn-sm"'
+            ' aria-label="{set}: {label}">{set}</button></form></li>',
+            url=self._url,
+            i=index,
+            oob=SafeString(' hx-swap-oob="true"') if oob else "",
+            csrf=self._csrf,
+            revision=self._revision,
+            label=label,
+            excerpt=excerpt,
+            options=options,
+            set=self._button,
+        )
 
 
 class DeskHighlights:
@@ -49,9 +107,33 @@ class DeskHighlights:
             css = self._css[claim.pk] = claim.rating.css_class if claim.rating else "rating-none"
         return css
 
-    def text(self, paragraphs: Sequence[Sequence[HighlightRun]]) -> SafeString:
-        """Every paragraph of the text, in order."""
-        return join_markup(self.paragraph(index, runs) for index, runs in enumerate(paragraphs))
+    def text(
+        self,
+        paragraphs: Sequence[Sequence[HighlightRun]],
+        blocks: Sequence[str] | None = None,
+    ) -> SafeString:
+        """Every paragraph of the text, in order; with ``blocks``, each in its block
+        showing its role (a class, drawn by CSS: no text is added)."""
+        if blocks is None:
+            return join_markup(
+                self.paragraph(index, runs) for index, runs in enumerate(paragraphs)
+            )
+        return join_markup(
+            self.block(index, runs, role_at(blocks, index))
+            for index, runs in enumerate(paragraphs)
+        )
+
+    def block(self, index: int, runs, role: str, *, oob: bool = False) -> SafeString:
+        """A paragraph in its ``<div class="desk-block block-<role>">``, the visual cue of
+        its role (CSS). Nothing but the paragraph is inside: desk.js reads the text."""
+        return markup(
+            '<div id="block-{}" class="desk-block block-{}" data-block="{}"{}>{}</div>',
+            index,
+            role,
+            role,
+            SafeString(' hx-swap-oob="true"') if oob else "",
+            self.paragraph(index, runs),
+        )
 
     def paragraph(self, index: int, runs: Sequence[HighlightRun], *, oob: bool = False):
         """One paragraph's ``<p>``; ``oob`` marks it for an htmx out-of-band swap."""

@@ -41,6 +41,8 @@ class ImportedText:
     the import changed or guessed. The metadata fields come from an HTML page's metadata and
     are empty (``None`` for the date) when the source has none. ``url`` is the address the
     text was fetched from, after redirects (:mod:`claims.importing.fetch`); empty otherwise.
+    ``blocks`` are the paragraphs' roles (sub-heading, list item, quote) where the source
+    showed them.
     """
 
     text: str
@@ -51,6 +53,8 @@ class ImportedText:
     language: str = ""  # BCP 47
     site_name: str = ""
     url: str = ""
+    #: One role per paragraph of ``text`` (``claims.text.blocks``), or empty: all plain.
+    blocks: tuple[str, ...] = ()
 
 
 def finish_text(

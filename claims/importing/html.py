@@ -5,9 +5,11 @@ finds the main text and drops navigation, footers, comments, tables and scripts;
 title, byline, date, language and site name come along when the page has them.
 """
 
+import copy
 import datetime
 import logging
 import re
+from collections import defaultdict, deque
 from typing import TypedDict
 
 import trafilatura
@@ -17,6 +19,8 @@ from lxml.html import HtmlElement
 from claims.importing.cleaning import ImportedText, finish_text
 from claims.importing.encoding import decode, reject_binary
 from claims.importing.errors import file_too_large, no_article_found
+from claims.text.blocks import compact
+from claims.text.normalize import paragraph_spans
 
 __all__ = ["MAX_UPLOAD_BYTES", "text_from_html"]
 
@@ -68,6 +72,7 @@ def text_from_html(html: str | bytes, *, url: str = "", charset: str = "") -> Im
     tree = trafilatura.load_html(markup)
     extracted = None
     if tree is not None:
+        structure = _structure(copy.deepcopy(tree), url)
         extracted = trafilatura.extract(
             tree,  # extract() works on a copy, so the tree is still whole for the metadata
             url=url or None,
@@ -82,20 +87,111 @@ def text_from_html(html: str | bytes, *, url: str = "", charset: str = "") -> Im
     notices.append(
         _("Only the article was kept from the web page; check that no paragraph is missing.")
     )
-    text, notices_tuple = finish_text(_paragraphs_from_lines(extracted), notices, source="html")
+    paragraphs, roles = _paragraphs_from_lines(extracted, structure)
+    text, notices_tuple = finish_text(paragraphs, notices, source="html")
+    if len(paragraph_spans(text)) != len(roles):  # cleaning emptied a line: no roles
+        roles = []
     metadata = _html_metadata(tree, url)
-    return ImportedText(text=text, notices=notices_tuple, **metadata)
+    return ImportedText(text=text, notices=notices_tuple, blocks=tuple(compact(roles)), **metadata)
 
 
-def _paragraphs_from_lines(extracted: str) -> str:
-    """Make every line trafilatura returned a paragraph of its own.
+def _paragraphs_from_lines(
+    extracted: str, structure: dict[str, deque[str]]
+) -> tuple[str, list[str]]:
+    """Make every line trafilatura returned a paragraph of its own, with its role.
 
     trafilatura's text output puts a single line break between paragraphs (and headings, list
     items); the project's paragraphs are separated by blank lines. Indentation copied from the
-    page's source is dropped, since HTML ignores it too.
+    page's source is dropped, since HTML ignores it too. A line the page's structure
+    (:func:`_structure`) knows as a heading, list item or quote gets that role; a list item
+    loses the ``- `` trafilatura put before it, since the role draws the bullet.
     """
     lines = (line.strip() for line in extracted.replace("\r\n", "\n").split("\n"))
-    return "\n\n".join(line for line in lines if line)
+    paragraphs, roles = [], []
+    for line in lines:
+        if not line:
+            continue
+        item = line[2:].strip() if line.startswith("- ") else None
+        if item and _take(structure, item, "li"):
+            paragraphs.append(item)
+            roles.append("li")
+            continue
+        paragraphs.append(line)
+        role = _take(structure, line)
+        roles.append("p" if role in ("", "li") else role)
+    return "\n\n".join(paragraphs), roles
+
+
+def _take(structure: dict[str, deque[str]], line: str, only: str = "") -> str:
+    """The role of the next occurrence of ``line`` (``""`` if unknown), used up; with
+    ``only``, only when it has that role."""
+    queue = structure.get(_squash(line))
+    if not queue or (only and queue[0] != only):
+        return ""
+    return queue.popleft()
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text).casefold()
+
+
+def _structure(tree: HtmlElement, url: str) -> dict[str, deque[str]]:
+    """The blocks of the page's article: their text (without white space, in any case) →
+    the roles of its occurrences in reading order (a text can be a heading and, further
+    down, a paragraph). The highest heading level in the article becomes
+    ``h2`` (the article's title is the page's ``h1``), the deeper ones ``h3``; an ``h1``
+    inside the article is a sub-heading too. Empty when trafilatura finds no structure."""
+    try:
+        document = trafilatura.bare_extraction(
+            tree,
+            url=url or None,
+            include_comments=False,
+            include_tables=False,
+            favor_precision=True,
+            with_metadata=False,
+        )
+    except Exception:  # the structure is a bonus: never lose the article for it
+        logger.warning("structure extraction failed for %s", url or "an upload", exc_info=True)
+        return {}
+    body = getattr(document, "body", None)
+    if body is None:
+        return {}
+    # Sub-headings of the article: its highest level (often h2, sometimes h3 or h4) is h2.
+    heads = [_heading_level(head.get("rend", "")) for head in body.iter("head")]
+    deeper = sorted({level for level in heads if level > 1})
+    roles: dict[str, deque[str]] = defaultdict(deque)
+    for element in body.iter("head", "p", "item", "quote"):
+        inside = {ancestor.tag for ancestor in element.iterancestors()}
+        if element.tag == "head":
+            level = _heading_level(element.get("rend", ""))
+            role = "h2" if level == 1 or (deeper and level == deeper[0]) else "h3"
+            texts = ["".join(element.itertext())]
+        elif element.tag == "item":
+            role = "li"
+            texts = [
+                "".join(
+                    [element.text or ""]
+                    + ["".join(c.itertext()) + (c.tail or "") for c in element if c.tag != "list"]
+                )
+            ]
+        elif element.tag == "quote":
+            if element.find(".//p") is not None:
+                continue  # its paragraphs follow
+            role, texts = "quote", "".join(element.itertext()).split("\n")
+        elif "item" in inside:
+            continue  # part of its list item's text
+        else:
+            role = "quote" if "quote" in inside else "p"
+            texts = "".join(element.itertext()).split("\n")
+        for text in texts:
+            if key := _squash(text):
+                roles[key].append(role)
+    return roles
+
+
+def _heading_level(rend: str) -> int:
+    """2 for ``"h2"``; 2 when the level is unknown."""
+    return int(rend[1]) if re.fullmatch(r"h[1-6]", rend or "") else 2
 
 
 # --- Metadata ----------------------------------------------------------------------------

@@ -1,8 +1,12 @@
 """What an editor gives the desk by hand: pasted text and uploaded files.
 
 - :func:`text_from_paste` — text from the editor's text box;
-- :func:`text_from_upload` — ``.txt``, ``.md`` (kept as Markdown source) and ``.html``/``.htm``
-  (the article only, by :func:`claims.importing.html.text_from_html`).
+- :func:`text_from_upload` — ``.txt``, ``.md`` and ``.html``/``.htm`` (the article only, by
+  :func:`claims.importing.html.text_from_html`).
+
+Pasted text and ``.txt``/``.md`` files go through the paste rule
+(:func:`claims.text.blocks.blocks_from_marked`): sub-headings, list items and quotes become
+paragraph roles and their Markdown markers leave the text; other Markdown stays as typed.
 """
 
 import re
@@ -18,6 +22,7 @@ from claims.importing.errors import (
     text_too_large,
 )
 from claims.importing.html import MAX_UPLOAD_BYTES, text_from_html
+from claims.text.blocks import blocks_from_marked
 
 __all__ = [
     "ALLOWED_EXTENSIONS",
@@ -48,14 +53,23 @@ def text_from_paste(raw: str) -> ImportedText:
     if len(raw) > 2 * MAX_TEXT_CHARS:
         raise text_too_large(len(raw), MAX_TEXT_CHARS)
     text, notices = finish_text(raw, [], source="paste")
-    return ImportedText(text=text, notices=notices)
+    return _with_blocks(text, notices)
+
+
+def _with_blocks(text: str, notices: tuple[str, ...]) -> ImportedText:
+    """The paste rule (:func:`claims.text.blocks.blocks_from_marked`): ``## `` lines and
+    short lines alone become sub-headings, ``- `` lines list items, ``> `` lines quotes;
+    the markers are removed before the text is stored, so offsets refer to the text
+    readers see."""
+    text, blocks = blocks_from_marked(text)
+    return ImportedText(text=text, notices=notices, blocks=tuple(blocks))
 
 
 def text_from_upload(filename: str, content: bytes, content_type: str = "") -> ImportedText:
     """Return the article text of an uploaded file, normalised.
 
     The type is chosen by the file name's extension (any case): ``.txt`` and ``.md`` are plain
-    text (Markdown stays Markdown source), ``.html`` and ``.htm`` go through
+    text with the paste rule's roles, ``.html`` and ``.htm`` go through
     :func:`~claims.importing.html.text_from_html`. The size is checked before decoding
     (:data:`MAX_TEXT_UPLOAD_BYTES` for plain text,
     :data:`~claims.importing.html.MAX_UPLOAD_BYTES` for HTML), binary content such as PDF,
@@ -83,7 +97,7 @@ def text_from_upload(filename: str, content: bytes, content_type: str = "") -> I
         return text_from_html(content, charset=declared)
     decoded = decode(content, declared)
     text, notices = finish_text(decoded.text, list(decoded.notices), source="file")
-    return ImportedText(text=text, notices=notices)
+    return _with_blocks(text, notices)
 
 
 def _extension(filename: str) -> str:

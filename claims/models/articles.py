@@ -9,7 +9,8 @@ from simple_history.models import HistoricalRecords
 from claims.models.base import WebURLField, user_field, validate_language_tag, web_url_check
 from claims.models.lifecycle import WorkflowError
 from claims.roles import may
-from claims.text import normalize
+from claims.text import normalize, paragraph_spans
+from claims.text.blocks import ROLES, BlockError, check_blocks, compact
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -212,6 +213,11 @@ class ArticleRevision(models.Model):
     )
     number = models.PositiveIntegerField(_("number"))
     text = models.TextField(_("text"))
+    # One role per paragraph of the text ("p", "h2", "h3", "li", "quote"; see
+    # claims.text.blocks), or empty: every paragraph a plain one. Metadata beside the text,
+    # never characters in it, so offsets do not depend on it; the one field an editor may
+    # change on a saved revision (services.revision_block_set).
+    blocks = models.JSONField(_("paragraph roles"), default=list, blank=True)
     origin = models.CharField(
         _("origin"), max_length=20, choices=Origin.choices, default=Origin.PASTE
     )
@@ -235,9 +241,32 @@ class ArticleRevision(models.Model):
     def __str__(self) -> str:
         return f"{self.article} · r{self.number}"
 
+    ROLES = ROLES
+
     def save(self, *args, **kwargs) -> None:
-        if self.pk is not None and not self._state.adding:
+        only_blocks = set(kwargs.get("update_fields") or ()) == {"blocks"}
+        if self.pk is not None and not self._state.adding and not only_blocks:
             raise ValueError("Article revisions are immutable; create a new revision instead.")
         # Offsets point into the normalised text: never store anything else.
         self.text = normalize(self.text)
+        try:
+            self.blocks = compact(check_blocks(self.text, self.blocks or []))
+        except BlockError as error:
+            raise ValueError(str(error)) from None
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            check_blocks(normalize(self.text), self.blocks or [])
+        except BlockError as error:
+            if error.code == "role":
+                message = _("Each paragraph's role must be one of: %(roles)s.")
+                raise ValidationError({"blocks": message % {"roles": ", ".join(ROLES)}}) from None
+            raise ValidationError(
+                {"blocks": _("Give one role for each paragraph of the text.")}
+            ) from None
+
+    def roles(self) -> list[str]:
+        """One role per paragraph (``"p"`` for all when none are stored)."""
+        return list(self.blocks) or ["p"] * len(paragraph_spans(self.text))

@@ -51,15 +51,18 @@ from claims.services.moderation import (
 )
 from claims.services.revisions import (
     ArticleChanged,
+    BlockRefused,
     RevisionResult,
     SameText,
     article_create,
     article_revise,
     article_update,
+    revision_block_set,
 )
 
 __all__ = [
     "ArticleChanged",
+    "BlockRefused",
     "EditConflict",
     "FieldChange",
     "Marked",
@@ -83,5 +86,6 @@ __all__ = [
     "mention_link",
     "mention_move",
     "reader_input_moderate",
+    "revision_block_set",
     "tip_submit",
 ]

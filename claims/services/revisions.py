@@ -2,6 +2,7 @@
 text (with every mention re-anchored onto them)."""
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -13,7 +14,9 @@ from claims.importing.cleaning import ImportedText
 from claims.importing.errors import ArticleImportError
 from claims.models import Article, ArticleRevision, Mention
 from claims.models.base import unique_slug
-from claims.text import normalize
+from claims.roles import may
+from claims.text import normalize, paragraph_spans
+from claims.text.blocks import ROLES, compact
 from claims.text.reanchor import reanchor_all
 
 
@@ -45,7 +48,12 @@ def article_create(
     article.created_by = user
     article.save()
     revision = ArticleRevision.objects.create(
-        article=article, number=1, text=imported.text, origin=origin, created_by=user
+        article=article,
+        number=1,
+        text=imported.text,
+        blocks=list(imported.blocks),
+        origin=origin,
+        created_by=user,
     )
     article.current_revision = revision
     article.save(update_fields=["current_revision", "updated_at"])
@@ -84,7 +92,12 @@ class SameText(Exception):
 
 @transaction.atomic
 def article_revise(
-    *, article: Article, text: str, origin: str, user: AbstractBaseUser
+    *,
+    article: Article,
+    text: str,
+    origin: str,
+    user: AbstractBaseUser,
+    blocks: Sequence[str] = (),
 ) -> RevisionResult:
     """Make ``text`` the article's new current revision and re-anchor every mention of
     the previous one onto it (``claims.text.reanchor``).
@@ -93,6 +106,7 @@ def article_revise(
     fuzzily with enough confidence, moves and becomes ``reanchored`` (with where it was
     before, so an editor can compare); one that cannot be placed without doubt stays on
     the old revision as ``orphaned``. Nothing moves silently with low confidence.
+    ``blocks`` are the new text's paragraph roles, from its own import (empty: all plain).
     """
     article = Article.objects.select_for_update().get(pk=article.pk)
     old = article.current_revision
@@ -101,7 +115,12 @@ def article_revise(
         raise SameText
     number = (article.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
     revision = ArticleRevision.objects.create(
-        article=article, number=number, text=text, origin=origin, created_by=user
+        article=article,
+        number=number,
+        text=text,
+        blocks=list(blocks),
+        origin=origin,
+        created_by=user,
     )
     article.current_revision = revision
     article._history_user = user
@@ -152,3 +171,42 @@ def article_revise(
         counts["quote_changed"] += anchoring.quote_changed
         mention.save()
     return RevisionResult(revision, **counts)
+
+
+class BlockRefused(Exception):
+    """A paragraph role change that was not made: ``code`` is ``forbidden``, ``stale``,
+    ``index`` or ``role``; the message is a sentence for the editor."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.message, self.code = message, code
+
+
+@transaction.atomic
+def revision_block_set(
+    *, article: Article, revision_id: int, index: int, role: str, user: AbstractBaseUser
+) -> ArticleRevision:
+    """Give paragraph ``index`` of the article's current revision the role ``role``.
+
+    The role is metadata of the revision: no new revision is made and no mention moves.
+    Refused (``BlockRefused``, nothing changed) when the user may not edit, the revision
+    is no longer the current one, the paragraph does not exist or the role is unknown."""
+    if not may(user, "edit"):
+        raise BlockRefused(_("Your role does not allow this."), "forbidden")
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if article.current_revision_id is None or article.current_revision_id != revision_id:
+        raise BlockRefused(
+            _("The article has a newer text since this page was loaded. Reload the page."),
+            "stale",
+        )
+    if role not in ROLES:
+        raise BlockRefused(_("Choose a role from the list."), "role")
+    revision = ArticleRevision.objects.get(pk=revision_id)
+    count = len(paragraph_spans(revision.text))
+    if not 0 <= index < count:
+        raise BlockRefused(_("This paragraph does not exist in the article's text."), "index")
+    roles = revision.roles()
+    roles[index] = role
+    revision.blocks = compact(roles)
+    revision.save(update_fields=["blocks"])
+    return revision

@@ -6,9 +6,15 @@ however many runs and paragraphs show it.
 """
 
 from django import template
+from django.urls import reverse
+from django.utils.safestring import SafeString
 
-from claims.highlights.desk import DeskHighlights
+from claims.highlights.desk import DeskHighlights, RoleForm
 from claims.highlights.public import PublicHighlights
+from claims.highlights.writer import join_markup, markup
+from claims.roles import may
+from claims.text.blocks import role_at
+from claims.workspace import BLOCK_ROLE_LABELS
 
 register = template.Library()
 
@@ -48,9 +54,62 @@ def public_claim_popovers(context, claims):
 
 
 @register.simple_tag(takes_context=True)
-def desk_text(context, paragraphs):
-    """Every paragraph ``<p>`` of the desk workspace's text."""
-    return _desk(context).text(paragraphs)
+def public_block(context, runs, index, blocks):
+    """Paragraph ``index`` of the public article in the element of its role (``blocks``,
+    see ``claims.text.blocks``): ``<p>``, a sub-heading ``<h2>``/``<h3>`` (the article's
+    title is the page's ``<h1>``), a list item (consecutive items form one ``<ul>``) or a
+    ``<blockquote>``. The inside is ``public_paragraph``'s."""
+    role = role_at(blocks, index)
+    inner = _public(context).paragraph(runs)
+    if role in ("h2", "h3"):
+        return markup('<{} class="article-subheading">{}</{}>', role, inner, role)
+    if role == "li":
+        return markup(
+            "{}<li>{}</li>{}",
+            SafeString('<ul class="article-list">') if role_at(blocks, index - 1) != "li" else "",
+            inner,
+            SafeString("</ul>") if role_at(blocks, index + 1) != "li" else "",
+        )
+    if role == "quote":
+        return markup('<blockquote class="article-quote"><p>{}</p></blockquote>', inner)
+    return markup("<p>{}</p>", inner)
+
+
+def _role_form(context, revision) -> RoleForm | None:
+    """The paragraph-role control, for whoever may edit the article (else ``None``)."""
+    request = context.get("request")
+    if revision is None or request is None or not may(request.user, "edit"):
+        return None
+    return RoleForm(
+        url=reverse("claims:desk-paragraph-role", args=[revision.article_id]),
+        revision_pk=revision.pk,
+        csrf_token=str(context.get("csrf_token", "")),
+        labels=BLOCK_ROLE_LABELS,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def desk_text(context, paragraphs, blocks=None):
+    """Every paragraph ``<p>`` of the desk workspace's text; with ``blocks``, each in its
+    block showing its role."""
+    return _desk(context).text(paragraphs, None if blocks is None else list(blocks))
+
+
+@register.simple_tag(takes_context=True)
+def desk_role_rows(context, paragraphs, blocks, revision):
+    """The rows of the "Paragraph roles" list, for whoever may edit (else nothing)."""
+    role_form = _role_form(context, revision)
+    return role_form.rows(paragraphs, list(blocks or ())) if role_form else ""
+
+
+@register.simple_tag(takes_context=True)
+def desk_block_update(context, index, runs, blocks, revision):
+    """The answer to a role change: the row of the roles list and, out of band, the
+    paragraph's block."""
+    role = role_at(blocks, index)
+    role_form = _role_form(context, revision)
+    row = role_form.render(index, role, runs) if role_form else ""
+    return join_markup([row, _desk(context).block(index, runs, role, oob=True)])
 
 
 @register.simple_tag(takes_context=True)

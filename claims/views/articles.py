@@ -8,17 +8,19 @@ answered by a redirect and a message, so they work without JavaScript.
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from claims.forms.desk import ArticleMetadataForm, ArticleUnpublishForm
 from claims.models import Article, WorkflowError
 from claims.roles import may
-from claims.services import ArticleChanged, article_update
+from claims.services import ArticleChanged, BlockRefused, article_update, revision_block_set
 from claims.views.access import desk_required, get_article_for_user
 from claims.views.limits import max_body
 from claims.views.responses import error_response, refusal_status
 from claims.wording import language_name
+from claims.workspace import block_role_label, block_update_context
 
 # The metadata an article's history on the desk compares, in the form's order.
 HISTORY_FIELDS = ["title", "slug", *Article.METADATA_FIELDS[1:], "status"]
@@ -162,3 +164,40 @@ def article_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
         {"article": article, "unpublish_form": form},
         status=status,
     )
+
+
+@require_POST
+@desk_required
+@max_body(10_000)
+def paragraph_role(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change one paragraph's role (sub-heading, list item, quote, paragraph) in the
+    article's current text: metadata of the revision, no new revision, no mention moves.
+    htmx swaps the paragraph's block; without JavaScript the workspace comes back."""
+    article = get_article_for_user(request.user, pk)
+    try:
+        index = int(request.POST.get("index", ""))
+        revision_id = int(request.POST.get("revision", ""))
+    except ValueError:
+        return error_response(request, _("The request is damaged: reload the page."), 400)
+    try:
+        revision = revision_block_set(
+            article=article,
+            revision_id=revision_id,
+            index=index,
+            role=request.POST.get("role", ""),
+            user=request.user,
+        )
+    except BlockRefused as refusal:
+        status = {"forbidden": 403, "stale": 409}.get(refusal.code, 400)
+        return error_response(request, refusal.message, status)
+    role = revision.roles()[index]
+    message = _("Paragraph %(number)s is now: %(role)s.") % {
+        "number": index + 1,
+        "role": block_role_label(role),
+    }
+    if request.htmx:
+        article.refresh_from_db()
+        context = block_update_context(article, index) | {"status_message": message}
+        return render(request, "claims/desk/_block_update.html", context)
+    messages.success(request, message)
+    return redirect(reverse("claims:desk-article", args=[article.pk]) + f"#block-{index}")

@@ -27,6 +27,7 @@ from claims.importing.upload import text_from_paste, text_from_upload
 from claims.markdown import render_markdown
 from claims.models import Article, ArticleRevision, Claim, WorkflowError
 from claims.models.claims import SOURCE_FIELDS
+from claims.text.blocks import marked_text
 from claims.views.access import desk_required, get_article_for_user, get_claim_in_article
 from claims.views.limits import max_body
 from claims.views.responses import error_response
@@ -148,7 +149,8 @@ def _fetched_preview(request: HttpRequest, form: ArticleForm, imported) -> HttpR
         "original_url": typed["original_url"] or imported.url,
         "published_on": typed["published_on"] or imported.published_on,
         "language": typed["language"] or imported.language,
-        "text": imported.text,
+        # Sub-headings, lists and quotes as Markdown markers, read back on saving.
+        "text": marked_text(imported.text, imported.blocks),
         "fetched_from": imported.url,
     }
     context = {

@@ -164,7 +164,9 @@ def _annotated_text(article: Article, revision) -> dict:
         )
     paragraphs = paragraph_runs(revision.text, mentions) if revision else []
     claims = list({m.claim_id: m.claim for m in mentions}.values())
-    return {"article": article, "paragraphs": paragraphs, "claims": claims}
+    # One role per paragraph (sub-heading, list item, quote), stored with the revision.
+    blocks = revision.blocks if revision else []
+    return {"article": article, "paragraphs": paragraphs, "blocks": blocks, "claims": claims}
 
 
 def _gone_when_withdrawn(view):

@@ -25,6 +25,7 @@ from claims.services import (
     mention_confirm,
     mention_delete,
 )
+from claims.text.blocks import marked_text
 from claims.views.access import desk_required, get_article_for_user, get_mention_for_user
 from claims.views.limits import max_body
 
@@ -52,7 +53,10 @@ def revise(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, str(error))
                 status = 422
             else:
-                form = RevisionForm(initial={"text": imported.text, "fetched": True})
+                # Sub-headings, lists and quotes as Markdown markers: the paste rule reads
+                # them back when the editor saves (claims.text.blocks).
+                text = marked_text(imported.text, imported.blocks)
+                form = RevisionForm(initial={"text": text, "fetched": True})
                 context |= {"form": form, "preview": imported}
     elif request.method == "POST":
         if form.is_valid():
@@ -64,7 +68,11 @@ def revise(request: HttpRequest, pk: int) -> HttpResponse:
                     else ArticleRevision.Origin.PASTE
                 )
                 result = article_revise(
-                    article=article, text=imported.text, origin=origin, user=request.user
+                    article=article,
+                    text=imported.text,
+                    blocks=imported.blocks,
+                    origin=origin,
+                    user=request.user,
                 )
             except ArticleImportError as error:
                 form.add_error("text", str(error))

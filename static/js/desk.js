@@ -36,6 +36,12 @@
     const el = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
     let para = el && el.closest(".desk-paragraph");
     if (!para) {
+      // Between paragraphs: on the text itself, or on a paragraph's block (its role form).
+      const block = el && el.closest(".desk-block");
+      if (block && block.querySelector(".desk-paragraph")) {
+        const inner = block.querySelector(".desk-paragraph");
+        return offset === 0 ? Number(inner.dataset.start) : Number(inner.dataset.end);
+      }
       if (node !== text) return null;
       const paras = paragraphs();
       const child = text.childNodes[offset];

@@ -44,6 +44,7 @@ from claims.models import (
 from claims.models.reader_input import ModerationStatus
 from claims.roles import EDITORS, MODERATORS, REVIEWERS, ensure_role_groups
 from claims.text import normalize
+from claims.text.blocks import blocks_from_marked
 
 SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
 
@@ -190,6 +191,11 @@ class Command(BaseCommand):
                 "created_by": editor,
             },
         )
+        # The paste rule gives the two sub-headings (short lines alone); the file has no
+        # markers, so the text and the seed claims' offsets stay exactly as they are.
+        marked, blocks = blocks_from_marked(text)
+        if marked != text:
+            raise CommandError(f"{meta['text_file']} must not carry Markdown block markers.")
         revision = article.revisions.filter(text=text).order_by("number").first()
         if revision is None:
             last = article.revisions.order_by("-number").first()
@@ -197,9 +203,13 @@ class Command(BaseCommand):
                 article=article,
                 number=(last.number + 1) if last else 1,
                 text=text,
+                blocks=blocks,
                 origin=ArticleRevision.Origin.SEED,
                 created_by=editor,
             )
+        elif not revision.blocks and blocks:  # seeded before paragraphs had roles
+            revision.blocks = blocks
+            revision.save(update_fields=["blocks"])
         if article.current_revision_id is None:
             article.current_revision = revision
             article.save(update_fields=["current_revision", "updated_at"])
