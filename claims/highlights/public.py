@@ -3,6 +3,7 @@ its verdicts (tags in ``claims/templatetags/article_text.py``). The runs come fr
 ``claims.highlights.runs``; the escaping writer is ``claims.highlights.writer``.
 """
 
+import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -26,6 +27,9 @@ class _PublicClaim:
     link: SafeString  # the opening tag of the highlight's link to the claim's card
     badge: SafeString  # the verdict after the passage, a link to the claim page
     verdict: str  # "Not rated" or the rating's label
+    number_text: str
+    starts: str  # "Claim 2 starts:", escaped
+    ends: SafeString  # "Claim 2 ends, verdict: False." for screen readers
 
 
 class PublicHighlights:
@@ -44,6 +48,7 @@ class PublicHighlights:
         self._claims: dict[int, _PublicClaim] = {}
         self._first_mention: dict[int, int] = {}  # claim pk -> its first passage's mention
         self._lanes: dict[int, int] = {}  # mention pk -> its underline lane
+        self._lane_css: dict[tuple[int, ...], str] = {}
         self._claim_url = ReversedUrl("claims:claim")
         self._language = get_language()
         self._starts = gettext("Claim %(number)s starts:")
@@ -65,6 +70,13 @@ class PublicHighlights:
             verdict = (rating.local_label if rating else "") or self._not_rated
             made = self._claims[claim.pk] = _PublicClaim(
                 number=number,
+                number_text=str(number),
+                starts=html.escape(self._starts % {"number": number}),
+                ends=markup(
+                    '<span class="visually-hidden" lang="{}"> {}</span>',
+                    self._language,
+                    self._ends % {"number": number, "verdict": verdict},
+                ),
                 css=css,
                 url=url,
                 verdict=verdict,
@@ -90,65 +102,65 @@ class PublicHighlights:
             )
         return made
 
-    def _lane(self, mention, taken: set[int]) -> int:
-        if (lane := self._lanes.get(mention.pk)) is None:
-            lane = next(n for n in range(1, len(taken) + 2) if n not in taken)
-            self._lanes[mention.pk] = lane
-        return lane
-
     def paragraph(self, runs: Sequence[HighlightRun]) -> SafeString:
         """The inside of one paragraph's ``<p>``."""
         pieces: list[str] = []
         badges: list[SafeString] = []  # waiting for the end of the highlighted stretch
+        lanes = self._lanes
         for run in runs:
             if not run.mentions:
-                pieces += badges
-                badges.clear()
+                if badges:
+                    pieces += badges
+                    badges.clear()
                 pieces.append(run_text(run))
                 continue
-            # Numbers in order of appearance: the claims beginning here, outermost first.
-            for mention in run.opens:
-                self._claim(mention.claim)
-                self._first_mention.setdefault(mention.claim_id, mention.pk)
-            taken: set[int] = set()
-            for mention in run.mentions:
-                taken.add(self._lane(mention, taken))
+            opens = run.opens
+            if opens:
+                # Numbers in order of appearance: the claims beginning here, outermost
+                # first; each takes the lowest underline lane free where it begins.
+                taken = {lanes[m.pk] for m in run.mentions if m.pk in lanes}
+                for mention in opens:
+                    self._claim(mention.claim)
+                    self._first_mention.setdefault(mention.claim_id, mention.pk)
+                    lane = 1
+                    while lane in taken:
+                        lane += 1
+                    lanes[mention.pk] = lane
+                    taken.add(lane)
+            key = tuple(lanes[m.pk] for m in run.mentions)
+            if (lane_css := self._lane_css.get(key)) is None:
+                lane_css = self._lane_css[key] = " ".join(
+                    f"lane-{lane}" for lane in sorted({min(n, LANES) for n in key})
+                )
             claim = self._claim(run.innermost.claim)
-            lanes = " ".join(f"lane-{min(lane, LANES)}" for lane in sorted(taken))
-            pieces.append(
-                markup(
-                    '<mark class="claim-mark depth-{} {} {}"{}>',
-                    min(run.depth, LANES),
-                    claim.css,
-                    lanes,
-                    markup(
-                        ' data-numbers="{}"',
-                        " ".join(str(self._claim(m.claim).number) for m in run.opens),
+            # Safe without escaping: ints and slugs (``Rating.css_class``).
+            if opens:
+                made = [self._claims[m.claim_id] for m in opens]
+                pieces.append(
+                    SafeString(
+                        f'<mark class="claim-mark depth-{min(run.depth, LANES)} {claim.css}'
+                        f' {lane_css}" data-numbers="{" ".join(c.number_text for c in made)}">'
                     )
-                    if run.opens
-                    else "",
                 )
-            )
-            pieces.extend(
-                markup(
-                    '<span class="visually-hidden" id="mention-{}" lang="{}">{} </span>',
-                    mention.pk,
-                    self._language,
-                    self._starts % {"number": self._claim(mention.claim).number},
+                pieces.extend(
+                    SafeString(
+                        f'<span class="visually-hidden" id="mention-{m.pk}"'
+                        f' lang="{self._language}">{c.starts} </span>'
+                    )
+                    for m, c in zip(opens, made, strict=True)
                 )
-                for mention in run.opens
-            )
+            else:
+                pieces.append(
+                    SafeString(
+                        f'<mark class="claim-mark depth-{min(run.depth, LANES)} {claim.css}'
+                        f' {lane_css}">'
+                    )
+                )
             pieces += (claim.link, run_text(run), SafeString("</a>"))
             # Innermost first: the claim that began last ends first.
             for mention in reversed(run.closes):
                 made = self._claim(mention.claim)
-                pieces.append(
-                    markup(
-                        '<span class="visually-hidden" lang="{}"> {}</span>',
-                        self._language,
-                        self._ends % {"number": made.number, "verdict": made.verdict},
-                    )
-                )
+                pieces.append(made.ends)
                 badges.append(made.badge)
             pieces.append(SafeString("</mark>"))
             if len(run.closes) == run.depth:  # nothing goes on past this run
