@@ -9,6 +9,8 @@ from tests.conftest import SEED_ARTICLE_SLUG
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+PHONE = {"width": 390, "height": 844}
+
 
 @pytest.fixture
 def site(live_server, seeded):
@@ -16,6 +18,7 @@ def site(live_server, seeded):
 
 
 def test_reader_follows_a_highlight_to_its_verdict(site, page: Page, console_errors):
+    page.set_viewport_size(PHONE)  # the popover; wide screens show the margin cards
     page.goto(site + "/")
     page.get_by_role("link", name=re.compile("Trump dämpft Erwartungen")).first.click()
     expect(page).to_have_url(re.compile(f"/articles/{SEED_ARTICLE_SLUG}/$"))
@@ -41,6 +44,7 @@ def test_reader_follows_a_highlight_to_its_verdict(site, page: Page, console_err
 
 
 def test_reader_opens_the_1953_claim_by_keyboard(site, page: Page, console_errors):
+    page.set_viewport_size(PHONE)
     page.goto(site + f"/articles/{SEED_ARTICLE_SLUG}/")
     target = page.get_by_role("link", name=re.compile("Trotz des Waffenstillstands von 1953"))
     for _ in range(40):
@@ -72,7 +76,7 @@ def test_without_javascript_a_highlight_leads_to_the_claims_list(browser, site):
     expect(page).to_have_url(re.compile("#claim-waffenstillstand-1953-kriegszustand$"))
     item = page.locator("#claim-waffenstillstand-1953-kriegszustand")
     expect(item).to_contain_text("True")
-    item.get_by_role("link").click()
+    item.get_by_role("link", name=re.compile("Seit dem Waffenstillstand")).click()
     expect(page).to_have_url(re.compile(r"/claims/waffenstillstand-1953-kriegszustand/$"))
     context.close()
 

@@ -59,7 +59,7 @@ def _visible_text(fragment: str) -> str:
     """What a reader sees of the article text itself: no screen-reader notes, no verdict
     badges, tags dropped, line breaks back to newlines."""
     fragment = re.sub(r'<span class="visually-hidden"[^>]*>[^<]*</span>', "", fragment)
-    fragment = re.sub(r'<a class="rating-badge[^"]*" href="[^"]*">.*?</a>', "", fragment)
+    fragment = re.sub(r'<a class="rating-badge[^>]*>.*?</a>', "", fragment)
     fragment = fragment.replace("<br>", "\n")
     return html.unescape(re.sub(r"<[^>]+>", "", fragment))
 
@@ -69,8 +69,9 @@ def _visible_text(fragment: str) -> str:
 def test_public_paragraphs_keep_the_text_exactly_and_escaped(example):
     text, mentions = example
     paragraphs = paragraph_runs(text, mentions)
-    highlights = PublicHighlights()
-    rendered = [highlights.paragraph(runs) for runs in paragraphs]
+    with translation.override("en"):
+        highlights = PublicHighlights()
+        rendered = [highlights.paragraph(runs) for runs in paragraphs]
     for runs, fragment in zip(paragraphs, rendered, strict=True):
         assert isinstance(fragment, SafeString)
         assert "<script>" not in fragment
@@ -84,6 +85,27 @@ def test_public_paragraphs_keep_the_text_exactly_and_escaped(example):
         assert joined.count(f'id="mention-{mention.pk}"') == (mention.pk in shown)
     assert joined.count('<a class="rating-badge') == len(shown)
     assert joined.count("<mark") == joined.count("</mark>")
+    # A verdict badge never falls inside another claim's passage: where it is written, no
+    # claim of the paragraph is open (nothing began before it that goes on after it), or it
+    # is at the paragraph's end (a claim going on into the next paragraph).
+    for runs, fragment in zip(paragraphs, rendered, strict=True):
+        if not runs:
+            continue
+        base = runs[0].start
+        for badge in re.finditer(r'<a class="rating-badge', fragment):
+            offset = base + len(_visible_text(fragment[: badge.start()]))
+            if offset == runs[-1].end:
+                continue
+            for run in runs:
+                for mention in run.mentions:
+                    assert not (mention.start < offset < mention.end), (offset, mention)
+    # Claims are numbered in the order they first appear; screen readers hear each start
+    # and each end with its verdict.
+    starts = [int(n) for n in re.findall(r">Claim (\d+) starts: </span>", joined)]
+    first = list(dict.fromkeys(starts))
+    assert first == list(range(1, len(first) + 1))
+    ends = re.findall(r"> Claim \d+ ends, verdict: (?:False|Not rated)\.</span>", joined)
+    assert len(ends) == joined.count('<a class="rating-badge')
 
 
 @settings(max_examples=300, deadline=None)

@@ -36,10 +36,9 @@ def test_article_page_highlights_every_published_claim(reader, seeded):
     for claim in Claim.objects.published():
         assert claim.get_absolute_url() in html
     # The rating is written out next to each highlight, not shown by colour alone.
-    assert (
-        len(re.findall(r'<span class="visually-hidden" lang="en">Verdict: </span>True</a>', html))
-        == 4
-    )
+    badge = r'Claim \d, verdict: </span><span class="claim-number" aria-hidden="true">\d</span>'
+    badge += "True</a>"
+    assert len(re.findall(badge, html)) == 4
     assert '<article lang="de"' in html
 
 
@@ -92,7 +91,7 @@ def test_overlapping_and_nested_mentions_stay_distinguishable(reader):
     mark(inner, article, 6, 10)  # beta
     mark(overlap, article, 17, 30)  # delta epsilon
     html = reader.get(article.get_absolute_url()).content.decode()
-    assert 'class="claim-mark depth-2 rating-misleading"' in html  # "beta" inside "Alpha…"
+    assert 'class="claim-mark depth-2 rating-misleading lane-1 lane-2"' in html  # "beta"
     text = re.sub(r"<span class=\"visually-hidden\"[^>]*>[^<]*</span>", "", html)
     text = re.sub(r'<a class="rating-badge[^>]*>.*?</a>', "", text)
     body = re.search(r'<div class="article-text">\s*<p>(.*?)</p>', text, re.S).group(1)
@@ -258,15 +257,17 @@ def test_claim_page_shows_review_and_corrections_with_constant_queries(reader, s
 def test_rating_labels_follow_the_page_language(reader, seeded):
     english = reader.get(ARTICLE_URL).content.decode()
     german = reader.get("/de" + ARTICLE_URL).content.decode()
-    assert re.search(r'lang="en">Verdict: </span>True</a>', english)
-    assert re.search(r'lang="de">Urteil: </span>Wahr</a>', german)
+    assert re.search(r'lang="en"><span class="visually-hidden">Claim 1, verdict: </span>', english)
+    assert re.search(r'aria-hidden="true">1</span>True</a>', english)
+    assert re.search(r'"visually-hidden">Behauptung 1, Urteil: </span>', german)
+    assert re.search(r'aria-hidden="true">1</span>Wahr</a>', german)
     methodology = reader.get("/de/methodology/").content.decode()
     assert "Die Aussage ist nicht zutreffend." in methodology
     # A rating without German texts falls back to its English ones.
     rating = Rating.objects.get(slug="true")
     rating.label_de = ""
     rating.save()  # also makes the cached pages stale
-    assert re.search(r"Urteil: </span>True</a>", reader.get("/de" + ARTICLE_URL).content.decode())
+    assert re.search(r">1</span>True</a>", reader.get("/de" + ARTICLE_URL).content.decode())
 
 
 def test_home_latest_verdicts_name_their_article_with_constant_queries(reader, seeded):
@@ -286,3 +287,62 @@ def test_home_latest_verdicts_name_their_article_with_constant_queries(reader, s
         == 3
     )
     assert len(after) == len(before)
+
+
+def _summary(html: str) -> str:
+    line = re.search(r'<p class="verdict-summary"[^>]*>(.*?)</p>', html, re.S).group(1)
+    return " ".join(re.sub(r"<[^>]+>", "", line).split())
+
+
+def test_article_summary_line_counts_verdicts_in_the_scale_order(reader):
+    false = make_rating(label="False", label_de="Falsch", value=1, slug="false", position=3)
+    misleading = make_rating(
+        label="Misleading", label_de="Irreführend", value=3, slug="misleading", position=2
+    )
+    true = make_rating(label="True", label_de="Wahr", value=5, slug="true", position=1)
+    article = make_article("One two three four five six seven eight nine ten.")
+    words = [(0, 3), (4, 7), (8, 13), (14, 18), (19, 23), (24, 27)]
+    for (start, end), rating in zip(
+        words, [false, true, misleading, true, true, None], strict=True
+    ):
+        mark(make_claim(rating=rating), article, start, end)
+    html = reader.get(article.get_absolute_url()).content.decode()
+    assert _summary(html) == "6 claims checked: 3 True, 1 Misleading, 1 False, 1 not rated"
+    assert '<a href="#claims-heading">6 claims checked</a>' in html
+    assert 'id="claims-heading"' in html
+    german = reader.get("/de" + article.get_absolute_url()).content.decode()
+    assert _summary(german) == (
+        "6 Behauptungen geprüft: 3 Wahr, 1 Irreführend, 1 Falsch, 1 nicht bewertet"
+    )
+    # An article without checked claims has no summary line and no cards.
+    empty = make_article("Nothing checked here.")
+    html = reader.get(empty.get_absolute_url()).content.decode()
+    assert "verdict-summary" not in html
+    assert "verdict-card" not in html
+
+
+def test_seed_summary_line_and_screen_reader_texts(reader, seeded):
+    html = reader.get(ARTICLE_URL).content.decode()
+    assert _summary(html) == "5 claims checked: 4 True, 1 Unproven"
+    # Claims are numbered in the order they first appear in the text; the cards carry the
+    # same numbers, in that order.
+    starts = re.findall(r">Claim (\d) starts: </span>", html)
+    assert starts == ["1", "2", "3", "4", "5"]
+    assert re.findall(r"> Claim (\d) ends, verdict: (\w+)\.</span>", html) == [
+        ("1", "True"),
+        ("2", "Unproven"),
+        ("3", "True"),
+        ("4", "True"),
+        ("5", "True"),
+    ]
+    assert re.findall(r">Claim (\d) in the text</span>", html) == ["1", "2", "3", "4", "5"]
+    card = re.search(r'<li id="claim-waffenstillstand-1953-kriegszustand".*?</li>', html, re.S)
+    assert "Claim 4 in the text" in card.group(0)
+    assert "ein Friedensvertrag wurde nie geschlossen" in card.group(0)
+    # Each passage is described by its claim's card; one copy of each claim, no popovers.
+    for described in re.findall(r'aria-describedby="(card-\d+)"', html):
+        assert f'id="{described}"' in html
+    assert html.count(" popover ") == 1
+    german = reader.get("/de" + ARTICLE_URL).content.decode()
+    assert "> Behauptung 2 endet, Urteil: Unbelegt.</span>" in german
+    assert ">Behauptung 1 beginnt: </span>" in german

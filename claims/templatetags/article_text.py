@@ -42,15 +42,15 @@ def public_paragraph(context, runs):
 
 
 @register.simple_tag(takes_context=True)
-def public_claim_list(context, claims):
-    """The ``<li>`` items of the article's checked claims."""
-    return _public(context).claim_list(claims)
+def public_claim_cards(context, claims):
+    """The ``<li>`` verdict cards of the article's checked claims, by their numbers."""
+    return _public(context).cards(claims)
 
 
 @register.simple_tag(takes_context=True)
-def public_claim_popovers(context, claims):
-    """The popovers of the article's checked claims."""
-    return _public(context).popovers(claims)
+def public_claim_popover(context):
+    """The one popover narrow screens open from a highlight, filled from its card."""
+    return _public(context).popover()
 
 
 @register.simple_tag(takes_context=True)

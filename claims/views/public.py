@@ -164,9 +164,30 @@ def _annotated_text(article: Article, revision) -> dict:
         )
     paragraphs = paragraph_runs(revision.text, mentions) if revision else []
     claims = list({m.claim_id: m.claim for m in mentions}.values())
-    # One role per paragraph (sub-heading, list item, quote), stored with the revision.
-    blocks = revision.blocks if revision else []
-    return {"article": article, "paragraphs": paragraphs, "blocks": blocks, "claims": claims}
+    return {
+        "article": article,
+        "paragraphs": paragraphs,
+        # One role per paragraph (sub-heading, list item, quote), stored with the revision.
+        "blocks": revision.blocks if revision else [],
+        "claims": claims,
+        "verdict_counts": _verdict_counts(claims),
+    }
+
+
+def _verdict_counts(claims: list[Claim]) -> list[tuple[Rating | None, int]]:
+    """How the claims came out: (rating, number of claims) in the order of the scale, the
+    claims not rated last; for the summary line at the top of the article."""
+    counts: dict[int | None, int] = {}
+    ratings: dict[int | None, Rating | None] = {}
+    for claim in claims:
+        counts[claim.rating_id] = counts.get(claim.rating_id, 0) + 1
+        ratings.setdefault(claim.rating_id, claim.rating)
+
+    def order(key):
+        rating = ratings[key]
+        return (1, "", 0, 0) if rating is None else (0, rating.scale, rating.position, rating.pk)
+
+    return [(ratings[key], counts[key]) for key in sorted(counts, key=order)]
 
 
 def _gone_when_withdrawn(view):
