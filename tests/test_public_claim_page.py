@@ -184,6 +184,23 @@ def test_the_stylesheet_prints_source_addresses_and_hides_navigation():
     assert "footer" in printing
 
 
+def test_the_stylesheet_s_blocks_are_closed_and_screen_rules_stay_out_of_print():
+    """A lost brace puts every rule after it inside the block before (it happened once:
+    the embeddable card and the paragraph roles ended up inside ``@media print``)."""
+    from pathlib import Path
+
+    css = (Path(__file__).parent.parent / "static" / "css" / "factcheck.css").read_text()
+    depth, inside = 0, {}
+    for line in css.splitlines():
+        for selector in (".claim-card-page {", ".article-text .article-subheading {"):
+            if line.startswith(selector):
+                inside[selector] = depth
+        depth += line.count("{") - line.count("}")
+        assert depth >= 0
+    assert depth == 0
+    assert inside == {".claim-card-page {": 0, ".article-text .article-subheading {": 0}
+
+
 # --- The brand ----------------------------------------------------------------------------
 def test_header_shows_the_logo_and_short_name(reader, seeded, settings):
     settings.FACTCHECK_ORGANIZATION_NAME = "Beispiel Faktencheck-Redaktion"
