@@ -88,6 +88,11 @@ urlpatterns = [
         name="desk-paragraph-role",
     ),
     path(
+        "desk/articles/<int:pk>/paragraph-roles/",
+        articles.paragraph_roles,
+        name="desk-paragraph-roles",
+    ),
+    path(
         "desk/articles/<int:pk>/unpublish/",
         articles.article_unpublish,
         name="desk-article-unpublish",

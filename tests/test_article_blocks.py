@@ -219,14 +219,30 @@ def test_bad_input_changes_nothing(desk, db, data, status):
     assert article.current_revision.blocks == []
 
 
-def test_workspace_shows_roles_and_the_control(desk, seeded):
+def test_workspace_shows_roles_and_loads_the_control_when_unfolded(desk, seeded):
     article = Article.objects.get(slug=SEED_ARTICLE_SLUG)
     html = desk.get(reverse("claims:desk-article", args=[article.pk])).content.decode()
     assert html.count("desk-block block-h2") == 2
-    assert "Role of paragraph 3: </span>USA und Nordkorea" in html
-    # The text's DOM holds nothing but the text: the controls are outside it.
-    text_part = html.split('id="article-text"')[1].split('id="selection-toolbar"')[0]
-    assert "<select" not in text_part
+    # A row per paragraph would outweigh the text: the list loads when it is unfolded, and
+    # without JavaScript its link opens it as a page.
+    roles_url = reverse("claims:desk-paragraph-roles", args=[article.pk])
+    assert f'hx-get="{roles_url}" hx-trigger="toggle once"' in html
+    assert f'<a href="{roles_url}">' in html
+    assert 'name="role"' not in html
+    rows = desk.get(roles_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Role of paragraph 3: </span>USA und Nordkorea" in rows
+    assert rows.count('<select id="role-') == len(article.current_revision.roles())
+    assert "<html" not in rows
+    page = desk.get(roles_url).content.decode()
+    assert "<html" in page
+    assert "Role of paragraph 3: </span>USA und Nordkorea" in page
+
+
+def test_only_those_who_may_edit_get_the_roles_list(client, seeded, moderator):
+    client.force_login(moderator)
+    article = Article.objects.get(slug=SEED_ARTICLE_SLUG)
+    response = client.get(reverse("claims:desk-paragraph-roles", args=[article.pk]))
+    assert response.status_code == 403
 
 
 def test_reviewers_get_the_role_control(client, seeded, reviewer):

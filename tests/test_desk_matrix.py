@@ -197,6 +197,7 @@ ROWS = [
         writes=True,
     ),
     Row("desk-article-unpublish", args="article", allowed=REVIEWERS_ONLY),
+    Row("desk-paragraph-roles", args="article"),
     Row(
         "desk-paragraph-role",
         method="post",

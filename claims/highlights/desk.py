@@ -17,11 +17,12 @@ __all__ = ["DeskHighlights", "RoleForm"]
 
 
 class RoleForm:
-    """The rows of the workspace's "Paragraph roles" list: per paragraph its number, its
-    first words and a small form changing its role. Built once per page (options and
-    labels), filled in per paragraph. A plain POST form (with its CSRF token) that htmx
-    posts, swapping the row and the paragraph's block. The rows live outside
-    ``#article-text``, whose DOM holds nothing but the text."""
+    """The rows of the "Paragraph roles" list: per paragraph its number, its first words
+    and a small form changing its role. Built once per page (options and labels), filled
+    in per paragraph. A plain POST form (with its CSRF token) that htmx posts, swapping
+    the row and the paragraph's block. The workspace loads the list only when it is
+    unfolded (a row per paragraph would weigh more than the text); without JavaScript it
+    is a page of its own."""
 
     def __init__(self, *, url: str, revision_pk: int, csrf_token: str, labels: dict) -> None:
         self._url, self._revision, self._csrf = url, revision_pk, csrf_token
@@ -29,14 +30,13 @@ class RoleForm:
         self._label = gettext("Role of paragraph %(number)s")
         self._button = gettext("Set")
 
-    def rows(self, paragraphs, blocks) -> SafeString:
+    def rows(self, texts: Sequence[str], blocks: Sequence[str]) -> SafeString:
+        """A row for each paragraph, from the paragraphs' texts."""
         return join_markup(
-            self.render(index, role_at(blocks, index), runs)
-            for index, runs in enumerate(paragraphs)
+            self.render(index, role_at(blocks, index), text) for index, text in enumerate(texts)
         )
 
-    def render(self, index: int, role: str, runs, *, oob: bool = False) -> SafeString:
-        text = "".join(run.text for run in runs)
+    def render(self, index: int, role: str, text: str, *, oob: bool = False) -> SafeString:
         excerpt = text if len(text) <= 70 else text[:69].rstrip() + "…"
         options = join_markup(
             markup(

@@ -13,6 +13,7 @@ from claims.highlights.desk import DeskHighlights, RoleForm
 from claims.highlights.public import PublicHighlights
 from claims.highlights.writer import join_markup, markup
 from claims.roles import may
+from claims.text import paragraph_spans
 from claims.text.blocks import role_at
 from claims.workspace import BLOCK_ROLE_LABELS
 
@@ -96,10 +97,14 @@ def desk_text(context, paragraphs, blocks=None):
 
 
 @register.simple_tag(takes_context=True)
-def desk_role_rows(context, paragraphs, blocks, revision):
-    """The rows of the "Paragraph roles" list, for whoever may edit (else nothing)."""
+def desk_role_rows(context, revision):
+    """The rows of the "Paragraph roles" list of ``revision``, for whoever may edit (else
+    nothing)."""
     role_form = _role_form(context, revision)
-    return role_form.rows(paragraphs, list(blocks or ())) if role_form else ""
+    if role_form is None:
+        return ""
+    texts = [revision.text[start:end] for start, end in paragraph_spans(revision.text)]
+    return role_form.rows(texts, list(revision.blocks or ()))
 
 
 @register.simple_tag(takes_context=True)
@@ -108,7 +113,8 @@ def desk_block_update(context, index, runs, blocks, revision):
     paragraph's block."""
     role = role_at(blocks, index)
     role_form = _role_form(context, revision)
-    row = role_form.render(index, role, runs) if role_form else ""
+    text = "".join(run.text for run in runs)
+    row = role_form.render(index, role, text) if role_form else ""
     return join_markup([row, _desk(context).block(index, runs, role, oob=True)])
 
 

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language_info
 
-from claims import wording
+from claims import roles, wording
 
 register = template.Library()
 
@@ -85,3 +85,10 @@ def shown_value(record, field: str):
     display = getattr(record, f"get_{field}_display", None)
     value = display() if callable(display) else getattr(record, field, "")
     return "" if value is None else value
+
+
+@register.filter
+def may(user, action: str) -> bool:
+    """Whether ``user``'s role allows ``action`` (``claims.roles.ACTION_ROLES``):
+    ``{% if user|may:"edit" %}``; the views check it again on every request."""
+    return roles.may(user, action)

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from claims.forms.desk import ArticleMetadataForm, ArticleUnpublishForm
 from claims.models import Article, WorkflowError
@@ -164,6 +164,23 @@ def article_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
         {"article": article, "unpublish_form": form},
         status=status,
     )
+
+
+@require_safe
+@desk_required
+def paragraph_roles(request: HttpRequest, pk: int) -> HttpResponse:
+    """The "Paragraph roles" list of the article's current text: the rows alone for the
+    workspace, which loads them when the list is unfolded; a page of its own without
+    JavaScript."""
+    article = get_article_for_user(request.user, pk)
+    if not may(request.user, "edit"):
+        return error_response(request, _("Your role does not allow this."), 403)
+    template = (
+        "claims/desk/_paragraph_role_rows.html"
+        if request.htmx
+        else ("claims/desk/paragraph_roles.html")
+    )
+    return render(request, template, {"article": article, "revision": article.current_revision})
 
 
 @require_POST
