@@ -145,9 +145,8 @@ def test_share_image_draws_long_german_claims_and_missing_ratings(reader):
         claim_reviewed=(
             "Die Donaudampfschifffahrtsgesellschaftskapitänswitwenrentenversicherungsanstalt"
             " hat laut Bundesverfassungsgerichts-Urteil drei Milliarden Euro ausgegeben, "
-            "ohne dass es jemand merkte, und das schon seit zwölf Jahren in jedem Quartal"
-        )
-        * 2,
+            "ohne dass es jemand merkte, und das schon seit zwölf Jahren in jedem Quartal" * 2
+        )[: Claim._meta.get_field("claim_reviewed").max_length],  # as long as a claim may be
     )
     response = reader.get(_image_path(reader, "/de" + claim.get_absolute_url()))
     assert Image.open(io.BytesIO(response.content)).size == (1200, 630)
