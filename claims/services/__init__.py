@@ -51,7 +51,6 @@ from claims.services.moderation import (
 )
 from claims.services.revisions import (
     ArticleChanged,
-    BlockRefused,
     RevisionResult,
     SameText,
     article_create,
@@ -62,7 +61,6 @@ from claims.services.revisions import (
 
 __all__ = [
     "ArticleChanged",
-    "BlockRefused",
     "EditConflict",
     "FieldChange",
     "Marked",

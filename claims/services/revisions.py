@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from claims.importing.cleaning import ImportedText
 from claims.importing.errors import ArticleImportError
-from claims.models import Article, ArticleRevision, Mention
+from claims.models import Article, ArticleRevision, Mention, WorkflowError
 from claims.models.base import unique_slug
 from claims.roles import may
 from claims.text import normalize, paragraph_spans
@@ -173,15 +173,6 @@ def article_revise(
     return RevisionResult(revision, **counts)
 
 
-class BlockRefused(Exception):
-    """A paragraph role change that was not made: ``code`` is ``forbidden``, ``stale``,
-    ``index`` or ``role``; the message is a sentence for the editor."""
-
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.message, self.code = message, code
-
-
 @transaction.atomic
 def revision_block_set(
     *, article: Article, revision_id: int, index: int, role: str, user: AbstractBaseUser
@@ -189,22 +180,23 @@ def revision_block_set(
     """Give paragraph ``index`` of the article's current revision the role ``role``.
 
     The role is metadata of the revision: no new revision is made and no mention moves.
-    Refused (``BlockRefused``, nothing changed) when the user may not edit, the revision
+    Refused (``WorkflowError`` with the code ``forbidden``, ``stale``, ``role`` or
+    ``index``; nothing changed) when the user may not edit, the revision
     is no longer the current one, the paragraph does not exist or the role is unknown."""
     if not may(user, "edit"):
-        raise BlockRefused(_("Your role does not allow this."), "forbidden")
+        raise WorkflowError(_("Your role does not allow this."), "forbidden")
     article = Article.objects.select_for_update().get(pk=article.pk)
     if article.current_revision_id is None or article.current_revision_id != revision_id:
-        raise BlockRefused(
+        raise WorkflowError(
             _("The article has a newer text since this page was loaded. Reload the page."),
             "stale",
         )
     if role not in ROLES:
-        raise BlockRefused(_("Choose a role from the list."), "role")
+        raise WorkflowError(_("Choose a role from the list."), "role")
     revision = ArticleRevision.objects.get(pk=revision_id)
     count = len(paragraph_spans(revision.text))
     if not 0 <= index < count:
-        raise BlockRefused(_("This paragraph does not exist in the article's text."), "index")
+        raise WorkflowError(_("This paragraph does not exist in the article's text."), "index")
     roles = revision.roles()
     roles[index] = role
     revision.blocks = compact(roles)

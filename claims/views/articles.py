@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from claims.forms.desk import ArticleMetadataForm, ArticleUnpublishForm
 from claims.models import Article, WorkflowError
 from claims.roles import may
-from claims.services import ArticleChanged, BlockRefused, article_update, revision_block_set
+from claims.services import ArticleChanged, article_update, revision_block_set
 from claims.views.access import desk_required, get_article_for_user
 from claims.views.limits import max_body
 from claims.views.responses import error_response, refusal_status
@@ -204,9 +204,8 @@ def paragraph_role(request: HttpRequest, pk: int) -> HttpResponse:
             role=request.POST.get("role", ""),
             user=request.user,
         )
-    except BlockRefused as refusal:
-        status = {"forbidden": 403, "stale": 409}.get(refusal.code, 400)
-        return error_response(request, refusal.message, status)
+    except WorkflowError as refusal:
+        return error_response(request, refusal.message, refusal_status(refusal.code))
     role = revision.roles()[index]
     message = _("Paragraph %(number)s is now: %(role)s.") % {
         "number": index + 1,

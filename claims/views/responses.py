@@ -18,6 +18,9 @@ _REFUSAL_STATUS = {
     "stale": 409,
     "status": 409,
     "duplicate": 409,
+    # A request naming something that is not there (a paragraph, a paragraph role).
+    "index": 400,
+    "role": 400,
 }
 
 
