@@ -12,35 +12,35 @@ Made once per process.
 import base64
 import functools
 import io
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.contrib.staticfiles.storage import staticfiles_storage
 
 HEADER_LOGO_HEIGHT = 64  # pixels; shown at half that size
 
 
-def _logo_bytes(path: str) -> bytes | None:
-    found = finders.find(path)
-    if found:
-        with open(found, "rb") as file:
-            return file.read()
-    try:
-        with staticfiles_storage.open(path) as file:
-            return file.read()
-    except (OSError, ValueError):
-        return None
+@functools.lru_cache(maxsize=8)
+def logo_file(static_path: str) -> str | None:
+    """The file of the static path ``static_path`` (a setting such as
+    ``FACTCHECK_BRAND_LOGO``): from the static file finders, else from ``STATIC_ROOT`` after
+    ``collectstatic``; None when there is none. The header and the share images read it."""
+    found = finders.find(static_path)
+    if not found and settings.STATIC_ROOT:
+        candidate = Path(settings.STATIC_ROOT) / static_path
+        found = str(candidate) if candidate.is_file() else None
+    return found
 
 
 @functools.cache
 def _header_logo(path: str) -> tuple[str, int, int] | None:
     from PIL import Image, UnidentifiedImageError
 
-    data = _logo_bytes(path)
-    if data is None:
+    found = logo_file(path)
+    if found is None:
         return None
     try:
-        image = Image.open(io.BytesIO(data))
+        image = Image.open(found)
         image.load()
     except (UnidentifiedImageError, OSError):
         return None

@@ -1,12 +1,22 @@
 """Codes and times put into words in the current language: "Deutsch" rather than "de",
 "just now" rather than "0 minutes ago"."""
 
+import re
 from datetime import datetime, timedelta
 
 from django.conf.locale import LANG_INFO
 from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext
+
+# A BCP 47 language tag such as "de", "en-GB" or "pt-BR", at most as long as the language
+# columns hold (the models validate with it, the HTML import reads pages' tags with it).
+LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+LANGUAGE_TAG_MAX_LENGTH = 35
+
+
+def is_language_tag(value: str) -> bool:
+    return len(value) <= LANGUAGE_TAG_MAX_LENGTH and LANGUAGE_TAG.match(value) is not None
 
 
 def language_name(code: str) -> str:

@@ -5,7 +5,6 @@ finds the main text and drops navigation, footers, comments, tables and scripts;
 title, byline, date, language and site name come along when the page has them.
 """
 
-import copy
 import datetime
 import logging
 import re
@@ -21,6 +20,7 @@ from claims.importing.encoding import decode, reject_binary
 from claims.importing.errors import file_too_large, no_article_found
 from claims.text.blocks import compact
 from claims.text.normalize import paragraph_spans
+from claims.wording import is_language_tag
 
 __all__ = ["MAX_UPLOAD_BYTES", "text_from_html"]
 
@@ -32,8 +32,6 @@ MAX_UPLOAD_BYTES = 5_000_000
 
 _SNIFF_CHARACTERS = 2048
 
-_BCP47 = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
-_BCP47_MAX_LENGTH = 35  # Article.language's max_length
 
 # The document opens like a whole page; anything else is a fragment trafilatura would reject.
 _WHOLE_DOCUMENT = re.compile(r"<(?:!doctype|html|head|body)\b", re.I)
@@ -72,7 +70,7 @@ def text_from_html(html: str | bytes, *, url: str = "", charset: str = "") -> Im
     tree = trafilatura.load_html(markup)
     extracted = None
     if tree is not None:
-        structure = _structure(copy.deepcopy(tree), url)
+        structure = _structure(tree, url)  # bare_extraction works on a copy of the tree
         extracted = trafilatura.extract(
             tree,  # extract() works on a copy, so the tree is still whole for the metadata
             url=url or None,
@@ -242,7 +240,7 @@ def _html_language(tree: HtmlElement) -> str:
 def _language_tag(value: str) -> str:
     """Return ``value`` as a well-formed BCP 47 tag in canonical case, or ``""``."""
     value = value.strip().replace("_", "-").split(",")[0].strip()
-    if len(value) > _BCP47_MAX_LENGTH or not _BCP47.match(value):
+    if not is_language_tag(value):
         return ""
     first, *rest = value.split("-")
     subtags = [first.lower()]

@@ -10,6 +10,8 @@ from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from claims.wording import LANGUAGE_TAG
+
 # Only http and https: a javascript: or data: URL in a source link is an attack.
 web_url_validator = URLValidator(schemes=["http", "https"])
 
@@ -22,9 +24,6 @@ def is_web_url(value: object) -> bool:
     """Tell whether a stored address may be written as a link (``href``): an http(s)
     address, whatever else was stored (templatetags/weblinks.py shows the rest as text)."""
     return isinstance(value, str) and _WEB_URL.fullmatch(value) is not None
-
-
-_BCP47 = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 
 
 def user_field(verbose_name: str, related_name: str, **kwargs: object) -> models.ForeignKey:
@@ -43,7 +42,7 @@ def user_field(verbose_name: str, related_name: str, **kwargs: object) -> models
 
 def validate_language_tag(value: str) -> None:
     """A BCP 47 language tag such as ``de``, ``en-GB`` or ``pt-BR``."""
-    if not _BCP47.match(value):
+    if not LANGUAGE_TAG.match(value):
         raise ValidationError(
             _("%(value)s is not a language tag such as “de” or “en-GB”."),
             params={"value": value},

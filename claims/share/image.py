@@ -16,12 +16,13 @@ from pathlib import Path
 
 import regex
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils.translation import gettext
 from PIL import Image, ImageDraw, ImageFont
 
+from claims.branding import logo_file
 from claims.models import Claim
+from claims.models.ratings import text_colour_on
 
 WIDTH, HEIGHT = 1200, 630
 # Bump when the drawing changes: every image gets a new URL.
@@ -33,6 +34,8 @@ CLAIM_SIZES = (56, 50, 44, 40, 36)  # the claim shrinks to fit MAX_CLAIM_LINES l
 MAX_CLAIM_LINES = 5
 LINE_SPACING = 1.22
 ELLIPSIS = "…"
+# The verdict's colour of a claim not rated (the pages' rating-none grey).
+NOT_RATED_COLOUR = "#6c757d"
 HYPHEN = "-"
 
 
@@ -67,8 +70,8 @@ def share_card(claim: Claim) -> ShareCard:
         kicker=gettext("Fact-check"),
         verdict_caption=gettext("Verdict"),
         verdict=rating.local_label if rating else gettext("Not rated"),
-        verdict_colour=rating.colour if rating else "#6c757d",
-        verdict_text_colour=rating.text_colour if rating else "#ffffff",
+        verdict_colour=rating.colour if rating else NOT_RATED_COLOUR,
+        verdict_text_colour=rating.text_colour if rating else text_colour_on(NOT_RATED_COLOUR),
         organization=settings.FACTCHECK_ORGANIZATION_SHORT_NAME,
         brand_colour=settings.FACTCHECK_BRAND_COLOR,
         logo=settings.FACTCHECK_BRAND_LOGO,
@@ -89,17 +92,8 @@ def version_key(card: ShareCard) -> str:
     return digest.hexdigest()[:16]
 
 
-@lru_cache(maxsize=8)
-def _logo_path(static_path: str) -> str | None:
-    found = finders.find(static_path)
-    if not found and settings.STATIC_ROOT:
-        candidate = Path(settings.STATIC_ROOT) / static_path
-        found = str(candidate) if candidate.is_file() else None
-    return found
-
-
 def _logo_stamp(static_path: str) -> str:
-    path = _logo_path(static_path)
+    path = logo_file(static_path)
     if path is None:
         return "-"
     stat = Path(path).stat()
@@ -241,16 +235,11 @@ def fit(
 # --- Drawing --------------------------------------------------------------------------
 
 
-def _rgb(colour: str) -> tuple[int, int, int]:
-    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
-
-
-def _on(colour: str) -> str:
-    """Black or white text on ``colour`` (WCAG relative luminance)."""
-    channels = [c / 255 for c in _rgb(colour)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-    return "#000000" if luminance > 0.179 else "#ffffff"
+def _shorten(text: str, face: ImageFont.FreeTypeFont, width: float) -> str:
+    """``text`` cut with "…" until it fits ``width`` on one line."""
+    while text and _width(text, face) > width:
+        text = text[:-2] + ELLIPSIS
+    return text
 
 
 def _quoted(text: str, language: str) -> str:
@@ -267,7 +256,7 @@ def render_png(card: ShareCard) -> bytes:
     # The brand band: logo and the organisation's name.
     draw.rectangle((0, 0, WIDTH, BAND), fill=card.brand_colour)
     x = MARGIN
-    logo_path = _logo_path(card.logo)
+    logo_path = logo_file(card.logo)
     if logo_path:
         with Image.open(logo_path) as logo:
             logo = logo.convert("RGBA")
@@ -276,10 +265,10 @@ def render_png(card: ShareCard) -> bytes:
             image.paste(logo, (x, (BAND - logo.height) // 2), logo)
             x += logo.width + 20
     name_face = font(36, bold=True)
-    name = card.organization
-    while name and _width(name, name_face) > WIDTH - MARGIN - x:
-        name = name[:-2] + ELLIPSIS
-    draw.text((x, BAND // 2), name, font=name_face, fill=_on(card.brand_colour), anchor="lm")
+    name = _shorten(card.organization, name_face, WIDTH - MARGIN - x)
+    draw.text(
+        (x, BAND // 2), name, font=name_face, fill=text_colour_on(card.brand_colour), anchor="lm"
+    )
 
     # A bar in the verdict's colour down the left edge.
     draw.rectangle((0, BAND, 16, HEIGHT), fill=card.verdict_colour)
@@ -304,9 +293,7 @@ def render_png(card: ShareCard) -> bytes:
         y += step
     if card.claimant_line:
         claimant_face = font(28)
-        claimant = card.claimant_line
-        while claimant and _width(claimant, claimant_face) > text_width:
-            claimant = claimant[:-2] + ELLIPSIS
+        claimant = _shorten(card.claimant_line, claimant_face, text_width)
         draw.text((MARGIN, y + 12), claimant, font=claimant_face, fill="#444444")
 
     # The verdict, in its colour and label.
@@ -315,9 +302,7 @@ def render_png(card: ShareCard) -> bytes:
     caption = f"{card.verdict_caption}:"
     draw.text((MARGIN, base), caption, font=caption_face, fill="#333333", anchor="ls")
     left = MARGIN + _width(caption, caption_face) + 20
-    verdict = card.verdict
-    while verdict and _width(verdict, verdict_face) > WIDTH - MARGIN - left - 48:
-        verdict = verdict[:-2] + ELLIPSIS
+    verdict = _shorten(card.verdict, verdict_face, WIDTH - MARGIN - left - 48)
     box = draw.textbbox((left + 24, base), verdict, font=verdict_face, anchor="ls")
     draw.rounded_rectangle(
         (left, box[1] - 14, box[2] + 24, box[3] + 14), radius=12, fill=card.verdict_colour

@@ -103,8 +103,7 @@ def claim_card(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "claim": claim,
             "claim_url": absolute(request, claim.get_absolute_url()),
-            "organization_short_name": settings.FACTCHECK_ORGANIZATION_SHORT_NAME,
-            "brand_logo": settings.FACTCHECK_BRAND_LOGO,
+            "brand_logo_path": settings.FACTCHECK_BRAND_LOGO,
         },
     )
 
