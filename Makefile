@@ -12,12 +12,13 @@ PIP := $(PY) -m pip --disable-pip-version-check -q
 # (an exported DATABASE_URL must never receive the demo accounts).
 DEV_ENV := env -u DATABASE_URL DEBUG=1
 
-.PHONY: run serve test lint format bench loadtest check messages chromium services clean help
+.PHONY: run worker serve test lint format bench loadtest check messages chromium services clean help
 
 help:
 	@echo "make run [PORT=8000]   set up everything and serve the demo on http://127.0.0.1:$(PORT)"
 	@echo "make test              lint, then the whole test suite (browser tests included)"
 	@echo "make format            apply ruff's formatting and safe fixes"
+	@echo "make worker            a task worker of the production configuration (see docs/tasks.md)"
 	@echo "make serve             the production configuration locally (gunicorn, DEBUG off; see docs/deploy.md)"
 	@echo "make bench             benchmarks, then the load test; writes docs/performance.md"
 	@echo "make loadtest          load test of the production stack (needs PostgreSQL and Redis)"
@@ -61,7 +62,16 @@ run: $(VENV)/.installed-base .demo-password
 	echo "  Admin:              http://127.0.0.1:$(PORT)/admin/" && \
 	echo "  Demo logins:        editor, editor2, reviewer, moderator, admin — password: $$password" && \
 	echo ""
-	@$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@# The task worker runs beside the server; both stop together (Ctrl+C stops both, and
+	@# the worker goes when the server ends for any other reason).
+	@$(DEV_ENV) $(PY) manage.py runworker -v 1 & worker=$$!; \
+	trap 'pkill -TERM -P $$worker 2>/dev/null; kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# A task worker of the production configuration (docs/deploy.md has a systemd unit): the
+# database backend by default, with the heartbeat and the scheduler of periodic jobs.
+worker: $(VENV)/.installed-base
+	@exec $(PY) manage.py runworker --no-reload -v 1
 
 # The production configuration on this machine: gunicorn, DEBUG off, compressed and hashed
 # static files through whitenoise, the database and cache from DATABASE_URL and REDIS_URL.

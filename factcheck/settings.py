@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    # The task queue's embedded backend: tasks are rows in the database (docs/tasks.md).
+    "django_tasks_db",
     "claims",
 ]
 
@@ -443,6 +445,54 @@ FACTCHECK_FETCH_USER_AGENT = (env_str("FACTCHECK_FETCH_USER_AGENT") or "").strip
 )
 if not FACTCHECK_FETCH_USER_AGENT.isascii() or not FACTCHECK_FETCH_USER_AGENT.isprintable():
     raise ImproperlyConfigured("FACTCHECK_FETCH_USER_AGENT must be printable ASCII text.")
+
+# --- Background tasks (docs/tasks.md) ----------------------------------------------------
+# Django's task framework. The default backend keeps tasks in the database, so one machine
+# needs nothing else: `make run` starts a worker beside the server, `make worker` runs one
+# in production. FACTCHECK_TASK_BACKEND=rq puts them on Redis (REDIS_URL) for workers on
+# several machines (requirements/rq.txt, `manage.py rqworker --with-scheduler`).
+FACTCHECK_TASK_BACKEND = env_choice("FACTCHECK_TASK_BACKEND", "database", {"database", "rq"})
+if FACTCHECK_TASK_BACKEND == "rq":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("FACTCHECK_TASK_BACKEND=rq needs REDIS_URL.")
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("claims"), "django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A failing task is tried again this many times, after 1, 2, 4 … times the base delay
+# (claims.tasks.background_task); after the last try it stays failed in the admin.
+FACTCHECK_TASK_RETRIES = env_int("FACTCHECK_TASK_RETRIES", 4, minimum=0, maximum=20)
+FACTCHECK_TASK_RETRY_SECONDS = env_int("FACTCHECK_TASK_RETRY_SECONDS", 30, minimum=1)
+# A database worker says it is alive every HEARTBEAT seconds; a running task whose worker
+# has not for LOST_AFTER seconds (killed, machine gone) is handed to another worker.
+FACTCHECK_WORKER_HEARTBEAT_SECONDS = env_int("FACTCHECK_WORKER_HEARTBEAT_SECONDS", 10, minimum=1)
+FACTCHECK_WORKER_LOST_AFTER_SECONDS = env_int(
+    "FACTCHECK_WORKER_LOST_AFTER_SECONDS", 60, minimum=2
+)
+# Finished tasks are deleted after this many days (failed ones after three times as long).
+FACTCHECK_TASK_RESULT_DAYS = env_int("FACTCHECK_TASK_RESULT_DAYS", 14, minimum=1)
+# The periodic jobs (claims.scheduling): name → the task and how often it is enqueued. A
+# worker enqueues the due ones (or cron runs `manage.py runscheduler --once`); a database
+# row lock makes sure each is enqueued once however many workers run.
+FACTCHECK_SCHEDULE = {
+    "purge-reader-input": {
+        "task": "claims.tasks.maintenance.purge_reader_input",
+        "every": timedelta(days=1),
+    },
+    "clear-sessions": {
+        "task": "claims.tasks.maintenance.clear_sessions",
+        "every": timedelta(days=1),
+    },
+    "prune-task-results": {
+        "task": "claims.tasks.maintenance.prune_task_results",
+        "every": timedelta(days=1),
+    },
+    "render-share-images": {
+        "task": "claims.tasks.maintenance.render_share_images",
+        "every": timedelta(minutes=15),
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -47,3 +47,27 @@ def run_together(jobs, *, timeout: float = 120) -> list:
     for thread in threads:
         thread.join(timeout=timeout)
     return outcomes
+
+
+def run_tasks(max_tasks: int | None = None) -> int:
+    """Run the queued tasks that are due in this process, the way ``manage.py runworker
+    --batch`` does (the database backend), until none is left; how many ran. Tasks that
+    a task enqueues run too when they are due; a retry waits for its time (move the clock
+    with ``time_machine`` or set ``run_after`` back to see it run)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from claims.management.commands.runworker import DeskWorker
+
+    before = DBTaskResult.objects.finished().count()
+    DeskWorker(
+        scheduler=False,
+        queue_names=["*"],
+        excluded_queue_names=[],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=max_tasks,
+        worker_id="test-worker",
+    ).run()
+    return DBTaskResult.objects.finished().count() - before

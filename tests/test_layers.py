@@ -155,6 +155,9 @@ FLOORS = {
     "claims.share": 3,  # the share image: drawn from a claim and its rating, writes nothing
     # 4. Services: every write that touches several models.
     "claims.services": 4,
+    # Work outside the request (tasks, the scheduler): what services do, later.
+    "claims.tasks": 4,
+    "claims.scheduling": 4,
     # 5. Presentation below the views: forms, markup, page context, feeds, template tags.
     "claims.forms": 5,
     "claims.account_forms": 5,

@@ -1,6 +1,7 @@
 """The domain model of the fact-checking desk (see docs/architecture.md)."""
 
 from claims.models.articles import Article, ArticleRevision
+from claims.models.background import BackgroundTask, ScheduledJob, TaskWorker
 from claims.models.claims import Claim, Mention, Source
 from claims.models.lifecycle import WorkflowError
 from claims.models.ratings import Rating
@@ -10,6 +11,7 @@ from claims.models.workflow import ClaimEvent, Correction, DeskProfile, Review
 __all__ = [
     "Article",
     "ArticleRevision",
+    "BackgroundTask",
     "Claim",
     "ClaimEvent",
     "Correction",
@@ -19,7 +21,9 @@ __all__ = [
     "Rating",
     "ReaderRateCount",
     "Review",
+    "ScheduledJob",
     "Source",
+    "TaskWorker",
     "Tip",
     "WorkflowError",
 ]

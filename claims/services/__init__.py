@@ -47,6 +47,7 @@ from claims.services.moderation import (
     correction_open_from_report,
     error_report_submit,
     reader_input_moderate,
+    reader_input_purge,
     tip_submit,
 )
 from claims.services.revisions import (
@@ -84,6 +85,7 @@ __all__ = [
     "mention_link",
     "mention_move",
     "reader_input_moderate",
+    "reader_input_purge",
     "revision_block_set",
     "tip_submit",
 ]

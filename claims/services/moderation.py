@@ -3,10 +3,15 @@
 an error report."""
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims.models import Claim, ClaimEvent, Correction, ErrorReport, Tip, WorkflowError
@@ -148,3 +153,26 @@ def correction_open_from_report(
     report._change_reason = "correction opened"
     report.save()
     return correction
+
+
+def reader_input_purge(*, dry_run: bool = False) -> tuple[datetime, list[tuple[str, int]]]:
+    """Delete tips and error reports older than ``FACTCHECK_READER_RETENTION_DAYS`` with
+    their moderation history and admin log entries (they hold the reader's words too).
+    Returns the cut-off and, per kind, how many went (or would go, with ``dry_run``)."""
+    cutoff = timezone.now() - timedelta(days=settings.FACTCHECK_READER_RETENTION_DAYS)
+    counts = []
+    with transaction.atomic():
+        for name, model in (("Tips", Tip), ("Error reports", ErrorReport)):
+            old = model.objects.filter(created_at__lt=cutoff)
+            if dry_run:
+                counts.append((name, old.count()))
+                continue
+            ids = [str(pk) for pk in old.values_list("pk", flat=True)]
+            counts.append((name, old.delete()[1].get(model._meta.label, 0)))
+            model.history.filter(created_at__lt=cutoff).delete()
+            content_type = ContentType.objects.get_for_model(model)
+            for start in range(0, len(ids), 500):
+                LogEntry.objects.filter(
+                    content_type=content_type, object_id__in=ids[start : start + 500]
+                ).delete()
+    return cutoff, counts

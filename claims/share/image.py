@@ -16,6 +16,7 @@ from pathlib import Path
 
 import regex
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils.translation import gettext
 from PIL import Image, ImageDraw, ImageFont
@@ -314,3 +315,21 @@ def render_png(card: ShareCard) -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
+
+
+# A versioned image never changes: it stays a year in the cache (and in every browser).
+IMAGE_MAX_AGE = 365 * 24 * 3600
+
+
+def cached_png(card: ShareCard) -> tuple[bytes, bool]:
+    """The PNG of ``card`` from the shared cache, drawn and stored when missing; and
+    whether it was drawn now. The share-image view and the scheduler's
+    ``render_share_images`` job (which draws new claims' images before a social network
+    asks) both come here."""
+    key = f"share-image:{version_key(card)}"
+    png = cache.get(key)
+    if png is not None:
+        return png, False
+    png = render_png(card)
+    cache.set(key, png, IMAGE_MAX_AGE)
+    return png, True

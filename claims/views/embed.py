@@ -8,7 +8,6 @@ so no answer sets a cookie.
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import (
     Http404,
     HttpRequest,
@@ -32,15 +31,14 @@ from claims.claimreview import absolute
 from claims.models import Claim
 from claims.share.image import (
     HEIGHT,
+    IMAGE_MAX_AGE,
     WIDTH,
-    render_png,
+    cached_png,
     share_card,
     share_image_url,
     version_key,
 )
 
-# A versioned image never changes: a year in every cache.
-IMAGE_MAX_AGE = 365 * 24 * 3600
 # oEmbed: the card's size in the embedding page (the card scrolls inside when taller).
 CARD_WIDTH, CARD_HEIGHT = 560, 340
 CARD_MIN_WIDTH = 280
@@ -63,11 +61,7 @@ def share_image(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         )
         patch_cache_control(response, public=True, max_age=300)
         return response
-    cache_key = f"share-image:{current}"
-    png = cache.get(cache_key)
-    if png is None:
-        png = render_png(card)
-        cache.set(cache_key, png, IMAGE_MAX_AGE)
+    png, _drawn = cached_png(card)
     response = HttpResponse(png, content_type="image/png")
     patch_cache_control(response, public=True, max_age=IMAGE_MAX_AGE, immutable=True)
     return response
