@@ -12,11 +12,12 @@ PIP := $(PY) -m pip --disable-pip-version-check -q
 # (an exported DATABASE_URL must never receive the demo accounts).
 DEV_ENV := env -u DATABASE_URL DEBUG=1
 
-.PHONY: run worker serve test lint format bench loadtest check messages chromium services clean help
+.PHONY: run worker serve test test-rq lint format bench loadtest check messages chromium services clean help
 
 help:
 	@echo "make run [PORT=8000]   set up everything and serve the demo on http://127.0.0.1:$(PORT)"
 	@echo "make test              lint, then the whole test suite (browser tests included)"
+	@echo "make test-rq           the task tests once more on the RQ backend (needs Redis)"
 	@echo "make format            apply ruff's formatting and safe fixes"
 	@echo "make worker            a task worker of the production configuration (see docs/tasks.md)"
 	@echo "make serve             the production configuration locally (gunicorn, DEBUG off; see docs/deploy.md)"
@@ -126,6 +127,17 @@ services:
 
 test: lint chromium services
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The tests of work through the task queue once more on RQ (Redis), the backend for
+# workers on several machines (docs/tasks.md); CI runs it after make test.
+$(VENV)/.installed-rq: $(VENV)/.installed-test requirements/rq.txt
+	@echo "Installing the RQ backend…"
+	@$(PIP) install -r requirements/rq.txt
+	@touch $@
+
+test-rq: $(VENV)/.installed-rq services
+	env -u DATABASE_URL FACTCHECK_TASK_BACKEND=rq REDIS_URL=$${RQ_REDIS_URL:-redis://127.0.0.1:6379/14} \
+		$(VENV)/bin/pytest -m tasks $(PYTEST_ARGS)
 
 format: $(VENV)/.installed-test
 	$(VENV)/bin/ruff format .

@@ -153,3 +153,13 @@ def console_errors(page):
         ),
     )
     return errors
+
+
+@pytest.fixture(autouse=True)
+def _empty_task_queue():
+    """On the RQ backend the queue lives in Redis, outside the test's transaction: every
+    test starts with an empty one (the database backend's rows roll back with the test)."""
+    if settings.FACTCHECK_TASK_BACKEND == "rq":
+        import django_rq
+
+        django_rq.get_connection("default").flushdb()

@@ -14,8 +14,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -95,7 +93,7 @@ def test_a_task_of_a_killed_worker_runs_again_on_the_next_worker(tmp_path) -> No
         first.wait(timeout=10)
     finally:
         first.kill()
-    [(status, workers)] = _rows(
+    [(status, _workers)] = _rows(
         db, "select status, worker_ids from django_tasks_database_dbtaskresult"
     )
     assert status == "RUNNING"  # the dead worker could not say anything

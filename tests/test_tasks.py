@@ -50,7 +50,8 @@ def test_a_failing_task_is_tried_again_after_a_growing_delay_and_then_succeeds(t
     _due_now()
     assert run_tasks() == 1
     last = DBTaskResult.objects.order_by("-enqueued_at").first()
-    assert last.status == "SUCCESSFUL" and last.return_value == "done after 3"
+    assert last.status == "SUCCESSFUL"
+    assert last.return_value == "done after 3"
     assert not DBTaskResult.objects.filter(status="FAILED").exists()
 
 
@@ -160,10 +161,12 @@ def test_the_task_of_a_worker_gone_silent_goes_back_to_the_queue_and_runs(settin
     assert scheduling.requeue_lost_tasks() == 1
     lost.refresh_from_db()
     alive.refresh_from_db()
-    assert lost.status == "READY" and alive.status == "RUNNING"
+    assert lost.status == "READY"
+    assert alive.status == "RUNNING"
     assert run_tasks() == 1
     lost.refresh_from_db()
-    assert lost.status == "SUCCESSFUL" and len(lost.worker_ids) == 2
+    assert lost.status == "SUCCESSFUL"
+    assert len(lost.worker_ids) == 2
 
 
 def test_a_task_that_lost_its_worker_three_times_fails_for_good() -> None:
@@ -232,7 +235,8 @@ def test_an_administrator_sees_failed_tasks_with_their_error_and_retries_one(
     assert "1 task is queued again." in answer.text
     failed.refresh_from_db()
     fresh = BackgroundTask.objects.get(pk=failed.retried_as)
-    assert fresh.status == "READY" and fresh.attempt == 1
+    assert fresh.status == "READY"
+    assert fresh.attempt == 1
     assert fresh.args_kwargs["args"] == failed.args_kwargs["args"]
     # Not twice, and gone from "needs attention".
     client.post(
