@@ -277,6 +277,7 @@ def main() -> None:
     notes.append(postgres_note)
     report = render(results, args.runs, notes)
     report += "\n" + budgets_section(judge(dict(results), transfer, postgres))
+    report += "\n" + task_queue_section()
     if not args.no_load:
         report += "\n" + load_test_section()
     print(report)
@@ -381,6 +382,22 @@ def mark_figure(rng: random.Random, desk: Client, large, runs: int) -> tuple[str
     stats["bytes_max"] = max(html for html, _sent in sizes)
     stats["sent"] = int(statistics.median(sent for _html, sent in sizes))
     return ("Mark claim (htmx POST), 100k chars, 1,000+ mentions", stats)
+
+
+def task_queue_section() -> str:
+    """The task queue's section (scripts/bench_tasks.py, worker processes of its own)."""
+    import subprocess
+
+    with tempfile.TemporaryDirectory(prefix="factcheck-bench-tasks-") as folder:
+        section = Path(folder) / "tasks.md"
+        command = [sys.executable, str(ROOT / "scripts" / "bench_tasks.py"), "--markdown", section]
+        env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE",)}
+        result = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, check=False)
+        if section.exists():
+            return section.read_text(encoding="utf-8")
+    return (
+        f"## Task queue: the database backend\n\nNot measured: exited with {result.returncode}.\n"
+    )
 
 
 def load_test_section() -> str:

@@ -70,6 +70,9 @@ class Command(db_worker.Command):
 
     def add_arguments(self, parser) -> None:
         super().add_arguments(parser)
+        # An idle worker looks for work twice a second (db_worker: once): an editor waits
+        # for an import. The query is one indexed read.
+        parser.set_defaults(interval=0.5)
         parser.add_argument(
             "--no-scheduler",
             action="store_false",
