@@ -8,7 +8,7 @@ import time_machine
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from claims import scheduling
@@ -262,7 +262,11 @@ def test_the_jobs_admin_shows_the_last_run_in_german(client, superuser, settings
     scheduling.run_due_jobs()
     run_tasks()
     client.force_login(superuser)
-    page = client.get(reverse("admin:claims_scheduledjob_changelist"), HTTP_ACCEPT_LANGUAGE="de")
+    with translation.override("de"):
+        page = client.get(reverse("admin:claims_scheduledjob_changelist"))
     assert page.status_code == 200
+    assert "Geplante Aufträge" in page.text
+    assert "Letzter Lauf" in page.text
+    assert "Erledigt" in page.text
     assert "clear-sessions" in page.text
     assert "{&#x27;deleted&#x27;: 0}" in page.text

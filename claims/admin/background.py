@@ -13,6 +13,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 from claims import scheduling
 from claims.admin.base import BOTH_LOCATIONS, ReadOnlyAdmin
 from claims.models import BackgroundTask, ScheduledJob, TaskWorker
+from claims.models.background import TASK_STATUS_LABELS
 from claims.wording import ago
 
 # django-tasks-db's own admin shows the same rows in English only, without "Retry".
@@ -33,25 +34,36 @@ class NeedsAttention(admin.SimpleListFilter):
         return queryset
 
 
+class StatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return list(TASK_STATUS_LABELS.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status=self.value()) if self.value() else queryset
+
+
 @admin.register(BackgroundTask)
 class BackgroundTaskAdmin(ReadOnlyAdmin):
     list_display = [
         "task_name",
-        "status",
+        "status_shown",
         "attempt_shown",
         "enqueued_at",
         "finished_at",
         "error",
         "retried",
     ]
-    list_filter = [NeedsAttention, "status", "queue_name"]
+    list_filter = [NeedsAttention, StatusFilter, "queue_name"]
     search_fields = ["task_path", "exception_class_path"]
     date_hierarchy = "enqueued_at"
     show_full_result_count = False
     actions = ["retry"]
     fields = [
         "task_path",
-        "status",
+        "status_shown",
         "attempt_shown",
         "args_kwargs",
         "enqueued_at",
@@ -64,6 +76,10 @@ class BackgroundTaskAdmin(ReadOnlyAdmin):
         "traceback_shown",
     ]
     readonly_fields = fields
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_shown(self, task: BackgroundTask) -> str:
+        return task.status_label
 
     @admin.display(description=_("try"))
     def attempt_shown(self, task: BackgroundTask) -> int:
@@ -154,7 +170,7 @@ class ScheduledJobAdmin(ReadOnlyAdmin):
     @admin.display(description=_("last run"))
     def last_status(self, job: ScheduledJob) -> str:
         result = scheduling.last_result(job)
-        return result.status.label if result else "—"
+        return str(TASK_STATUS_LABELS.get(result.status, result.status)) if result else "—"
 
     @admin.display(description=_("outcome"))
     def last_outcome(self, job: ScheduledJob) -> str:

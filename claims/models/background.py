@@ -4,6 +4,7 @@ the heartbeats of the database workers. See docs/tasks.md."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_tasks_db.models import DBTaskResult
 
 
@@ -51,6 +52,15 @@ class TaskWorker(models.Model):
         return f"{self.hostname}:{self.pid}"
 
 
+# Django's task statuses have no German yet: the desk's words for them.
+TASK_STATUS_LABELS = {
+    "READY": pgettext_lazy("task status", "Queued"),
+    "RUNNING": pgettext_lazy("task status", "Running"),
+    "SUCCESSFUL": pgettext_lazy("task status", "Done"),
+    "FAILED": pgettext_lazy("task status", "Failed"),
+}
+
+
 class BackgroundTask(DBTaskResult):
     """A task of the queue (django-tasks-db's row), as the admin shows it, in the desk's
     words and languages: what ran, how it ended, and the error of a failed one."""
@@ -66,6 +76,10 @@ class BackgroundTask(DBTaskResult):
         """The try this row was (``claims.tasks.background_task``'s ``attempt``)."""
         kwargs = (self.args_kwargs or {}).get("kwargs") or {}
         return int(kwargs.get("attempt", 1))
+
+    @property
+    def status_label(self) -> str:
+        return str(TASK_STATUS_LABELS.get(self.status, self.status))
 
     @property
     def retried_as(self) -> str:
