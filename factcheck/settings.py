@@ -502,4 +502,7 @@ LOGGING = {
         "handlers": ["console"],
         "level": env_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"}),
     },
+    # The task framework logs each task's start and end; once (Django's own "django"
+    # logger would print them a second time with DEBUG on).
+    "loggers": {"django.tasks": {"handlers": ["console"], "propagate": False}},
 }

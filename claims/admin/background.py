@@ -160,6 +160,8 @@ class ScheduledJobAdmin(ReadOnlyAdmin):
     ]
     fields = list_display
     readonly_fields = fields
+    search_fields = ["name"]
+    list_filter = ["last_enqueued_at"]
     actions = ["run_now"]
 
     @admin.display(description=_("every"))
@@ -203,6 +205,8 @@ class ScheduledJobAdmin(ReadOnlyAdmin):
 class TaskWorkerAdmin(ReadOnlyAdmin):
     list_display = ["hostname", "pid", "started_at", "seen", "alive"]
     fields = ["worker_id", "hostname", "pid", "started_at", "seen_at"]
+    search_fields = ["hostname", "worker_id"]
+    list_filter = ["hostname"]
     readonly_fields = fields
 
     @admin.display(description=_("last seen"), ordering="seen_at")
