@@ -323,6 +323,8 @@ class ArticleForm(forms.ModelForm):
     )
     # Set by the preview of a fetched page: where the text came from.
     fetched_from = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+    # …and the background import it was checked from (``ArticleImport``), to link the two.
+    from_import = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     class Meta:
         model = Article
@@ -361,6 +363,7 @@ class ArticleForm(forms.ModelForm):
             "upload",
             "fetch_url",
             "fetched_from",
+            "from_import",
         )
 
     def clean(self):

@@ -75,6 +75,7 @@ __all__ = [
     "ALLOWED_CONTENT_TYPES",
     "MAX_REDIRECTS",
     "FetchedPage",
+    "article_from_page",
     "fetch",
     "fetch_article",
 ]
@@ -194,7 +195,12 @@ def fetch_article(url: str) -> ImportedText:
     :class:`~claims.importing.errors.ArticleImportError` (``no_article_found``, ``too_large``,
     ``not_text``, ``empty``).
     """
-    page = fetch(url)
+    return article_from_page(fetch(url))
+
+
+def article_from_page(page: FetchedPage) -> ImportedText:
+    """The article of a page :func:`fetch` returned (the second half of
+    :func:`fetch_article`, for the background import that reports the two steps)."""
     notices = list(page.notices)
     if page.final_url != page.url:
         notices.insert(

@@ -3,6 +3,7 @@
 from claims.models.articles import Article, ArticleRevision
 from claims.models.background import BackgroundTask, ScheduledJob, TaskWorker
 from claims.models.claims import Claim, Mention, Source
+from claims.models.imports import ArticleImport
 from claims.models.lifecycle import WorkflowError
 from claims.models.ratings import Rating
 from claims.models.reader_input import ErrorReport, ReaderRateCount, Tip
@@ -10,6 +11,7 @@ from claims.models.workflow import ClaimEvent, Correction, DeskProfile, Review
 
 __all__ = [
     "Article",
+    "ArticleImport",
     "ArticleRevision",
     "BackgroundTask",
     "Claim",

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from claims.models import Article, Claim, Mention
+from claims.models import Article, ArticleImport, Claim, Mention
 from claims.permissions import can_change_mentions, can_edit_claim, can_use_desk
 from claims.views.responses import error_response
 
@@ -26,6 +26,13 @@ def _require_desk(user) -> None:
 def get_article_for_user(user, pk: int) -> Article:
     _require_desk(user)
     return get_object_or_404(Article.objects.select_related("current_revision"), pk=pk)
+
+
+def get_import_for_user(user, pk: int) -> ArticleImport:
+    """An import of a web page: its editor's own (or any, for an administrator); 404 else."""
+    _require_desk(user)
+    imports = ArticleImport.objects.visible_to(user).select_related("article")
+    return get_object_or_404(imports, pk=pk)
 
 
 def get_claim_for_user(user, pk: int, *, for_edit: bool = False) -> Claim:

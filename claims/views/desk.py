@@ -5,12 +5,16 @@ htmx requests get template partials (``page.html#partial``); plain requests get 
 """
 
 from collections import Counter
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Min, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from claims import services
@@ -22,13 +26,19 @@ from claims.forms.desk import (
     management_form_damaged,
 )
 from claims.importing.errors import ArticleImportError
-from claims.importing.fetch import fetch_article
 from claims.importing.upload import text_from_paste, text_from_upload
 from claims.markdown import render_markdown
-from claims.models import Article, ArticleRevision, Claim, WorkflowError
+from claims.models import Article, ArticleImport, ArticleRevision, Claim, WorkflowError
 from claims.models.claims import SOURCE_FIELDS
-from claims.text.blocks import marked_text
-from claims.views.access import desk_required, get_article_for_user, get_claim_in_article
+from claims.scheduling import live_workers
+from claims.tasks import enqueue_on_commit
+from claims.tasks.imports import import_article
+from claims.views.access import (
+    desk_required,
+    get_article_for_user,
+    get_claim_in_article,
+    get_import_for_user,
+)
 from claims.views.limits import max_body
 from claims.views.responses import error_response
 from claims.workspace import (
@@ -113,20 +123,24 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 
 
 # --- Import -------------------------------------------------------------------------------
+ARTICLE_FORM = "claims/desk/article_form.html"
+RECENT_IMPORTS = 10
+# A queued import waits this long for a worker before the desk checks there is one.
+NO_WORKER_AFTER = timedelta(seconds=10)
+
+
 @require_http_methods(["GET", "POST"])
 @desk_required
 @max_body(6_000_000)
 def article_create(request: HttpRequest) -> HttpResponse:
+    """Paste or upload: the article is saved at once. A web address: an import starts in
+    the background (``claims.tasks.imports``) and the editor watches it on its page."""
     form = ArticleForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
         if form.is_valid() and form.cleaned_data.get("fetch_url"):
-            try:
-                imported = fetch_article(form.cleaned_data["fetch_url"].strip())
-            except ArticleImportError as error:
-                form.add_error("fetch_url", str(error))
-            else:
-                return _fetched_preview(request, form, imported)
+            job = _start_import(request, form)
+            return redirect("claims:desk-import", pk=job.pk)
         elif form.is_valid():
             try:
                 article = _create_article(request, form)
@@ -135,30 +149,87 @@ def article_create(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect("claims:desk-article", pk=article.pk)
         status = 422
-    return render(request, "claims/desk/article_form.html", {"form": form}, status=status)
+    return render(request, ARTICLE_FORM, _import_context(request, form=form), status=status)
 
 
-def _fetched_preview(request: HttpRequest, form: ArticleForm, imported) -> HttpResponse:
+def _start_import(request: HttpRequest, form: ArticleForm) -> ArticleImport:
+    typed = {name: form.cleaned_data[name] for name in Article.METADATA_FIELDS}
+    job = ArticleImport.objects.create(
+        requested_by=request.user,
+        url=form.cleaned_data["fetch_url"].strip(),
+        message_language=translation.get_language() or settings.LANGUAGE_CODE,
+        given={name: value for name, value in typed.items() if value},
+    )
+    enqueue_on_commit(import_article, job.pk)
+    return job
+
+
+@require_safe
+@desk_required
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where an import stands; once ready, the preview form. htmx polls the fragment."""
+    job = get_import_for_user(request.user, pk)
+    context = _import_context(request, job=job)
+    if request.htmx:
+        return render(request, ARTICLE_FORM + "#import-poll", context)
+    return render(request, ARTICLE_FORM, context)
+
+
+@require_POST
+@desk_required
+def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_import_for_user(request.user, pk)
+    if job.try_again():
+        enqueue_on_commit(import_article, job.pk)
+    return redirect("claims:desk-import", pk=job.pk)
+
+
+@require_POST
+@desk_required
+def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_import_for_user(request.user, pk)
+    job.delete()  # a task still running finds no row and stops
+    messages.success(request, _("The import of %(url)s was discarded.") % {"url": job.url})
+    return redirect("claims:desk-article-new")
+
+
+def _import_context(
+    request: HttpRequest, *, form: ArticleForm | None = None, job: ArticleImport | None = None
+) -> dict:
+    context: dict = {"job": job, "form": form}
+    if job is not None and job.article_id is None:
+        if job.status == ArticleImport.Status.READY:
+            context |= _fetched_preview(job)
+        elif job.status == ArticleImport.Status.FAILED:
+            context["form"] = ArticleForm(initial={**job.given, "fetch_url": job.url})
+    if job is not None and job.status == ArticleImport.Status.QUEUED:
+        waiting = timezone.now() - job.created_at > NO_WORKER_AFTER
+        context["no_worker"] = waiting and not live_workers().exists()
+    context["recent_imports"] = (
+        ArticleImport.objects.filter(requested_by=request.user)
+        .only("url", "status", "created_at", "article_id")
+        .order_by("-created_at", "-pk")[:RECENT_IMPORTS]
+    )
+    return context
+
+
+def _fetched_preview(job: ArticleImport) -> dict:
     """The form again, filled with what the page gave (where the editor left a field
     empty), for the editor to check and correct before anything is saved."""
-    typed = form.cleaned_data
+    typed = job.given
     initial = {
-        "title": typed["title"] or imported.title,
-        "outlet": typed["outlet"] or imported.site_name,
-        "byline": typed["byline"] or imported.byline,
-        "original_url": typed["original_url"] or imported.url,
-        "published_on": typed["published_on"] or imported.published_on,
-        "language": typed["language"] or imported.language,
+        "title": typed.get("title") or job.title,
+        "outlet": typed.get("outlet") or job.site_name,
+        "byline": typed.get("byline") or job.byline,
+        "original_url": typed.get("original_url") or job.final_url,
+        "published_on": typed.get("published_on") or job.published_on,
+        "language": typed.get("language") or job.language,
         # Sub-headings, lists and quotes as Markdown markers, read back on saving.
-        "text": marked_text(imported.text, imported.blocks),
-        "fetched_from": imported.url,
+        "text": job.text,
+        "fetched_from": job.final_url,
+        "from_import": job.pk,
     }
-    context = {
-        "form": ArticleForm(initial=initial),
-        "preview": imported,
-        "notices": imported.notices,
-    }
-    return render(request, "claims/desk/article_form.html", context)
+    return {"form": ArticleForm(initial=initial), "preview": job, "notices": job.notices}
 
 
 def _create_article(request: HttpRequest, form: ArticleForm) -> Article:
@@ -177,6 +248,10 @@ def _create_article(request: HttpRequest, form: ArticleForm) -> Article:
     article = services.article_create(
         article=form.save(commit=False), imported=imported, origin=origin, user=request.user
     )
+    if form.cleaned_data.get("from_import"):
+        ArticleImport.objects.visible_to(request.user).filter(
+            pk=form.cleaned_data["from_import"], article=None
+        ).update(article=article)
     for notice in imported.notices:
         messages.info(request, notice)
     return article

@@ -1,0 +1,48 @@
+"""Loading a web page as an article in the background (``claims.models.ArticleImport``).
+
+The editor waits for it, so it runs before the periodic jobs. The address goes through
+the same fetch as ever (``claims.importing.fetch``: the SSRF guard, the limits and the
+sentences of its errors); a page that cannot be fetched or holds no article is an
+expected failure, recorded on the import for the editor to read, and the task returns.
+"""
+
+from django.utils import translation
+
+from claims.importing.errors import ArticleImportError
+from claims.importing.fetch import article_from_page, fetch
+from claims.models import ArticleImport
+from claims.tasks.base import PRIORITY_INTERACTIVE, background_task
+from claims.text.blocks import marked_text
+
+Status = ArticleImport.Status
+
+
+@background_task(priority=PRIORITY_INTERACTIVE)
+def import_article(import_pk: int) -> dict:
+    """Fetch and extract the page of one import. An import that is finished (or was
+    discarded) is left alone, so running the task twice fetches nothing twice."""
+    job = ArticleImport.objects.filter(pk=import_pk).first()
+    if job is None or not job.is_pending:
+        return {"import": import_pk, "skipped": job.status if job else "discarded"}
+    with translation.override(job.message_language):
+        job.move_to(Status.FETCHING)
+        try:
+            page = fetch(job.url)
+            if not job.move_to(Status.EXTRACTING):
+                return {"import": import_pk, "skipped": "discarded"}
+            imported = article_from_page(page)
+        except ArticleImportError as error:
+            job.move_to(Status.FAILED, error=str(error))
+            return {"import": import_pk, "status": Status.FAILED, "code": error.code}
+    job.move_to(
+        Status.READY,
+        title=imported.title[:300],
+        byline=imported.byline[:300],
+        site_name=imported.site_name[:200],
+        published_on=imported.published_on,
+        language=imported.language[:35],
+        final_url=imported.url,
+        text=marked_text(imported.text, imported.blocks),
+        notices=list(imported.notices),
+    )
+    return {"import": import_pk, "status": Status.READY}
