@@ -6,11 +6,13 @@ from claims.models.claims import Claim, Mention, Source
 from claims.models.lifecycle import WorkflowError
 from claims.models.ratings import Rating
 from claims.models.reader_input import ErrorReport, ReaderRateCount, Tip
+from claims.models.watch import ArticleWatch
 from claims.models.workflow import ClaimEvent, Correction, DeskProfile, Review
 
 __all__ = [
     "Article",
     "ArticleRevision",
+    "ArticleWatch",
     "BackgroundTask",
     "Claim",
     "ClaimEvent",
