@@ -95,6 +95,7 @@ urlpatterns = [
         articles.paragraph_roles,
         name="desk-paragraph-roles",
     ),
+    path("desk/articles/<int:pk>/watch/", articles.article_watch, name="desk-article-watch"),
     path(
         "desk/articles/<int:pk>/unpublish/",
         articles.article_unpublish,

@@ -7,6 +7,8 @@ their pages from these functions; none of them renders anything itself. The quer
 of these pages do not depend on the number of mentions (tests assert it).
 """
 
+from datetime import timedelta
+
 from django.db.models import Case, Count, Min, Q, When, Window
 from django.http import HttpRequest
 from django.urls import reverse
@@ -21,8 +23,9 @@ from claims.forms.desk import (
 )
 from claims.highlights.runs import paragraph_runs
 from claims.markdown import render_markdown
-from claims.models import Article, Claim, Mention, Source
+from claims.models import Article, ArticleWatch, Claim, Mention, Source
 from claims.models.lifecycle import required_approvals
+from claims.models.watch import published_claims_in
 from claims.permissions import can_change_mentions, can_edit_claim
 from claims.roles import may
 from claims.text import paragraph_spans
@@ -78,6 +81,34 @@ def workspace_context(article: Article, active: Claim | None = None) -> dict:
         "active": active,
         "anchors_to_check": Mention.objects.needing_review(article).count(),
     }
+
+
+# How often the article watch may fetch an article: the form's value → (interval, label).
+WATCH_INTERVALS = {
+    "": (None, _("Automatic: hourly for two days, daily for a month, then weekly")),
+    "hour": (timedelta(hours=1), _("Every hour")),
+    "day": (timedelta(days=1), _("Every day")),
+    "week": (timedelta(days=7), _("Every week")),
+}
+
+
+def watch_context(article: Article) -> dict:
+    """How the article watch stands, for the workspace's notice (``{% article_watch %}``,
+    drawn on the full page only): ``watched``, or ``why_not``
+    (``no_url``, ``no_published_claim``, ``paused``), and the ``state`` (an
+    ``ArticleWatch`` or None before the first check). Two queries."""
+    state = ArticleWatch.objects.filter(article=article).first()
+    if not article.original_url:
+        why_not = "no_url"
+    elif state is not None and state.paused:
+        why_not = "paused"
+    elif not published_claims_in(article.pk).exists():
+        why_not = "no_published_claim"
+    else:
+        why_not = ""
+    chosen = state.interval if state else None
+    interval = next((key for key, (value, _l) in WATCH_INTERVALS.items() if value == chosen), "")
+    return {"watched": not why_not, "why_not": why_not, "state": state, "interval": interval}
 
 
 def paragraph_updates(article: Article, spans) -> list[tuple[int, tuple]]:

@@ -492,6 +492,11 @@ FACTCHECK_SCHEDULE = {
         "task": "claims.tasks.maintenance.render_share_images",
         "every": timedelta(minutes=15),
     },
+    # Each article has its own schedule (claims.models.watch); this only looks for due ones.
+    "watch-articles": {
+        "task": "claims.tasks.watch.watch_due_articles",
+        "every": timedelta(minutes=5),
+    },
 }
 
 LOGGING = {

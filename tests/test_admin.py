@@ -17,6 +17,7 @@ def test_every_domain_model_is_registered():
     assert names == {
         "Article",
         "ArticleRevision",
+        "ArticleWatch",
         "Claim",
         "Mention",
         "Source",

@@ -20,6 +20,7 @@ from claims.admin.base import (
 from claims.models import (
     Article,
     ArticleRevision,
+    ArticleWatch,
     Claim,
     ClaimEvent,
     Correction,
@@ -103,6 +104,33 @@ class ArticleRevisionAdmin(admin.ModelAdmin):
         if obj is not None:
             return ["article", "number", "text", "origin", "created_by", "created_at"]
         return []
+
+
+@admin.register(ArticleWatch)
+class ArticleWatchAdmin(admin.ModelAdmin):
+    """The article watch of each article (claims/tasks/watch.py): how its checks went.
+    Administrators may pause it or set its interval, as editors do in the workspace."""
+
+    list_display = ["article", "paused", "interval", "last_checked_at", "error_count"]
+    list_filter = ["paused", "error_count"]
+    search_fields = ["article__title", "article__original_url", "last_error"]
+    list_select_related = ["article"]
+    fields = [
+        "article",
+        "paused",
+        "interval",
+        "next_check_at",
+        "last_checked_at",
+        "last_changed_at",
+        "error_count",
+        "last_error",
+        "etag",
+        "last_modified",
+    ]
+    readonly_fields = [f for f in fields if f not in ("paused", "interval", "next_check_at")]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # made by the watch the first time an article is due
 
 
 class MentionInline(NoWrites, admin.TabularInline):

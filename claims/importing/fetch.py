@@ -11,6 +11,12 @@ in one module than spread over several.
   :func:`claims.importing.html.text_from_html` (plain text goes through the same cleaning as
   an uploaded ``.txt``); returns an :class:`~claims.importing.cleaning.ImportedText`.
 - :func:`fetch` — the page itself (:class:`FetchedPage`): body bytes and decoded text.
+- :func:`article_from_page` — the article of a page :func:`fetch` returned.
+
+Both fetch functions take the validators of an earlier answer (``etag``,
+``last_modified``) and send them as ``If-None-Match`` / ``If-Modified-Since``; a
+``304 Not Modified`` answer then raises :class:`NotModified` (the article watch,
+``claims/tasks/watch.py``, fetches this way). Without them nothing changes.
 
 Every refusal is a :class:`~claims.importing.errors.FetchError` (an
 :class:`~claims.importing.errors.ArticleImportError`) with a stable ``code`` and a
@@ -75,6 +81,7 @@ __all__ = [
     "ALLOWED_CONTENT_TYPES",
     "MAX_REDIRECTS",
     "FetchedPage",
+    "NotModified",
     "article_from_page",
     "fetch",
     "fetch_article",
@@ -138,7 +145,9 @@ class FetchedPage:
     redirects (both normalised: host in ASCII, path %-escaped, no fragment). ``content_type``
     is the media type alone (``text/html``), ``body`` the bytes after content decoding,
     ``encoding`` the Python codec that made ``text`` (not yet normalised) of them, and
-    ``notices`` translated sentences about the decoding.
+    ``notices`` translated sentences about the decoding. ``etag`` and ``last_modified`` are
+    the page's validators (its ``ETag`` and ``Last-Modified`` headers; empty without), for
+    a conditional request next time.
     """
 
     url: str
@@ -149,6 +158,17 @@ class FetchedPage:
     encoding: str
     text: str
     notices: tuple[str, ...]
+    etag: str = ""
+    last_modified: str = ""
+
+
+class NotModified(Exception):
+    """The site answered ``304 Not Modified`` to a conditional request: the page is the
+    one the validators describe. Not a :class:`FetchError`: nothing went wrong."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(f"{url} not modified")
+        self.url = url
 
 
 @dataclass(frozen=True)
@@ -184,7 +204,7 @@ class _Config:
 # --- Public entry points -----------------------------------------------------------------
 
 
-def fetch_article(url: str) -> ImportedText:
+def fetch_article(url: str, *, etag: str = "", last_modified: str = "") -> ImportedText:
     """Fetch the page at ``url`` and return its article, like an uploaded page.
 
     HTML goes through :func:`~claims.importing.html.text_from_html` (paragraphs, title, byline,
@@ -193,14 +213,16 @@ def fetch_article(url: str) -> ImportedText:
     set), then the extraction's. ``url`` of the result is the address the page came from.
     Raises :class:`~claims.importing.errors.FetchError` (see :func:`fetch`) or
     :class:`~claims.importing.errors.ArticleImportError` (``no_article_found``, ``too_large``,
-    ``not_text``, ``empty``).
+    ``not_text``, ``empty``); :class:`NotModified` only when ``etag`` or ``last_modified``
+    was given.
     """
-    return article_from_page(fetch(url))
+    return article_from_page(fetch(url, etag=etag, last_modified=last_modified))
 
 
 def article_from_page(page: FetchedPage) -> ImportedText:
     """The article of a page :func:`fetch` returned (the second half of
-    :func:`fetch_article`, for the background import that reports the two steps)."""
+    :func:`fetch_article`: the background import reports the two steps, the article watch
+    keeps the page's ETag and Last-Modified)."""
     notices = list(page.notices)
     if page.final_url != page.url:
         notices.insert(
@@ -215,8 +237,11 @@ def article_from_page(page: FetchedPage) -> ImportedText:
     return dataclasses.replace(result, notices=(*notices, *result.notices), url=page.final_url)
 
 
-def fetch(url: str) -> FetchedPage:
+def fetch(url: str, *, etag: str = "", last_modified: str = "") -> FetchedPage:
     """Fetch ``url`` under the rules in this module's description and decode its text.
+
+    With ``etag`` or ``last_modified`` (the validators of an earlier answer) the request is
+    conditional, and a ``304 Not Modified`` answer raises :class:`NotModified`.
 
     Raises :class:`~claims.importing.errors.FetchError` with one of the codes
     ``invalid_url``, ``unsupported_scheme``, ``credentials``, ``forbidden_address``,
@@ -228,6 +253,7 @@ def fetch(url: str) -> FetchedPage:
     config = _Config.from_settings()
     deadline = time.monotonic() + config.timeout * TOTAL_TIME_FACTOR
     first = target = _parse_url(url)
+    conditions = _conditions(etag, last_modified)
     for hop in range(MAX_REDIRECTS + 1):
         try:
             addresses = _resolve(target, config.allow_private)
@@ -235,8 +261,10 @@ def fetch(url: str) -> FetchedPage:
             if hop:
                 raise _after_redirect(error, target.url) from None
             raise
-        pool, response = _open(target, addresses, config, deadline)
+        pool, response = _open(target, addresses, config, deadline, conditions)
         try:
+            if response.status == 304 and conditions:
+                raise NotModified(first.url)
             if response.status in _REDIRECT_STATUSES:
                 if hop == MAX_REDIRECTS:
                     raise FetchError(
@@ -275,6 +303,8 @@ def fetch(url: str) -> FetchedPage:
             encoding=decoded.encoding,
             text=decoded.text,
             notices=decoded.notices,
+            etag=_validator(response.headers.get("ETag"), 500),
+            last_modified=_validator(response.headers.get("Last-Modified"), 100),
         )
     raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
 
@@ -525,7 +555,11 @@ def _connection_pool(
 
 
 def _open(
-    target: _Target, addresses: list[_IPAddress], config: _Config, deadline: float
+    target: _Target,
+    addresses: list[_IPAddress],
+    config: _Config,
+    deadline: float,
+    conditions: dict[str, str] | None = None,
 ) -> tuple[urllib3.HTTPConnectionPool, urllib3.BaseHTTPResponse]:
     """Send the request to the first checked address that accepts a connection."""
     headers = {
@@ -534,6 +568,7 @@ def _open(
         "Accept": "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8",
         "Accept-Encoding": "gzip, deflate",
         "Connection": "close",
+        **(conditions or {}),
     }
     last_error: Exception | None = None
     for address in addresses:
@@ -625,6 +660,23 @@ def _media_type(content_type: str) -> str:
 
 
 # --- Messages ----------------------------------------------------------------------------
+
+
+def _conditions(etag: str, last_modified: str) -> dict[str, str]:
+    """The headers of a conditional request; values with control characters (a damaged
+    stored validator) are left out rather than sent."""
+    headers = {}
+    if etag and not _CONTROL.search(etag):
+        headers["If-None-Match"] = etag
+    if last_modified and not _CONTROL.search(last_modified):
+        headers["If-Modified-Since"] = last_modified
+    return headers
+
+
+def _validator(value: str | None, limit: int) -> str:
+    """A validator header worth keeping: present, short enough to store and send back."""
+    value = (value or "").strip()
+    return value if value and len(value) <= limit and not _CONTROL.search(value) else ""
 
 
 def _shorten(text: str, limit: int = 200) -> str:

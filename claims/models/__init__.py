@@ -7,12 +7,14 @@ from claims.models.imports import ArticleImport
 from claims.models.lifecycle import WorkflowError
 from claims.models.ratings import Rating
 from claims.models.reader_input import ErrorReport, ReaderRateCount, Tip
+from claims.models.watch import ArticleWatch
 from claims.models.workflow import ClaimEvent, Correction, DeskProfile, Review
 
 __all__ = [
     "Article",
     "ArticleImport",
     "ArticleRevision",
+    "ArticleWatch",
     "BackgroundTask",
     "Claim",
     "ClaimEvent",

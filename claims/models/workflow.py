@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from claims.models.base import user_field
@@ -200,6 +200,9 @@ class ClaimEvent(models.Model):
         REMOVAL_REQUESTED = "removal_requested", _("asked to remove an appearance")
         REMOVAL_APPROVED = "removal_approved", _("approved removing an appearance")
         REMOVAL_REJECTED = "removal_rejected", _("declined removing an appearance")
+        # The article watch made a new revision that left passages to check
+        # (claims/tasks/watch.py); params {"article": pk, "revision": number, "count": n}.
+        ARTICLE_CHANGED = "article_changed", _("the publisher changed the article")
 
     claim = models.ForeignKey(
         Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="events"
@@ -239,7 +242,10 @@ class ClaimEvent(models.Model):
 
     @property
     def by(self) -> str:
-        """Who did it, for the timeline and notifications."""
+        """Who did it, for the timeline and notifications (empty where :meth:`describe`
+        is a whole sentence that names who did it)."""
+        if self.kind == self.Kind.ARTICLE_CHANGED:
+            return ""
         if self.actor is not None:
             return self.actor.get_username()
         if self.kind == self.Kind.ERROR_REPORTED:
@@ -259,6 +265,13 @@ class ClaimEvent(models.Model):
             return gettext("opened a correction after a reader’s error report (%(reason)s)") % {
                 "reason": reason
             }
+        if self.kind == self.Kind.ARTICLE_CHANGED:
+            count = int(self.params.get("count") or 0)
+            return ngettext(
+                "The publisher changed the article: %(count)d passage needs checking",
+                "The publisher changed the article: %(count)d passages need checking",
+                count,
+            ) % {"count": count}
         if self.kind == self.Kind.ASSIGNED and "tip" in self.params:
             return gettext("made a claim from a reader’s tip")
         what = str(self.get_kind_display())
@@ -276,7 +289,7 @@ class ClaimEvent(models.Model):
             pairs.append((gettext("Seen at:"), self.params["seen_at"]))
         if self.params.get("quote"):
             pairs.append((gettext("Passage:"), self.params["quote"]))
-        if self.params.get("article"):
+        if self.params.get("article") and self.kind != self.Kind.ARTICLE_CHANGED:
             pairs.append((gettext("Article:"), self.params["article"]))
         return pairs
 

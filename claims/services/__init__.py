@@ -9,6 +9,7 @@ in is plain data or unsaved model instances, never a form. Each function is name
 - ``mentions``: marking passages (a new claim for a passage, link, move, remove, confirm).
 - ``claims``: saving a claim from the desk panel with its sources; an open correction.
 - ``revisions``: a new article, its metadata, new revisions of its text (re-anchoring).
+- ``watch``: the article watch (pause, resume, interval) and the publisher's new text.
 - ``moderation``: a reader's tip or error report, and what moderators do with them.
 
 The lifecycle of a claim (submit for review, approve, publish, corrections, appearances
@@ -59,6 +60,7 @@ from claims.services.revisions import (
     article_update,
     revision_block_set,
 )
+from claims.services.watch import article_revise_from_publisher, article_watch_set
 
 __all__ = [
     "ArticleChanged",
@@ -72,7 +74,9 @@ __all__ = [
     "StaleRevision",
     "article_create",
     "article_revise",
+    "article_revise_from_publisher",
     "article_update",
+    "article_watch_set",
     "claim_create_from_tip",
     "claim_create_with_mention",
     "claim_update",

@@ -66,6 +66,23 @@ def article_state(context, article) -> dict:
     }
 
 
+@register.inclusion_tag("claims/desk/_article_watch.html", takes_context=True)
+def article_watch(context, article) -> dict:
+    """The workspace's notice of the article watch: when the publisher's page was last
+    checked and last changed, or why it is not watched, the last error, and for editors
+    and reviewers the buttons to pause or resume it and to choose how often."""
+    from claims.roles import may
+    from claims.workspace import WATCH_INTERVALS, watch_context
+
+    return {
+        "article": article,
+        **watch_context(article),
+        "may_change_watch": may(context["request"].user, "edit"),
+        "intervals": WATCH_INTERVALS,
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
 @register.filter
 def ago(value) -> str:
     """``{{ event.created_at|ago }}``: "just now", "5 minutes ago"."""

@@ -15,12 +15,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from claims.forms.desk import ArticleMetadataForm, ArticleUnpublishForm
 from claims.models import Article, WorkflowError
 from claims.roles import may
-from claims.services import ArticleChanged, article_update, revision_block_set
+from claims.services import ArticleChanged, article_update, article_watch_set, revision_block_set
 from claims.views.access import desk_required, get_article_for_user
 from claims.views.limits import max_body
 from claims.views.responses import error_response, refusal_status
 from claims.wording import language_name
-from claims.workspace import block_role_label, block_update_context
+from claims.workspace import WATCH_INTERVALS, block_role_label, block_update_context
 
 # The metadata an article's history on the desk compares, in the form's order.
 HISTORY_FIELDS = ["title", "slug", *Article.METADATA_FIELDS[1:], "status"]
@@ -164,6 +164,35 @@ def article_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
         {"article": article, "unpublish_form": form},
         status=status,
     )
+
+
+@require_POST
+@desk_required
+@max_body(10_000)
+def article_watch(request: HttpRequest, pk: int) -> HttpResponse:
+    """Pause or resume the article watch (``action`` ``pause`` / ``resume``), or choose
+    how often it checks (``action`` ``interval`` with ``interval``, a key of
+    ``WATCH_INTERVALS``)."""
+    article = get_article_for_user(request.user, pk)
+    action = request.POST.get("action")
+    if action == "interval" and request.POST.get("interval", "") in WATCH_INTERVALS:
+        change = {"interval": WATCH_INTERVALS[request.POST.get("interval", "")][0]}
+        done = _("The article is checked as often as you chose, starting within minutes.")
+    elif action in ("pause", "resume"):
+        change = {"paused": action == "pause"}
+        done = (
+            _("Watching is paused: the publisher’s page is not checked until it is resumed.")
+            if action == "pause"
+            else _("Watching is resumed: the publisher’s page is checked within minutes.")
+        )
+    else:
+        return error_response(request, _("Choose to pause or resume watching, or how often."), 400)
+    try:
+        article_watch_set(article=article, user=request.user, **change)
+    except WorkflowError as refusal:
+        return error_response(request, refusal.message, refusal_status(refusal.code))
+    messages.success(request, done)
+    return redirect("claims:desk-article", pk=article.pk)
 
 
 @require_safe
