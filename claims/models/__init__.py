@@ -6,7 +6,14 @@ from claims.models.claims import Claim, Mention, Source
 from claims.models.lifecycle import WorkflowError
 from claims.models.ratings import Rating
 from claims.models.reader_input import ErrorReport, ReaderRateCount, Tip
-from claims.models.workflow import ClaimEvent, Correction, DeskProfile, Review
+from claims.models.workflow import (
+    ClaimEvent,
+    Correction,
+    DeskProfile,
+    EmailFrequency,
+    EmailKind,
+    Review,
+)
 
 __all__ = [
     "Article",
@@ -16,6 +23,8 @@ __all__ = [
     "ClaimEvent",
     "Correction",
     "DeskProfile",
+    "EmailFrequency",
+    "EmailKind",
     "ErrorReport",
     "Mention",
     "Rating",
