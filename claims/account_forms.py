@@ -1,11 +1,12 @@
 """Forms of the account pages: the code step at sign-in, setting up an authenticator app,
-confirming the password before the second factor is removed."""
+confirming the password before the second factor is removed, email preferences, and the
+password reset by email."""
 
 import re
 
 from django import forms
 from django.contrib.auth import authenticate
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -14,6 +15,8 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from claims.forms.layout import FieldsOnly
+from claims.models import DeskProfile, EmailFrequency, EmailKind
+from claims.roles import may
 
 _SEPARATORS = re.compile(r"[\s\-]+")
 _TOTP_CODE = re.compile(r"\d{6}")
@@ -169,3 +172,63 @@ class DeskPasswordChangeForm(FieldsOnly, PasswordChangeForm):
                 self.error_messages["password_incorrect"], code="password_incorrect"
             )
         return old_password
+
+
+# --- Email ------------------------------------------------------------------------------
+# Which kinds of email a user can get at all: by what their role lets them do.
+_KIND_ACTIONS = {
+    EmailKind.REVIEW_REQUESTS: "review",
+    EmailKind.DECISIONS: "use_desk",
+    EmailKind.READER_REPORTS: "moderate",
+    EmailKind.ARTICLE_CHANGES: "use_desk",
+    EmailKind.DEAD_SOURCES: "use_desk",
+}
+
+
+class EmailPreferencesForm(FieldsOnly, forms.ModelForm):
+    """Per kind of email (those the user's role can get): at once, in the daily digest,
+    or never; the language of the emails and the hour of the digest."""
+
+    class Meta:
+        model = DeskProfile
+        fields = ["email_language", "digest_hour"]
+        labels = {"email_language": _("Language of your emails")}
+        help_texts = {
+            "email_language": _(
+                "If you choose none: the language of the desk when you last signed in."
+            ),
+            "digest_hour": _("The digest arrives once a day, from this hour on (0–23)."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.instance.user
+        self.fields["email_language"].choices = [("", _("As the desk"))] + [
+            choice for choice in self.fields["email_language"].choices if choice[0]
+        ]
+        self.kinds = [kind for kind in EmailKind if may(user, _KIND_ACTIONS[kind])]
+        for kind in self.kinds:
+            self.fields[kind.value] = forms.ChoiceField(
+                label=kind.label,
+                choices=EmailFrequency.choices,
+                initial=self.instance.frequency(kind.value),
+                widget=forms.RadioSelect,
+            )
+        # The kinds first, then when and in which language.
+        self.order_fields([kind.value for kind in self.kinds])
+
+    def save(self, commit: bool = True) -> DeskProfile:
+        self.instance.email_preferences = {
+            **self.instance.email_preferences,
+            **{kind.value: self.cleaned_data[kind.value] for kind in self.kinds},
+        }
+        return super().save(commit)
+
+
+class DeskPasswordResetForm(FieldsOnly, PasswordResetForm):
+    """Django's form for asking a reset link; the view sends nothing itself (a task does,
+    ``claims.tasks.email.send_password_reset``)."""
+
+
+class DeskSetPasswordForm(FieldsOnly, SetPasswordForm):
+    """Django's form for the new password, laid out like the desk's other forms."""

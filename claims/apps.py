@@ -12,3 +12,11 @@ class ClaimsConfig(AppConfig):
         from claims.signin import connect_signals
 
         connect_signals()  # sign-in failures, lockouts and sign-ins in the log
+
+        from django.db.models.signals import post_save
+
+        from claims.models import ClaimEvent
+        from claims.tasks.email import queue_event_emails
+
+        # Desk events → their emails, enqueued once the event is committed.
+        post_save.connect(queue_event_emails, sender=ClaimEvent, dispatch_uid="event-emails")

@@ -101,6 +101,17 @@ def _log_sign_in(sender, request=None, user=None, **kwargs) -> None:
     if request is None or user is None or not getattr(request, "path", ""):
         return  # the test client's force_login
     logger.info("signed in: user %r, client %s", user.get_username(), client_label(request))
+    _remember_language(request, user)
+
+
+def _remember_language(request, user) -> None:
+    """The language of the desk at sign-in: the user's emails are in it unless they
+    chose one (``DeskProfile.language``)."""
+    from claims.models import DeskProfile
+
+    language = getattr(request, "LANGUAGE_CODE", "")
+    if language in {code for code, _name in settings.LANGUAGES}:
+        DeskProfile.objects.update_or_create(user=user, defaults={"desk_language": language})
 
 
 def log_second_factor(request: HttpRequest, event: str) -> None:

@@ -59,10 +59,28 @@ urlpatterns = [
         name="login",
     ),
     path("desk/login/code/", account.login_code, name="login-code"),
+    # Forgotten password: the link by email (Django's views in the desk's layout)
+    path("desk/password-reset/", account.PasswordReset.as_view(), name="password-reset"),
+    path(
+        "desk/password-reset/sent/",
+        account.PasswordResetDone.as_view(),
+        name="password-reset-done",
+    ),
+    path(
+        "desk/password-reset/<uidb64>/<token>/",
+        account.PasswordResetConfirm.as_view(),
+        name="password-reset-confirm",
+    ),
+    path(
+        "desk/password-reset/done/",
+        account.PasswordResetComplete.as_view(),
+        name="password-reset-complete",
+    ),
     path("desk/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The signed-in user's own account: password, second factor
     path("desk/account/", account.account, name="account"),
     path("desk/account/password/", account.PasswordChange.as_view(), name="account-password"),
+    path("desk/account/email/", account.email_preferences, name="account-email"),
     path(
         "desk/account/two-factor/setup/",
         account.two_factor_setup,

@@ -446,6 +446,40 @@ FACTCHECK_FETCH_USER_AGENT = (env_str("FACTCHECK_FETCH_USER_AGENT") or "").strip
 if not FACTCHECK_FETCH_USER_AGENT.isascii() or not FACTCHECK_FETCH_USER_AGENT.isprintable():
     raise ImproperlyConfigured("FACTCHECK_FETCH_USER_AGENT must be printable ASCII text.")
 
+# --- Email (docs/tasks.md, "Email") -----------------------------------------------------
+# Desk notifications, digests, password resets and moderators' replies to readers, always
+# sent by a task (claims.tasks.email), never inside a request. SMTP in production; with
+# DEBUG on, the console (the worker of `make run` prints every message).
+# Django 6.1's MAILERS (the EMAIL_HOST … settings are deprecated); the variables keep the
+# familiar names.
+_EMAIL_BACKEND = env_choice("EMAIL_BACKEND", "console" if DEBUG else "smtp", {"smtp", "console"})
+_EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+_EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if _EMAIL_USE_TLS and _EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS (STARTTLS) or EMAIL_USE_SSL, not both.")
+if _EMAIL_BACKEND == "smtp":
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env_str("EMAIL_HOST", "localhost"),
+                "port": env_int("EMAIL_PORT", 25, minimum=1, maximum=65535),
+                "username": env_str("EMAIL_HOST_USER", ""),
+                "password": env_str("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": _EMAIL_USE_TLS,
+                "use_ssl": _EMAIL_USE_SSL,
+                "timeout": env_int("EMAIL_TIMEOUT", 20, minimum=1),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "factcheck@localhost")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Password reset requests: at most this many per client address per hour (a 429 beyond),
+# and at most 3 emails to one address per hour (beyond, the same answer and no email).
+FACTCHECK_PASSWORD_RESET_LIMIT = env_int("FACTCHECK_PASSWORD_RESET_LIMIT", 5, minimum=1)
+
 # --- Background tasks (docs/tasks.md) ----------------------------------------------------
 # Django's task framework. The default backend keeps tasks in the database, so one machine
 # needs nothing else: `make run` starts a worker beside the server, `make worker` runs one
@@ -487,6 +521,11 @@ FACTCHECK_SCHEDULE = {
     "prune-task-results": {
         "task": "claims.tasks.maintenance.prune_task_results",
         "every": timedelta(days=1),
+    },
+    # Each user's daily digest, from their digest hour on (claims.tasks.email).
+    "send-digests": {
+        "task": "claims.tasks.email.send_digests",
+        "every": timedelta(hours=1),
     },
     "render-share-images": {
         "task": "claims.tasks.maintenance.render_share_images",

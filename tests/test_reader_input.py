@@ -134,7 +134,7 @@ def test_tip_is_stored_with_a_hashed_client_and_the_language(reader, db):
     data = tip_data(email="leser@example.org", consent="on")
     response = reader.post(TIP_URL, data, REMOTE_ADDR=IP)
     assert response.status_code == 302
-    assert response["Location"] == TIP_THANKS
+    assert response["Location"] == TIP_THANKS + "?reply=1"  # address and consent given
     tip = Tip.objects.get()
     assert tip.claim_text == data["claim_text"]
     assert tip.seen_at_url == data["seen_at_url"]
@@ -172,7 +172,7 @@ def test_error_report_is_stored_linked_to_its_claim(reader, published):
     data = report_data(email="leserin@example.org", consent="on")
     response = reader.post(REPORT_URL, data, REMOTE_ADDR=IP)
     assert response.status_code == 302
-    assert response["Location"] == REPORT_THANKS
+    assert response["Location"] == REPORT_THANKS + "?reply=1"  # address and consent given
     report = ErrorReport.objects.get()
     assert report.claim == published
     assert report.reason == ErrorReport.Reason.VERDICT_DISPUTED

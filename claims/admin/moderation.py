@@ -7,6 +7,8 @@ from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth import get_user_model
 from django.db.models.constants import LOOKUP_SEP
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
@@ -65,6 +67,19 @@ class ReportCorrectionForm(forms.Form):
     )
 
 
+class ReplyForm(forms.Form):
+    reply = forms.CharField(
+        label=_("Your reply"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "Sent by email to the address the reader gave, in the language of the page they "
+            "wrote on, with what they sent quoted below. Sign it with your name if you wish."
+        ),
+        error_messages={"required": _("Write the reply.")},
+    )
+
+
 class ReaderInputAdmin(LanguageColumn, HistoryAdmin):
     """What tips and error reports share: moderation status, note, actions, history."""
 
@@ -73,12 +88,12 @@ class ReaderInputAdmin(LanguageColumn, HistoryAdmin):
     ordering = ["-created_at", "-pk"]  # newest first
     show_facets = admin.ShowFacets.ALWAYS  # "New (3)" in the status filter
     change_list_template = "admin/claims/reader_input_change_list.html"
-    history_list_display = ["status", "handled_by", "moderator_note"]
-    actions = ["mark_spam", "reject", "accept", "mark_in_progress", "resolve"]
+    history_list_display = ["status", "handled_by", "moderator_note", "reply_sent_at"]
+    actions = ["mark_spam", "reject", "accept", "mark_in_progress", "resolve", "reply_to_reader"]
     # Set by the subclasses: what the reader sent, the reader's private data, what the
     # moderator sets.
     reader_fields: list[str] = []
-    private_fields: list[str] = ["email", "client_hash"]
+    private_fields: list[str] = ["email", "consent", "client_hash"]
     moderation_fields: list[str] = ["status", "moderator_note"]
     editable_fields: list[str] = ["status", "moderator_note"]
 
@@ -115,10 +130,14 @@ class ReaderInputAdmin(LanguageColumn, HistoryAdmin):
         if self.sees_reader_email(request):
             # A boolean shows as an icon whose alt text Django leaves in English.
             reader += ["consent_given" if f == "consent" else f for f in self.private_fields]
-        return [
+        sets = [
             (_("From the reader"), {"fields": reader}),
             (_("Moderation"), {"fields": [*self.moderation_fields, "handled_by", "updated_at"]}),
         ]
+        if obj is not None and obj.reply and self.sees_reader_email(request):
+            reply = ["reply", "reply_by", "reply_state"]
+            sets.append((_("Reply to the reader"), {"fields": reply}))
+        return sets
 
     def get_readonly_fields(self, request, obj=None):
         shown = flatten_fieldsets(self.get_fieldsets(request, obj))
@@ -137,6 +156,12 @@ class ReaderInputAdmin(LanguageColumn, HistoryAdmin):
     @admin.display(description=_("consent to be contacted"))
     def consent_given(self, obj) -> str:
         return gettext("Yes") if obj.consent else gettext("No")
+
+    @admin.display(description=_("reply sent"))
+    def reply_state(self, obj) -> str:
+        if obj.reply_sent_at:
+            return date_format(timezone.localtime(obj.reply_sent_at), "DATETIME_FORMAT")
+        return gettext("Not yet: it is waiting to be sent.")
 
     @admin.display(description=_("age"), ordering="created_at")
     def age(self, obj) -> str:
@@ -214,6 +239,60 @@ class ReaderInputAdmin(LanguageColumn, HistoryAdmin):
             title=gettext("Resolve with a note"),
             intro=gettext("Accept or reject, and say why. The note stays in the newsroom."),
             submit=gettext("Resolve"),
+            run=run,
+        )
+
+    @admin.action(
+        description=_("Reply to the reader by email…"),
+        permissions=["moderate"],
+        location=BOTH_LOCATIONS,
+    )
+    def reply_to_reader(self, request, queryset):
+        """Answer the reader who sent one tip or report (``reader_input_reply``)."""
+        items = list(queryset)
+        if len(items) != 1:
+            self.message_user(
+                request, gettext("Choose one item to reply to its reader."), messages.ERROR
+            )
+            return None
+        item = items[0]
+        if not item.may_be_answered:
+            self.message_user(
+                request,
+                gettext(
+                    "The reader gave no email address with consent to be written to: "
+                    "nobody can be answered."
+                ),
+                messages.ERROR,
+            )
+            return None
+
+        def run(form: ReplyForm) -> None:
+            try:
+                services.reader_input_reply(
+                    item=item, text=form.cleaned_data["reply"], user=request.user
+                )
+            except WorkflowError as refusal:
+                form.add_error(None, refusal.message)
+            else:
+                self.message_user(
+                    request,
+                    gettext("Your reply is on its way to the reader; it is recorded here."),
+                    messages.SUCCESS,
+                )
+
+        return form_action(
+            self,
+            request,
+            queryset,
+            ReplyForm,
+            action="reply_to_reader",
+            title=gettext("Reply to the reader"),
+            intro=gettext(
+                "The reader allowed us to write to them. Your reply is sent by email and "
+                "recorded with this item."
+            ),
+            submit=gettext("Send the reply"),
             run=run,
         )
 

@@ -163,7 +163,7 @@ class ErrorReportForm(ReaderInputForm):
 
     class Meta:
         model = ErrorReport
-        fields = ["reason", "message", "email"]
+        fields = ["reason", "message", "email", "consent"]
         field_classes = {"message": ReaderTextField}
         labels = {"reason": _("What is wrong?"), "message": _("Tell us more")}
         help_texts = {

@@ -8,7 +8,14 @@ from claims.models.lifecycle import WorkflowError
 from claims.models.ratings import Rating
 from claims.models.reader_input import ErrorReport, ReaderRateCount, Tip
 from claims.models.watch import ArticleWatch
-from claims.models.workflow import ClaimEvent, Correction, DeskProfile, Review
+from claims.models.workflow import (
+    ClaimEvent,
+    Correction,
+    DeskProfile,
+    EmailFrequency,
+    EmailKind,
+    Review,
+)
 
 __all__ = [
     "Article",
@@ -20,6 +27,8 @@ __all__ = [
     "ClaimEvent",
     "Correction",
     "DeskProfile",
+    "EmailFrequency",
+    "EmailKind",
     "ErrorReport",
     "Mention",
     "Rating",

@@ -34,7 +34,14 @@ class ReaderInput(models.Model):
     # A salted hash of the client address: enough to spot floods, useless to identify.
     client_hash = models.CharField(_("client hash"), max_length=64, blank=True)
     language = models.CharField(_("language"), max_length=35, blank=True)
+    # Given with an email address only (the public forms refuse one without the other).
+    consent = models.BooleanField(_("consent to be contacted"), default=False)
     moderator_note = models.TextField(_("moderator note"), blank=True)
+    # A moderator's answer to the reader (only to an address given with consent); sent
+    # by a task (claims.tasks.email.send_reader_reply), which sets reply_sent_at.
+    reply = models.TextField(_("reply to the reader"), blank=True)
+    reply_by = user_field(_("replied by"), "+")
+    reply_sent_at = models.DateTimeField(_("reply sent"), null=True, blank=True)
     handled_by = user_field(_("handled by"), "+")
     created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -43,6 +50,11 @@ class ReaderInput(models.Model):
         abstract = True
         ordering = ["-created_at"]
 
+    @property
+    def may_be_answered(self) -> bool:
+        """Whether the reader gave an address and consent to be written to."""
+        return bool(self.email) and self.consent
+
 
 class Tip(ReaderInput):
     """A claim a reader suggests for checking."""
@@ -50,7 +62,6 @@ class Tip(ReaderInput):
     claim_text = models.TextField(_("claim"), max_length=2000)
     seen_at_url = WebURLField(_("where it was seen (URL)"), max_length=2000, blank=True)
     seen_at = models.CharField(_("where it was seen"), max_length=500, blank=True)
-    consent = models.BooleanField(_("consent to be contacted"), default=False)
     claim = models.ForeignKey(
         Claim,
         verbose_name=_("resulting claim"),

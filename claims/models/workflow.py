@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
@@ -294,8 +295,36 @@ class ClaimEvent(models.Model):
         return pairs
 
 
+class EmailKind(models.TextChoices):
+    """What a desk email is about: each user chooses, per kind, how often to hear of it."""
+
+    REVIEW_REQUESTS = "review_requests", _("Review requests")
+    DECISIONS = "decisions", _("Decisions on your claims")
+    READER_REPORTS = "reader_reports", _("Reader tips and error reports")
+    ARTICLE_CHANGES = "article_changes", _("Changed articles")
+    DEAD_SOURCES = "dead_sources", _("Unreachable sources")
+
+
+class EmailFrequency(models.TextChoices):
+    IMMEDIATELY = "immediately", _("At once")
+    DAILY = "daily", _("In the daily digest")
+    NONE = "none", _("Never")
+
+
+# What a user gets before choosing: what waits for them at once, the rest once a day.
+EMAIL_DEFAULTS = {
+    EmailKind.REVIEW_REQUESTS: EmailFrequency.IMMEDIATELY,
+    EmailKind.DECISIONS: EmailFrequency.IMMEDIATELY,
+    EmailKind.READER_REPORTS: EmailFrequency.DAILY,
+    EmailKind.ARTICLE_CHANGES: EmailFrequency.DAILY,
+    EmailKind.DEAD_SOURCES: EmailFrequency.DAILY,
+}
+
+
 class DeskProfile(models.Model):
-    """Per-user desk state: when the user last read their notifications."""
+    """Per-user desk state: when the user last read their notifications, and what they
+    want by email (per ``EmailKind`` one ``EmailFrequency``, in which language, and the
+    hour of the daily digest)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -304,10 +333,44 @@ class DeskProfile(models.Model):
         related_name="desk_profile",
     )
     notifications_seen_at = models.DateTimeField(_("notifications read"), null=True, blank=True)
+    # {EmailKind value: EmailFrequency value}; a kind left out has its EMAIL_DEFAULTS.
+    email_preferences = models.JSONField(_("email preferences"), default=dict, blank=True)
+    # Empty: the language of the user's last sign-in (desk_language), else LANGUAGE_CODE.
+    email_language = models.CharField(
+        _("language of emails"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
+    desk_language = models.CharField(_("language of the last sign-in"), max_length=10, blank=True)
+    # The local hour (TIME_ZONE) from which the daily digest is sent.
+    digest_hour = models.PositiveSmallIntegerField(
+        _("hour of the daily digest"),
+        default=7,
+        validators=[MinValueValidator(0), MaxValueValidator(23)],
+    )
+    # The end of the period the last digest covered: the next one starts there.
+    last_digest_at = models.DateTimeField(_("last digest"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("desk profile")
         verbose_name_plural = _("desk profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(digest_hour__lte=23), name="deskprofile_digest_hour_in_day"
+            )
+        ]
 
     def __str__(self) -> str:
         return str(self.user)
+
+    def frequency(self, kind: str) -> str:
+        """How often the user wants emails of ``kind`` (an ``EmailKind`` value)."""
+        chosen = self.email_preferences.get(kind)
+        return chosen if chosen in EmailFrequency.values else EMAIL_DEFAULTS[kind]
+
+    @property
+    def language(self) -> str:
+        """The language of the user's emails."""
+        codes = {code for code, _name in settings.LANGUAGES}
+        for code in (self.email_language, self.desk_language):
+            if code in codes:
+                return code
+        return settings.LANGUAGE_CODE

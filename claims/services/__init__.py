@@ -49,6 +49,7 @@ from claims.services.moderation import (
     error_report_submit,
     reader_input_moderate,
     reader_input_purge,
+    reader_input_reply,
     tip_submit,
 )
 from claims.services.revisions import (
@@ -90,6 +91,7 @@ __all__ = [
     "mention_move",
     "reader_input_moderate",
     "reader_input_purge",
+    "reader_input_reply",
     "revision_block_set",
     "tip_submit",
 ]

@@ -1,5 +1,6 @@
 """Account pages: the sign-in lockout page, the code step of signing in, the second factor
-(set up, recovery codes, remove) and the password change.
+(set up, recovery codes, remove), the password change, email preferences and the password
+reset by email.
 
 Every signed-in user reaches them, not only the desk's roles: moderators, who work in the
 admin, change their password and set up their second factor here too.
@@ -12,13 +13,24 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import PasswordChangeView, redirect_to_login
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.views import (
+    PasswordChangeView,
+    PasswordResetCompleteView,
+    PasswordResetConfirmView,
+    PasswordResetDoneView,
+    PasswordResetView,
+    redirect_to_login,
+)
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.decorators import method_decorator
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -27,14 +39,21 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from claims import abuse
 from claims.account_forms import (
     ConfirmPasswordForm,
     DeskPasswordChangeForm,
+    DeskPasswordResetForm,
+    DeskSetPasswordForm,
+    EmailPreferencesForm,
     EnrolForm,
     SignInCodeForm,
 )
+from claims.models import DeskProfile
 from claims.permissions import can_use_desk
 from claims.signin import has_second_factor, log_second_factor, two_factor_required
+from claims.tasks import enqueue_on_commit
+from claims.tasks.email import send_password_reset
 from claims.views.responses import safe_next
 
 RECOVERY_CODE_COUNT = 10
@@ -280,3 +299,100 @@ class PasswordChange(PasswordChangeView):
         response = super().form_invalid(form)
         response.status_code = 422
         return response
+
+
+# --- Email --------------------------------------------------------------------------------
+@never_cache
+@login_required
+def email_preferences(request: HttpRequest) -> HttpResponse:
+    """Which emails the user gets, how often, in which language (``DeskProfile``)."""
+    profile = DeskProfile.objects.get_or_create(user=request.user)[0]
+    form = EmailPreferencesForm(request.POST or None, instance=profile)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Your email preferences are saved."))
+            return redirect("claims:account-email")
+        status = 422
+    return render(request, "account/email_preferences.html", {"form": form}, status=status)
+
+
+# --- Password reset by email ---------------------------------------------------------------
+# Emails to one address per hour, however many clients ask: beyond, the same answer and
+# no email (nobody can fill someone's inbox).
+RESET_EMAILS_PER_ADDRESS = 3
+
+
+def _rate_identity(kind: str, value: str) -> str:
+    return salted_hmac(f"claims.password-reset.{kind}", value, algorithm="sha256").hexdigest()
+
+
+@method_decorator(never_cache, name="dispatch")
+class PasswordReset(PasswordResetView):
+    """Django's "forgot your password" page. The answer is the same whether or not an
+    account has the address; the link is sent by a task, never in the request. A client
+    that asks too often gets a 429 (``FACTCHECK_PASSWORD_RESET_LIMIT`` per hour)."""
+
+    template_name = "registration/password_reset_form.html"
+    form_class = DeskPasswordResetForm
+    success_url = reverse_lazy("claims:password-reset-done")
+
+    def form_valid(self, form):
+        client = abuse.hit(
+            _rate_identity("client", abuse.client_hash(self.request)),
+            limit=settings.FACTCHECK_PASSWORD_RESET_LIMIT,
+            window=3600,
+        )
+        if not client.allowed:
+            response = render(
+                self.request,
+                "registration/password_reset_too_many.html",
+                {"decision": client},
+                status=429,
+            )
+            response["Retry-After"] = str(client.retry_after)
+            return response
+        email = form.cleaned_data["email"]
+        address = abuse.hit(
+            _rate_identity("address", email.strip().lower()),
+            limit=RESET_EMAILS_PER_ADDRESS,
+            window=3600,
+        )
+        if address.allowed:
+            for user in form.get_users(email):
+                enqueue_on_commit(
+                    send_password_reset,
+                    user.pk,
+                    urlsafe_base64_encode(force_bytes(user.pk)),
+                    default_token_generator.make_token(user),
+                    translation.get_language(),
+                )
+        return redirect(self.success_url)
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 422
+        return response
+
+
+class PasswordResetDone(PasswordResetDoneView):
+    template_name = "registration/password_reset_done.html"
+
+
+@method_decorator(never_cache, name="dispatch")
+class PasswordResetConfirm(PasswordResetConfirmView):
+    """The link from the email: a new password (twice). A used or stale link says so."""
+
+    template_name = "registration/password_reset_confirm.html"
+    form_class = DeskSetPasswordForm
+    success_url = reverse_lazy("claims:password-reset-complete")
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 422
+        return response
+
+
+class PasswordResetComplete(PasswordResetCompleteView):
+    template_name = "registration/password_reset_complete.html"

@@ -70,7 +70,8 @@ def _submit(
     else:
         services.tip_submit(tip=item, client_hash=client_hash, language=language)
     logger.info("reader input: %s %s received", kind, item.pk)
-    return redirect(thanks_url)
+    # The thanks page promises a reply only to a reader who may be answered.
+    return redirect(f"{thanks_url}?reply=1" if item.may_be_answered else thanks_url)
 
 
 @require_http_methods(["GET", "POST"])
@@ -94,7 +95,11 @@ def tip_new(request: HttpRequest) -> HttpResponse:
 @require_safe
 @never_cache
 def tip_thanks(request: HttpRequest) -> HttpResponse:
-    return render(request, "claims/reader/thanks.html", {"kind": "tip"})
+    return render(request, "claims/reader/thanks.html", {"kind": "tip", **_reply(request)})
+
+
+def _reply(request: HttpRequest) -> dict:
+    return {"reply_possible": request.GET.get("reply") == "1"}
 
 
 @require_http_methods(["GET", "POST"])
@@ -120,4 +125,8 @@ def claim_report(request: HttpRequest, slug: str) -> HttpResponse:
 @never_cache
 def claim_report_thanks(request: HttpRequest, slug: str) -> HttpResponse:
     claim = get_object_or_404(Claim.objects.published(), slug=slug)
-    return render(request, "claims/reader/thanks.html", {"kind": "report", "claim": claim})
+    return render(
+        request,
+        "claims/reader/thanks.html",
+        {"kind": "report", "claim": claim, **_reply(request)},
+    )
