@@ -10,5 +10,7 @@ class ClaimsConfig(AppConfig):
     def ready(self) -> None:
         from claims import checks, signals  # noqa: F401 (system checks, cache invalidation)
         from claims.signin import connect_signals
+        from claims.tasks import links
 
         connect_signals()  # sign-in failures, lockouts and sign-ins in the log
+        links.connect_signals()  # archived copies of sources when a claim is published

@@ -4,6 +4,7 @@ from claims.models.articles import Article, ArticleRevision
 from claims.models.background import BackgroundTask, ScheduledJob, TaskWorker
 from claims.models.claims import Claim, Mention, Source
 from claims.models.lifecycle import WorkflowError
+from claims.models.links import SourceCheck
 from claims.models.ratings import Rating
 from claims.models.reader_input import ErrorReport, ReaderRateCount, Tip
 from claims.models.workflow import ClaimEvent, Correction, DeskProfile, Review
@@ -23,6 +24,7 @@ __all__ = [
     "Review",
     "ScheduledJob",
     "Source",
+    "SourceCheck",
     "TaskWorker",
     "Tip",
     "WorkflowError",

@@ -200,6 +200,8 @@ class ClaimEvent(models.Model):
         REMOVAL_REQUESTED = "removal_requested", _("asked to remove an appearance")
         REMOVAL_APPROVED = "removal_approved", _("approved removing an appearance")
         REMOVAL_REJECTED = "removal_rejected", _("declined removing an appearance")
+        # By the link check (actor None): {"source": pk, "url": the address checked}.
+        SOURCE_UNREACHABLE = "source_unreachable", _("a source is no longer reachable")
 
     claim = models.ForeignKey(
         Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="events"
@@ -244,6 +246,8 @@ class ClaimEvent(models.Model):
             return self.actor.get_username()
         if self.kind == self.Kind.ERROR_REPORTED:
             return gettext("A reader")
+        if self.kind == self.Kind.SOURCE_UNREACHABLE:
+            return pgettext("who did it", "The link check")
         return pgettext("who did it", "The system")
 
     def describe(self) -> str:
@@ -258,6 +262,10 @@ class ClaimEvent(models.Model):
         if self.kind == self.Kind.CORRECTION_OPENED and reason:
             return gettext("opened a correction after a reader’s error report (%(reason)s)") % {
                 "reason": reason
+            }
+        if self.kind == self.Kind.SOURCE_UNREACHABLE and self.params.get("url"):
+            return gettext("A source is no longer reachable: %(url)s") % {
+                "url": self.params["url"]
             }
         if self.kind == self.Kind.ASSIGNED and "tip" in self.params:
             return gettext("made a claim from a reader’s tip")

@@ -10,6 +10,7 @@ in is plain data or unsaved model instances, never a form. Each function is name
 - ``claims``: saving a claim from the desk panel with its sources; an open correction.
 - ``revisions``: a new article, its metadata, new revisions of its text (re-anchoring).
 - ``moderation``: a reader's tip or error report, and what moderators do with them.
+- ``sources``: a source's link check and its archived copy (the tasks' findings).
 
 The lifecycle of a claim (submit for review, approve, publish, corrections, appearances
 of a published claim) writes ``Claim``, ``Review``, ``Correction`` and ``ClaimEvent``
@@ -59,6 +60,11 @@ from claims.services.revisions import (
     article_update,
     revision_block_set,
 )
+from claims.services.sources import (
+    source_archive_answer,
+    source_archive_request,
+    source_check_record,
+)
 
 __all__ = [
     "ArticleChanged",
@@ -87,5 +93,8 @@ __all__ = [
     "reader_input_moderate",
     "reader_input_purge",
     "revision_block_set",
+    "source_archive_answer",
+    "source_archive_request",
+    "source_check_record",
     "tip_submit",
 ]

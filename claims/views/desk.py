@@ -25,7 +25,7 @@ from claims.importing.errors import ArticleImportError
 from claims.importing.fetch import fetch_article
 from claims.importing.upload import text_from_paste, text_from_upload
 from claims.markdown import render_markdown
-from claims.models import Article, ArticleRevision, Claim, WorkflowError
+from claims.models import Article, ArticleRevision, Claim, SourceCheck, WorkflowError
 from claims.models.claims import SOURCE_FIELDS
 from claims.text.blocks import marked_text
 from claims.views.access import desk_required, get_article_for_user, get_claim_in_article
@@ -86,6 +86,7 @@ def home(request: HttpRequest) -> HttpResponse:
             ],
             "articles": articles,
             "stranded_claims": stranded,
+            "unreachable_sources": SourceCheck.objects.unreachable().count(),
         },
     )
 
