@@ -11,6 +11,7 @@ from claims.views import (
     public,
     reader_input,
     revisions,
+    sources,
     workflow,
 )
 from claims.workflow_steps import STEPS
@@ -174,4 +175,8 @@ urlpatterns = [
         name="desk-mention-reject",
     ),
     path("desk/notifications/", workflow.notifications, name="desk-notifications"),
+    path(
+        "desk/sources/unreachable/", sources.unreachable_sources, name="desk-sources-unreachable"
+    ),
+    path("desk/sources/<int:pk>/archive/", sources.source_archive, name="desk-source-archive"),
 ]

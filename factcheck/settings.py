@@ -536,7 +536,26 @@ FACTCHECK_SCHEDULE = {
         "task": "claims.tasks.watch.watch_due_articles",
         "every": timedelta(minutes=5),
     },
+    # Enqueues a link check of each source of a published claim not checked for
+    # FACTCHECK_SOURCE_CHECK_DAYS (claims.tasks.links).
+    "check-sources": {
+        "task": "claims.tasks.links.check_due_sources",
+        "every": timedelta(hours=1),
+    },
 }
+# Sources of published claims are checked again after this many days; three failed
+# checks in a row flag a source as unreachable (docs/tasks.md).
+FACTCHECK_SOURCE_CHECK_DAYS = env_int("FACTCHECK_SOURCE_CHECK_DAYS", 7, minimum=1)
+# The web archive asked for copies of sources, in the Internet Archive's Save Page Now
+# format; a trusted service the operator names (not put through the fetch's SSRF guard).
+# The key and secret (https://archive.org/account/s3.php) are sent as "LOW key:secret".
+FACTCHECK_ARCHIVE_ENDPOINT = env_url(
+    "FACTCHECK_ARCHIVE_ENDPOINT", "https://web.archive.org/save", {"http", "https"}
+)
+FACTCHECK_ARCHIVE_ACCESS_KEY = env_str("FACTCHECK_ARCHIVE_ACCESS_KEY") or ""
+FACTCHECK_ARCHIVE_ACCESS_SECRET = env_str("FACTCHECK_ARCHIVE_ACCESS_SECRET") or ""
+# Ask for archived copies of a claim's sources (those without one) when it is published.
+FACTCHECK_ARCHIVE_ON_PUBLISH = env_bool("FACTCHECK_ARCHIVE_ON_PUBLISH", False)
 
 LOGGING = {
     "version": 1,

@@ -255,7 +255,7 @@ def test_web_addresses_stay_links(client):
         "https://example.org/quelle",
         "https://archive.example/q",
     } <= hrefs
-    assert tree.xpath("//a[@href='https://archive.example/q']/@class") == ["small"]
+    assert tree.xpath("//a[@href='https://archive.example/q']/@class") == ["source-archive-link"]
     article_page = client.get(reverse("claims:article", kwargs={"slug": world["article"].slug}))
     assert 'href="https://example.org/artikel"' in article_page.content.decode()
 

@@ -192,6 +192,12 @@ class SourceForm(forms.ModelForm):
 class BaseSourceFormSet(forms.BaseInlineFormSet):
     form_name = _("Source %(number)s")  # as each source's legend in the panel
 
+    def __init__(self, *args, queryset=None, **kwargs):
+        # The panel shows each source's link check (Source.link_state): one query for all.
+        if queryset is None:
+            queryset = Source.objects.select_related("link_check")
+        super().__init__(*args, queryset=queryset, **kwargs)
+
 
 def management_form_damaged(formset) -> bool:
     """Tell whether a bound ``formset`` arrived with its management form missing,

@@ -5,6 +5,7 @@ from claims.models.background import BackgroundTask, ScheduledJob, TaskWorker
 from claims.models.claims import Claim, Mention, Source
 from claims.models.imports import ArticleImport
 from claims.models.lifecycle import WorkflowError
+from claims.models.links import SourceCheck
 from claims.models.ratings import Rating
 from claims.models.reader_input import ErrorReport, ReaderRateCount, Tip
 from claims.models.watch import ArticleWatch
@@ -36,6 +37,7 @@ __all__ = [
     "Review",
     "ScheduledJob",
     "Source",
+    "SourceCheck",
     "TaskWorker",
     "Tip",
     "WorkflowError",

@@ -478,6 +478,20 @@ class Source(models.Model):
         return self.title
 
     @property
+    def link_state(self):
+        """The link check of the address the source has now (a ``SourceCheck``), or
+        ``None``: never checked, or checked before an editor changed the address. Load it
+        with ``select_related("link_check")`` where sources are listed."""
+        check = getattr(self, "link_check", None)  # no row: the accessor raises AttributeError
+        return check if check is not None and check.url == self.url else None
+
+    @property
+    def unreachable_since(self):
+        """When the source's address was flagged as unreachable, or ``None``."""
+        check = self.link_state
+        return check.unreachable_since if check is not None else None
+
+    @property
     def kind_explained(self) -> str:
         """The kind in plain words for readers (the claim page's chips)."""
         return _SOURCE_KIND_EXPLAINED.get(self.kind, self.get_kind_display())

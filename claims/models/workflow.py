@@ -204,6 +204,8 @@ class ClaimEvent(models.Model):
         # The article watch made a new revision that left passages to check
         # (claims/tasks/watch.py); params {"article": pk, "revision": number, "count": n}.
         ARTICLE_CHANGED = "article_changed", _("the publisher changed the article")
+        # By the link check (actor None): {"source": pk, "url": the address checked}.
+        SOURCE_UNREACHABLE = "source_unreachable", _("a source is no longer reachable")
 
     claim = models.ForeignKey(
         Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="events"
@@ -251,6 +253,8 @@ class ClaimEvent(models.Model):
             return self.actor.get_username()
         if self.kind == self.Kind.ERROR_REPORTED:
             return gettext("A reader")
+        if self.kind == self.Kind.SOURCE_UNREACHABLE:
+            return pgettext("who did it", "The link check")
         return pgettext("who did it", "The system")
 
     def describe(self) -> str:
@@ -273,6 +277,10 @@ class ClaimEvent(models.Model):
                 "The publisher changed the article: %(count)d passages need checking",
                 count,
             ) % {"count": count}
+        if self.kind == self.Kind.SOURCE_UNREACHABLE and self.params.get("url"):
+            return gettext("A source is no longer reachable: %(url)s") % {
+                "url": self.params["url"]
+            }
         if self.kind == self.Kind.ASSIGNED and "tip" in self.params:
             return gettext("made a claim from a reader’s tip")
         what = str(self.get_kind_display())

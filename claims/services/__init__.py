@@ -11,6 +11,7 @@ in is plain data or unsaved model instances, never a form. Each function is name
 - ``revisions``: a new article, its metadata, new revisions of its text (re-anchoring).
 - ``watch``: the article watch (pause, resume, interval) and the publisher's new text.
 - ``moderation``: a reader's tip or error report, and what moderators do with them.
+- ``sources``: a source's link check and its archived copy (the tasks' findings).
 
 The lifecycle of a claim (submit for review, approve, publish, corrections, appearances
 of a published claim) writes ``Claim``, ``Review``, ``Correction`` and ``ClaimEvent``
@@ -61,6 +62,11 @@ from claims.services.revisions import (
     article_update,
     revision_block_set,
 )
+from claims.services.sources import (
+    source_archive_answer,
+    source_archive_request,
+    source_check_record,
+)
 from claims.services.watch import article_revise_from_publisher, article_watch_set
 
 __all__ = [
@@ -93,5 +99,8 @@ __all__ = [
     "reader_input_purge",
     "reader_input_reply",
     "revision_block_set",
+    "source_archive_answer",
+    "source_archive_request",
+    "source_check_record",
     "tip_submit",
 ]

@@ -8,6 +8,7 @@ finds, so running it twice does no harm: a killed worker's task runs again
 task from the admin.
 
 - ``maintenance``: the housekeeping jobs of the scheduler (``settings.FACTCHECK_SCHEDULE``).
+- ``links``: sources checked for dead links, and archived copies of them.
 
 Views enqueue with :func:`enqueue_on_commit`, so a task never runs before the rows it
 reads are committed, whichever backend holds the queue. See docs/tasks.md.

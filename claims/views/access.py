@@ -13,8 +13,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from claims.models import Article, ArticleImport, Claim, Mention
+from claims.models import Article, ArticleImport, Claim, Mention, Source
 from claims.permissions import can_change_mentions, can_edit_claim, can_use_desk
+from claims.roles import may
 from claims.views.responses import error_response
 
 
@@ -62,6 +63,16 @@ def get_mention_for_user(user, pk: int, *, for_edit: bool = False) -> Mention:
     if for_edit and not can_change_mentions(user, mention.claim):
         raise PermissionDenied(_("The claim of this passage cannot be edited here."))
     return mention
+
+
+def get_source_for_user(user, pk: int, *, for_archive: bool = False) -> Source:
+    """A claim's source; ``for_archive``: the user may ask for an archived copy of it
+    (editors and reviewers, who may edit sources)."""
+    _require_desk(user)
+    source = get_object_or_404(Source.objects.select_related("claim"), pk=pk)
+    if for_archive and not may(user, "edit"):
+        raise PermissionDenied(_("You may not request archived copies of sources."))
+    return source
 
 
 def desk_required(view):

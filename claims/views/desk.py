@@ -28,7 +28,14 @@ from claims.forms.desk import (
 from claims.importing.errors import ArticleImportError
 from claims.importing.upload import text_from_paste, text_from_upload
 from claims.markdown import render_markdown
-from claims.models import Article, ArticleImport, ArticleRevision, Claim, WorkflowError
+from claims.models import (
+    Article,
+    ArticleImport,
+    ArticleRevision,
+    Claim,
+    SourceCheck,
+    WorkflowError,
+)
 from claims.models.claims import SOURCE_FIELDS
 from claims.scheduling import live_workers
 from claims.tasks import enqueue_on_commit
@@ -96,6 +103,7 @@ def home(request: HttpRequest) -> HttpResponse:
             ],
             "articles": articles,
             "stranded_claims": stranded,
+            "unreachable_sources": SourceCheck.objects.unreachable().count(),
         },
     )
 

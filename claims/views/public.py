@@ -213,7 +213,10 @@ def _gone_when_withdrawn(view):
 def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
     claim = get_object_or_404(
         _published_claims().prefetch_related(
-            Prefetch("sources", queryset=Source.objects.order_by("position", "pk")),
+            Prefetch(
+                "sources",
+                queryset=Source.objects.select_related("link_check").order_by("position", "pk"),
+            ),
             Prefetch(
                 "reviews",
                 queryset=Review.objects.filter(decision=Review.Decision.APPROVE).order_by(

@@ -129,7 +129,9 @@ def review_context(
     context |= {
         "claim": claim,
         "mentions": mentions,
-        "sources": Source.objects.filter(claim=claim).order_by("position", "pk"),
+        "sources": Source.objects.filter(claim=claim)
+        .select_related("link_check")
+        .order_by("position", "pk"),
         "explanation_html": render_markdown(claim.explanation),
         "last_review": last_review,
         "diffs": diffs,
