@@ -122,7 +122,30 @@ class Item:
 def _claim_desk_url(event: ClaimEvent) -> str:
     if event.kind == "error_reported" and event.params.get("report"):
         return on_site(reverse("admin:claims_errorreport_change", args=[event.params["report"]]))
+    if event.kind == "article_changed" and event.params.get("article"):
+        # Straight to the passages that need checking.
+        return on_site(reverse("claims:desk-article-anchors", args=[event.params["article"]]))
     return on_site(reverse("claims:desk-claim-review", kwargs={"pk": event.claim_id}))
+
+
+def _what(event: ClaimEvent) -> str:
+    """What happened, as a sentence that can stand at the head of an email (the desk's
+    timeline puts the actor's name and ``describe()`` in two columns instead)."""
+    actor = {"actor": event.by}
+    match event.kind:
+        case "submitted":
+            return _("%(actor)s asks for a review") % actor
+        case "approved":
+            return _("%(actor)s approved the claim") % actor
+        case "changes_requested":
+            return _("%(actor)s asks for changes") % actor
+        case "published":
+            return _("%(actor)s published the fact-check") % actor
+        case "error_reported":
+            return _("A reader reported an error")
+        case "article_changed" | "source_unreachable":
+            return event.describe()  # a whole sentence, nobody's name in it
+    return f"{event.by} {event.describe()}"
 
 
 def event_item(event: ClaimEvent) -> Item:
@@ -133,7 +156,7 @@ def event_item(event: ClaimEvent) -> Item:
         details = [*details, (_("Reason:"), str(ErrorReport.Reason(reason).label))]
     return Item(
         title=event.claim.claim_reviewed,
-        what=f"{event.by} {event.describe()}",
+        what=_what(event),
         url=_claim_desk_url(event),
         details=details,
         comment=event.comment,

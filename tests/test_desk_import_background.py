@@ -130,6 +130,33 @@ def test_a_finished_import_is_not_fetched_again(desk, site, allow_private):
     assert len(site.requests_to("/article")) == 1
 
 
+def test_an_unexpected_error_is_tried_again_then_told_to_the_editor(
+    desk, site, allow_private, monkeypatch
+):
+    """A bug, not a bad page: one retry, then the import fails in words instead of showing
+    "fetching" for ever, and the task stays failed for the administrators."""
+    import claims.tasks.imports
+
+    def broken(page):
+        raise RuntimeError("extraction crashed")
+
+    monkeypatch.setattr(claims.tasks.imports, "article_from_page", broken)
+    _submit(desk, site.url("/article"))
+    run_tasks()
+    job = ArticleImport.objects.get()
+    assert job.status == "extracting"  # where it broke; the retry waits
+    with time_machine.travel(timezone.now() + timedelta(minutes=5)):
+        run_tasks()
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert "error on our side" in job.error
+    page = _progress(desk, job).content.decode()
+    assert "error on our side" in page
+    from claims.models import BackgroundTask
+
+    assert "extraction crashed" in BackgroundTask.objects.get(status="FAILED").traceback
+
+
 def test_a_missing_page_fails_with_the_sites_status(desk, site, allow_private):
     _submit(desk, site.url("/gone"))
     run_tasks()

@@ -17,7 +17,7 @@ from django.urls import reverse
 from claims import services
 from claims.models import ClaimEvent, DeskProfile, ErrorReport, Tip, WorkflowError
 from tests.conftest import PUBLISHED_SLUG
-from tests.factories import make_ready_claim
+from tests.factories import make_article, make_ready_claim
 from tests.helpers import run_tasks
 
 pytestmark = pytest.mark.django_db
@@ -100,9 +100,9 @@ def test_submit_in_the_desk_emails_reviewers_later_in_their_language(
     assert not inbox.to("editor@newsroom.test")  # never the actor
     [german] = inbox.to("reviewer@newsroom.test")
     [english] = inbox.to("reviewer2@newsroom.test")
-    assert german["Subject"].startswith("[Faktencheck] editor zur Prüfung eingereicht")
+    assert german["Subject"].startswith("[Faktencheck] editor bittet um Prüfung")
     assert "Der Mond ist aus Käse" in german["Subject"]
-    assert english["Subject"].startswith("[Faktencheck] editor submitted for review")
+    assert english["Subject"].startswith("[Faktencheck] editor asks for a review")
     desk_url = f"http://testserver/desk/claims/{claim.pk}/"
     for message, open_it in ((german, "Auf dem Desk öffnen"), (english, "Open it on the desk")):
         assert message["Auto-Submitted"] == "auto-generated"
@@ -135,9 +135,34 @@ def test_decisions_go_to_author_not_to_the_reviewer_and_none_sends_nothing(
     assert [rcpt for rcpt, _m in inbox.received] == [["editor@newsroom.test"]]
     [message] = inbox.to("editor@newsroom.test")
     text, html = _parts(message)
-    assert "reviewer requested changes" in message["Subject"]
+    assert "reviewer asks for changes" in message["Subject"]
     assert "Quelle fehlt." in text
     assert "Quelle fehlt." in html
+
+
+def test_an_article_change_tells_the_author_in_a_sentence_and_links_the_passages(
+    editor, inbox, django_capture_on_commit_callbacks
+):
+    """The article watch's event has no person behind it: the email says what happened
+    and leads to the anchors review, where the passages are checked."""
+    _with_email(editor)
+    _prefer(editor, "de", article_changes="immediately")
+    claim = make_ready_claim(editor)
+    article = make_article()
+    with django_capture_on_commit_callbacks(execute=True):
+        ClaimEvent.objects.create(
+            claim=claim,
+            kind="article_changed",
+            params={"article": article.pk, "revision": 2, "count": 2},
+            claim_version=claim.version,
+        )
+    run_tasks()
+    [message] = inbox.to("editor@newsroom.test")
+    assert message["Subject"].startswith(
+        "[Faktencheck] Der Verlag hat den Artikel geändert: 2 Passagen müssen geprüft werden"
+    )
+    assert "System" not in message["Subject"]
+    assert f"http://testserver/de/desk/articles/{article.pk}/anchors/" in _parts(message)[0]
 
 
 def test_error_report_reaches_moderators_without_the_readers_address(

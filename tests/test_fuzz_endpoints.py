@@ -26,8 +26,7 @@ from hypothesis import strategies as st
 
 from claims.abuse import HONEYPOT_FIELD
 from claims.urls import urlpatterns
-from tests.factories import make_article, make_rating, make_ready_claim, mark
-from tests.test_desk_matrix import ROWS, TEXT, Row, World, _snapshot, nothing, published
+from tests.test_desk_matrix import ROWS, Row, World, _snapshot, make_world, nothing, published
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +82,17 @@ def _kwargs(name: str, w: World) -> dict:
     route = str(pattern.pattern)
     kwargs = {}
     if "<int:pk>" in route:
-        kwargs["pk"] = w.claim.pk if route.startswith("desk/claims/") else w.article.pk
+        kwargs["pk"] = (
+            w.claim.pk
+            if route.startswith("desk/claims/")
+            else w.article_import.pk
+            if route.startswith("desk/imports/")
+            else w.source.pk
+            if route.startswith("desk/sources/")
+            else w.article.pk
+        )
+    if "<uidb64>" in route:  # a password-reset link that is not valid
+        kwargs |= {"uidb64": "MQ", "token": "set-password"}
     if "<int:claim_pk>" in route:
         kwargs["claim_pk"] = w.claim.pk
     if "<int:mention_pk>" in route:
@@ -188,19 +197,8 @@ def _encode(pairs) -> bytes:
 
 @pytest.fixture
 def world(editor, editor2, reviewer, reviewer2, moderator, superuser) -> World:
-    """The desk matrix's world: an article, a draft claim with one passage, everyone."""
-    make_rating("True", 5)
-    article = make_article(TEXT, created_by=editor)
-    claim = make_ready_claim(editor, claim_reviewed="Nordkorea testet nicht")
-    users = {
-        "editor": editor,
-        "editor2": editor2,
-        "reviewer": reviewer,
-        "reviewer2": reviewer2,
-        "moderator": moderator,
-        "superuser": superuser,
-    }
-    return World(article, claim, mark(claim, article, 0, 9), users)
+    """The desk matrix's world."""
+    return make_world(editor, editor2, reviewer, reviewer2, moderator, superuser)
 
 
 class _Rollback(Exception):

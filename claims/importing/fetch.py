@@ -559,16 +559,20 @@ def _open(
     addresses: list[_IPAddress],
     config: _Config,
     deadline: float,
-    conditions: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+    *,
+    method: str = "GET",
 ) -> tuple[urllib3.HTTPConnectionPool, urllib3.BaseHTTPResponse]:
-    """Send the request to the first checked address that accepts a connection."""
+    """Send the request to the first checked address that accepts a connection, the body
+    left unread. ``headers`` add to (or replace) a page request's: a conditional
+    request's validators, the link probe's ``Accept``."""
     headers = {
         "Host": target.host_header,
         "User-Agent": config.user_agent,
         "Accept": "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8",
         "Accept-Encoding": "gzip, deflate",
         "Connection": "close",
-        **(conditions or {}),
+        **(headers or {}),
     }
     last_error: Exception | None = None
     for address in addresses:
@@ -579,7 +583,7 @@ def _open(
         pool = _connection_pool(target, address, urllib3.Timeout(connect=seconds, read=seconds))
         try:
             response = pool.urlopen(
-                "GET",
+                method,
                 target.request_target,
                 headers=headers,
                 redirect=False,
@@ -804,7 +808,9 @@ def probe(url: str) -> ProbeResult:
     while True:
         try:
             addresses = _resolve(target, config.allow_private)
-            pool, response = _send(method, target, addresses, config, deadline)
+            pool, response = _open(
+                target, addresses, config, deadline, {"Accept": "*/*"}, method=method
+            )
         except FetchError as error:
             return ProbeResult(ok=False, code=error.code, final_url=target.url)
         try:
@@ -828,46 +834,3 @@ def probe(url: str) -> ProbeResult:
         if 200 <= status < 300:
             return ProbeResult(ok=True, status=status, final_url=target.url)
         return ProbeResult(ok=False, code="http_error", status=status, final_url=target.url)
-
-
-def _send(
-    method: str,
-    target: _Target,
-    addresses: list[_IPAddress],
-    config: _Config,
-    deadline: float,
-) -> tuple[urllib3.HTTPConnectionPool, urllib3.BaseHTTPResponse]:
-    """:func:`_open` for any method: the request to the first checked address that
-    accepts a connection, the body left unread."""
-    headers = {
-        "Host": target.host_header,
-        "User-Agent": config.user_agent,
-        "Accept": "*/*",
-        "Connection": "close",
-    }
-    last_error: Exception | None = None
-    for address in addresses:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            break
-        seconds = min(config.timeout, remaining)
-        pool = _connection_pool(target, address, urllib3.Timeout(connect=seconds, read=seconds))
-        try:
-            response = pool.urlopen(
-                method,
-                target.request_target,
-                headers=headers,
-                redirect=False,
-                retries=False,
-                preload_content=False,
-                decode_content=False,
-            )
-        except (NewConnectionError, ConnectTimeoutError) as error:
-            pool.close()
-            last_error = error
-            continue
-        except (HTTPError, OSError) as error:
-            pool.close()
-            raise _connection_error(error, target, config) from error
-        return pool, response
-    raise _connection_error(last_error, target, config)

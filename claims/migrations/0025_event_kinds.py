@@ -4,15 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0024_source_checks'),
+        ("claims", "0024_source_checks"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='claimevent',
-            name='kind',
-            field=models.CharField(choices=[('submitted', 'submitted for review'), ('approved', 'approved'), ('changes_requested', 'requested changes'), ('published', 'published'), ('dismissed', 'dismissed'), ('reopened', 'reopened'), ('unpublished', 'unpublished'), ('assigned', 'assigned'), ('correction_opened', 'opened a correction'), ('correction_withdrawn', 'withdrew a correction'), ('error_reported', 'reported an error'), ('appearance_added', 'linked a new appearance (waiting for review)'), ('appearance_approved', 'approved a new appearance'), ('appearance_rejected', 'rejected a new appearance'), ('appearance_withdrawn', 'removed a new appearance before review'), ('removal_requested', 'asked to remove an appearance'), ('removal_approved', 'approved removing an appearance'), ('removal_rejected', 'declined removing an appearance'), ('article_changed', 'the publisher changed the article'), ('source_unreachable', 'a source is no longer reachable')], max_length=30, verbose_name='kind'),
+            model_name="claimevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("submitted", "submitted for review"),
+                    ("approved", "approved"),
+                    ("changes_requested", "requested changes"),
+                    ("published", "published"),
+                    ("dismissed", "dismissed"),
+                    ("reopened", "reopened"),
+                    ("unpublished", "unpublished"),
+                    ("assigned", "assigned"),
+                    ("correction_opened", "opened a correction"),
+                    ("correction_withdrawn", "withdrew a correction"),
+                    ("error_reported", "reported an error"),
+                    ("appearance_added", "linked a new appearance (waiting for review)"),
+                    ("appearance_approved", "approved a new appearance"),
+                    ("appearance_rejected", "rejected a new appearance"),
+                    ("appearance_withdrawn", "removed a new appearance before review"),
+                    ("removal_requested", "asked to remove an appearance"),
+                    ("removal_approved", "approved removing an appearance"),
+                    ("removal_rejected", "declined removing an appearance"),
+                    ("article_changed", "the publisher changed the article"),
+                    ("source_unreachable", "a source is no longer reachable"),
+                ],
+                max_length=30,
+                verbose_name="kind",
+            ),
         ),
     ]

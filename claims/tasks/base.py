@@ -30,6 +30,7 @@ def background_task(
     *,
     priority: int = 0,
     retries: int | None = None,
+    on_give_up: Callable[..., None] | None = None,
 ) -> Task | Callable[[Callable], Task]:
     """Make ``func`` a task that is tried again when it raises.
 
@@ -39,6 +40,10 @@ def background_task(
     ``retries`` defaults to ``FACTCHECK_TASK_RETRIES``. Errors a task expects (a page that
     cannot be fetched, an address refused) are the task's own business: it records them
     where the user looks and returns; only the unexpected is raised.
+
+    ``on_give_up(*args, **kwargs)`` runs when the last try failed, before the error is
+    raised: where the user waits for the outcome (an import's progress), it records that
+    there will be none, so nobody waits for ever.
 
     The attempt travels as the keyword argument ``attempt``, so it is the same on every
     backend (the database backend and RQ count runs differently).
@@ -55,6 +60,8 @@ def background_task(
                     logger.error(
                         "Task %s failed for good after %d tries: %r", func.__name__, attempt, error
                     )
+                    if on_give_up is not None:
+                        on_give_up(*args, **kwargs)
                     raise
                 delay = retry_delay(attempt)
                 the_task.using(run_after=timezone.now() + delay).enqueue(

@@ -7,6 +7,7 @@ expected failure, recorded on the import for the editor to read, and the task re
 """
 
 from django.utils import translation
+from django.utils.translation import gettext
 
 from claims.importing.errors import ArticleImportError
 from claims.importing.fetch import article_from_page, fetch
@@ -17,7 +18,23 @@ from claims.text.blocks import marked_text
 Status = ArticleImport.Status
 
 
-@background_task(priority=PRIORITY_INTERACTIVE)
+def _gave_up(import_pk: int) -> None:
+    """The task failed unexpectedly, twice: the editor learns it instead of waiting."""
+    job = ArticleImport.objects.filter(pk=import_pk).first()
+    if job is not None:
+        with translation.override(job.message_language):
+            job.move_to(
+                Status.FAILED,
+                error=gettext(
+                    "The page could not be loaded because of an error on our side. Please try "
+                    "again; if it happens again, tell your administrator (the error is listed "
+                    "under Background tasks in the admin)."
+                ),
+            )
+
+
+# One retry only: an editor is waiting, and a second unexpected error is worth saying.
+@background_task(priority=PRIORITY_INTERACTIVE, retries=1, on_give_up=_gave_up)
 def import_article(import_pk: int) -> dict:
     """Fetch and extract the page of one import. An import that is finished (or was
     discarded) is left alone, so running the task twice fetches nothing twice."""

@@ -306,7 +306,10 @@ class PasswordChange(PasswordChangeView):
 @login_required
 def email_preferences(request: HttpRequest) -> HttpResponse:
     """Which emails the user gets, how often, in which language (``DeskProfile``)."""
-    profile = DeskProfile.objects.get_or_create(user=request.user)[0]
+    # A GET writes nothing: the profile is saved with the first preferences sent.
+    profile = DeskProfile.objects.filter(user=request.user).first() or DeskProfile(
+        user=request.user
+    )
     form = EmailPreferencesForm(request.POST or None, instance=profile)
     status = 200
     if request.method == "POST":
