@@ -6,6 +6,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from unittest import mock
 
 from django.db import connections
 
@@ -62,12 +63,22 @@ def run_tasks(max_tasks: int | None = None) -> int:
     if settings.FACTCHECK_TASK_BACKEND == "rq":
         return _run_rq_tasks(max_tasks)
 
+    from django_tasks_db.management.commands import db_worker
     from django_tasks_db.models import DBTaskResult
 
+    before = DBTaskResult.objects.finished().count()
+    # The worker closes connections that are not in autocommit mode between tasks, as
+    # Django does between requests; inside a test's transaction that would close the test's
+    # own connection (the test client skips it the same way).
+    with mock.patch.object(db_worker, "close_old_connections", return_value=None):
+        _worker(max_tasks).run()
+    return DBTaskResult.objects.finished().count() - before
+
+
+def _worker(max_tasks: int | None):
     from claims.management.commands.runworker import DeskWorker
 
-    before = DBTaskResult.objects.finished().count()
-    DeskWorker(
+    return DeskWorker(
         scheduler=False,
         queue_names=["*"],
         excluded_queue_names=[],
@@ -77,8 +88,7 @@ def run_tasks(max_tasks: int | None = None) -> int:
         startup_delay=False,
         max_tasks=max_tasks,
         worker_id="test-worker",
-    ).run()
-    return DBTaskResult.objects.finished().count() - before
+    )
 
 
 def _run_rq_tasks(max_tasks: int | None) -> int:

@@ -2,8 +2,10 @@
 short summary, which the admin shows as the job's last result."""
 
 from datetime import timedelta
+from importlib import import_module
 
 from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
 from django.contrib.sessions.models import Session
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -24,11 +26,13 @@ def purge_reader_input() -> dict:
 
 @background_task(priority=PRIORITY_PERIODIC)
 def clear_sessions() -> dict:
-    """Expired sessions of the database session store (Redis expires its own)."""
-    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
-        return {"deleted": 0, "store": settings.SESSION_ENGINE}
-    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
-    return {"deleted": deleted}
+    """Expired sessions, as ``manage.py clearsessions`` clears them for the configured
+    store (the database rows of the database and cached-database stores)."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    in_database = issubclass(store, DatabaseStore)
+    expired = Session.objects.filter(expire_date__lt=timezone.now()).count() if in_database else 0
+    store.clear_expired()
+    return {"deleted": expired}
 
 
 @background_task(priority=PRIORITY_PERIODIC)
