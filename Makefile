@@ -65,7 +65,9 @@ run: $(VENV)/.installed-base .demo-password
 	echo ""
 	@# The task worker runs beside the server; both stop together (Ctrl+C stops both, and
 	@# the worker goes when the server ends for any other reason).
-	@$(DEV_ENV) $(PY) manage.py runworker -v 1 & worker=$$!; \
+	@# Emails (printed by the worker) carry absolute links: to this server unless set.
+	@export FACTCHECK_SITE_URL=$${FACTCHECK_SITE_URL:-http://127.0.0.1:$(PORT)}; \
+	$(DEV_ENV) $(PY) manage.py runworker -v 1 & worker=$$!; \
 	trap 'pkill -TERM -P $$worker 2>/dev/null; kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 

@@ -424,4 +424,4 @@ def test_watcharticles_now_checks_every_watched_article_and_says_what_it_found(w
     out = StringIO()
     with time_machine.travel(START + timedelta(minutes=1), tick=False):  # not due: checked anyway
         call_command("watcharticles", "--now", stdout=out)
-    assert f"{watched.slug}: changed: new revision 2, 1 passages to check" in out.getvalue()
+    assert f"{watched.slug}: changed: new revision 2, 1 passage to check" in out.getvalue()

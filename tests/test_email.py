@@ -317,6 +317,11 @@ def test_password_reset_mail_arrives_and_its_link_sets_a_new_password(
     assert response.status_code == unknown.status_code == 302
     assert response["Location"] == unknown["Location"]  # the same answer either way
     assert inbox.received == []
+    # The queue holds whom to write and in which language, never the reset token.
+    from django_tasks_db.models import DBTaskResult
+
+    [queued] = DBTaskResult.objects.filter(task_path__endswith="send_password_reset")
+    assert queued.args_kwargs["args"] == [editor.pk, "de"]
     run_tasks()
     [message] = inbox.to("editor@newsroom.test")
     assert len(inbox.received) == 1

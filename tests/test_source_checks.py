@@ -448,6 +448,25 @@ def test_requesting_a_copy_needs_a_post_and_a_desk_role(
     assert not SourceCheck.objects.exists()
 
 
+def test_a_copy_is_asked_for_once_while_one_is_on_its_way_and_not_for_a_closed_claim(
+    desk, editor, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    source = add_source(make_claim(author=editor, status=Claim.Status.DRAFT))
+    url = reverse("claims:desk-source-archive", args=[source.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert desk.post(url).status_code == 302
+        again = desk.post(url, follow=True)
+    assert "already requested" in again.content.decode()
+    assert DBTaskResult.objects.filter(task_path__endswith="request_archive").count() == 1
+
+    dismissed = add_source(make_claim(author=editor, status=Claim.Status.DISMISSED))
+    refused = desk.post(reverse("claims:desk-source-archive", args=[dismissed.pk]))
+    assert refused.status_code == 403
+    assert not SourceCheck.objects.filter(source=dismissed).exists()
+
+
 @pytest.mark.parametrize("on", [True, False])
 def test_publishing_requests_copies_when_the_setting_is_on(
     editor, reviewer, archive, site, settings, django_capture_on_commit_callbacks, on

@@ -5,12 +5,14 @@ archive address on the source)."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from claims.archiving import ArchiveAnswer
 from claims.caching import invalidate_public_pages
 from claims.importing.fetch import ProbeResult
-from claims.models import Claim, ClaimEvent, Source, SourceCheck
+from claims.models import Claim, ClaimEvent, Source, SourceCheck, WorkflowError
 from claims.models.links import UNREACHABLE_AFTER
+from claims.permissions import can_edit_claim
 
 
 def _check_row(source: Source) -> SourceCheck:
@@ -63,16 +65,24 @@ def source_check_record(*, source_pk: int, url: str, result: ProbeResult) -> Sou
 
 
 @transaction.atomic
-def source_archive_request(*, source: Source) -> SourceCheck:
-    """Note that an archived copy of ``source`` is wanted (the task that asks the archive
-    is enqueued by the caller); a failed or finished earlier request is replaced."""
-    source = Source.objects.get(pk=source.pk)
+def source_archive_request(*, source: Source, user=None) -> bool:
+    """Note that an archived copy of ``source`` is wanted (the caller enqueues the task
+    that asks the archive, when this returns True); a failed or finished earlier request
+    is replaced, one still waiting is left alone (False). ``user``: who asked on the desk,
+    who must be allowed to edit the claim's sources (the system asks with None)."""
+    source = Source.objects.select_related("claim").get(pk=source.pk)
+    if user is not None and not can_edit_claim(user, source.claim):
+        raise WorkflowError(
+            gettext("You may not request archived copies of this claim’s sources."), "forbidden"
+        )
     check = _check_row(source)
+    if check.archive_waiting:
+        return False
     check.archive_state = SourceCheck.Archive.REQUESTED
     check.archive_requested_at = timezone.now()
     check.archive_job = check.archive_error = check.archive_detail = ""
     check.save()
-    return check
+    return True
 
 
 @transaction.atomic

@@ -13,10 +13,13 @@ import logging
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import mailers
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from claims import emails
 from claims.claimreview import on_site
@@ -141,13 +144,16 @@ def send_digests() -> dict:
 
 # --- Password reset -------------------------------------------------------------------------
 @background_task(priority=PRIORITY_INTERACTIVE)
-def send_password_reset(user_pk: int, uid: str, token: str, language: str) -> dict:
+def send_password_reset(user_pk: int, language: str) -> dict:
     """The password-reset link for a user who asked for it (``claims.views.account``),
-    in the language of the page they asked on. A user gone or without an address since
-    gets nothing; a used or stale token is refused by the reset page itself."""
+    in the language of the page they asked on. The token is made here, not passed in: task
+    arguments are kept in the queue and shown in the admin. A user gone or without an
+    address since gets nothing; a used or stale token is refused by the reset page."""
     user = get_user_model().objects.filter(pk=user_pk, is_active=True).first()
     if user is None or not user.email:
         return {"sent": 0}
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
     with translation.override(language):
         path = reverse("claims:password-reset-confirm", kwargs={"uidb64": uid, "token": token})
         message = emails.password_reset_message(user, on_site(path))

@@ -131,9 +131,9 @@ def archive_claim_sources(claim_pk: int) -> dict:
     )
     requested = 0
     for source in sources:
-        services.source_archive_request(source=source)  # committed: the task may start
-        request_archive.enqueue(source.pk)
-        requested += 1
+        if services.source_archive_request(source=source):  # committed: the task may start
+            request_archive.enqueue(source.pk)
+            requested += 1
     return {"requested": requested}
 
 

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from claims.models import Article, ArticleImport, Claim, Mention, Source
 from claims.permissions import can_change_mentions, can_edit_claim, can_use_desk
-from claims.roles import may
 from claims.views.responses import error_response
 
 
@@ -65,14 +64,10 @@ def get_mention_for_user(user, pk: int, *, for_edit: bool = False) -> Mention:
     return mention
 
 
-def get_source_for_user(user, pk: int, *, for_archive: bool = False) -> Source:
-    """A claim's source; ``for_archive``: the user may ask for an archived copy of it
-    (editors and reviewers, who may edit sources)."""
+def get_source_for_user(user, pk: int) -> Source:
+    """A claim's source, for a desk user (what they may do with it, the service says)."""
     _require_desk(user)
-    source = get_object_or_404(Source.objects.select_related("claim"), pk=pk)
-    if for_archive and not may(user, "edit"):
-        raise PermissionDenied(_("You may not request archived copies of sources."))
-    return source
+    return get_object_or_404(Source.objects.select_related("claim"), pk=pk)
 
 
 def desk_required(view):

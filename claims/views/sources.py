@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from claims import services
-from claims.models import SourceCheck
+from claims.models import SourceCheck, WorkflowError
 from claims.tasks import enqueue_on_commit
 from claims.tasks.links import request_archive
 from claims.views.access import desk_required, get_source_for_user
-from claims.views.responses import safe_next
+from claims.views.responses import error_response, refusal_status, safe_next
 
 
 @require_safe
@@ -38,16 +38,26 @@ def unreachable_sources(request: HttpRequest) -> HttpResponse:
 def source_archive(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask the web archive for a copy of the source; the answer arrives in the background
     and is shown with the source."""
-    source = get_source_for_user(request.user, pk, for_archive=True)
-    services.source_archive_request(source=source)
-    enqueue_on_commit(request_archive, source.pk)
-    messages.success(
-        request,
-        _(
-            "An archived copy of “%(title)s” was requested; it appears with the source "
-            "when the archive has saved it."
+    source = get_source_for_user(request.user, pk)
+    try:
+        requested = services.source_archive_request(source=source, user=request.user)
+    except WorkflowError as refusal:
+        return error_response(request, refusal.message, refusal_status(refusal.code))
+    if requested:
+        enqueue_on_commit(request_archive, source.pk)
+        messages.success(
+            request,
+            _(
+                "An archived copy of “%(title)s” was requested; it appears with the source "
+                "when the archive has saved it."
+            )
+            % {"title": source.title},
         )
-        % {"title": source.title},
-    )
+    else:
+        messages.info(
+            request,
+            _("An archived copy of “%(title)s” is already requested; it is on its way.")
+            % {"title": source.title},
+        )
     fallback = reverse("claims:desk-claim-review", args=[source.claim_id])
     return redirect(safe_next(request, request.POST.get("next")) or fallback)

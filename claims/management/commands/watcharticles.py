@@ -38,7 +38,7 @@ class Command(BaseCommand):
             if outcome.state == "changed":
                 said = (
                     f"changed: new revision {outcome.revision}, "
-                    f"{outcome.to_check} passages to check"
+                    f"{outcome.to_check} passage{'' if outcome.to_check == 1 else 's'} to check"
                 )
             elif outcome.state == "error":
                 said = f"error: {outcome.message}"
