@@ -15,7 +15,14 @@ from django.utils import translation
 
 from claims.importing.fetch import NotModified, fetch, fetch_article
 from claims.importing.html import text_from_html
-from claims.models import Article, ArticleRevision, ArticleWatch, ClaimEvent, Mention
+from claims.models import (
+    Article,
+    ArticleImport,
+    ArticleRevision,
+    ArticleWatch,
+    ClaimEvent,
+    Mention,
+)
 from claims.scheduling import run_due_jobs
 from claims.services import article_watch_set
 from claims.tasks.watch import check_article, due_article_ids, watch_due_articles
@@ -303,6 +310,52 @@ def test_a_text_corrected_by_hand_is_not_overwritten_while_the_page_stays(watche
     with time_machine.travel(START + timedelta(hours=1), tick=False):
         assert check_article(watched.pk).state == "unchanged"
     assert watched.revisions.count() == 2
+
+
+def test_the_first_look_at_a_pasted_article_is_the_baseline_not_a_change(site, editor):
+    """Pasted with an original address, and corrected by the editor (here: a paragraph
+    left out): the first check takes the page as it is, and only a later change of the
+    page becomes a revision."""
+    with time_machine.travel(START, tick=False):
+        article = make_article(f"{SCHOOLS}\n\n{OPPOSITION}", original_url=site.url("/schulen"))
+        mark_quote(make_claim(author=editor, published_at=START), article, CLAIMED)
+        assert check_article(article.pk).state == "unchanged"
+    assert article.revisions.count() == 1
+    site.page("/schulen", page((SCHOOLS, OPPOSITION, "Ein neuer Absatz des Verlags.")))
+    with time_machine.travel(START + timedelta(hours=1), tick=False):
+        assert check_article(article.pk).state == "changed"
+    assert "Ein neuer Absatz des Verlags." in article.revisions.latest("number").text
+
+
+def test_an_import_corrected_in_the_preview_keeps_its_correction(
+    site, client, editor, django_capture_on_commit_callbacks
+):
+    """Loaded from the page in the background, corrected in the preview, saved: the page's
+    text at import is the baseline, so the correction is not taken for the publisher's."""
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/desk/articles/new/", {"fetch_url": site.url("/schulen"), "language": ""})
+    run_tasks()
+    job = ArticleImport.objects.get()
+    corrected = job.text.replace("mehr als 40 neue Schulen", "mehr als 40 neue Schulen (sic)")
+    response = client.post(
+        "/desk/articles/new/",
+        {
+            "title": job.title,
+            "text": corrected,
+            "original_url": job.final_url,
+            "fetched_from": job.final_url,
+            "from_import": job.pk,
+            "language": "de",
+        },
+    )
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert ArticleWatch.objects.get(article=article).text_digest == job.source_digest
+    mark_quote(make_claim(author=editor, published_at=START), article, "Schulen (sic)")
+    assert check_article(article.pk).state == "unchanged"
+    assert article.revisions.count() == 1
+    assert "(sic)" in article.current_revision.text
 
 
 # --- Errors, pausing ---------------------------------------------------------------------

@@ -57,6 +57,10 @@ class ArticleImport(models.Model):
     # With the block markers of ``claims.text.blocks.marked_text`` (sub-headings, lists).
     text = models.TextField(blank=True)
     notices = models.JSONField(default=list, blank=True)
+    # The digest of the text extracted from the page (claims.models.watch.text_digest): the
+    # article watch's baseline, so a correction made in the preview is never taken for a
+    # change by the publisher.
+    source_digest = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(_("asked"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -6,6 +6,7 @@ The state lives beside the article, not on it: ``Article`` keeps a history recor
 save, and a check every hour would bury its real changes under "checked again".
 """
 
+import hashlib
 from datetime import datetime, timedelta
 
 from django.db import models
@@ -56,6 +57,12 @@ def default_interval(age: timedelta) -> timedelta:
         if age < until:
             return interval
     return WEEKLY
+
+
+def text_digest(text: str) -> str:
+    """What the watch compares: the SHA-256 of an article's text as extracted from its page
+    (``ImportedText.text``), never of the desk's revision, which editors may correct."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class ArticleWatch(models.Model):

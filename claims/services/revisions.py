@@ -12,7 +12,14 @@ from django.utils.translation import gettext as _
 
 from claims.importing.cleaning import ImportedText
 from claims.importing.errors import ArticleImportError
-from claims.models import Article, ArticleRevision, Mention, WorkflowError
+from claims.models import (
+    Article,
+    ArticleImport,
+    ArticleRevision,
+    ArticleWatch,
+    Mention,
+    WorkflowError,
+)
 from claims.models.base import unique_slug
 from claims.roles import may
 from claims.text import normalize, paragraph_spans
@@ -30,12 +37,21 @@ class ArticleChanged(Exception):
 
 @transaction.atomic
 def article_create(
-    *, article: Article, imported: ImportedText, origin: str, user: AbstractBaseUser
+    *,
+    article: Article,
+    imported: ImportedText,
+    origin: str,
+    user: AbstractBaseUser,
+    from_import: ArticleImport | None = None,
 ) -> Article:
     """Save the new ``article`` (unsaved, with the metadata the editor typed) and its first
     revision, the ``imported`` text. Metadata the editor left empty comes from the import;
     without a title at all it raises ``ArticleImportError`` (the article could not be
-    found again) and nothing is saved."""
+    found again) and nothing is saved.
+
+    ``from_import``: the background import (still without an article) whose preview this
+    was; it is linked to the article, and the text its page gave becomes the article
+    watch's baseline."""
     article.title = article.title or imported.title
     if not article.title:
         # Without a title the article cannot be found again: ask for one.
@@ -57,6 +73,11 @@ def article_create(
     )
     article.current_revision = revision
     article.save(update_fields=["current_revision", "updated_at"])
+    linked = from_import is not None and ArticleImport.objects.filter(
+        pk=from_import.pk, article=None
+    ).update(article=article)
+    if linked and from_import.source_digest:
+        ArticleWatch.objects.create(article=article, text_digest=from_import.source_digest)
     return article
 
 

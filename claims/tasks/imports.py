@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from claims.importing.errors import ArticleImportError
 from claims.importing.fetch import article_from_page, fetch
 from claims.models import ArticleImport
+from claims.models.watch import text_digest
 from claims.tasks.base import PRIORITY_INTERACTIVE, background_task
 from claims.text.blocks import marked_text
 
@@ -61,5 +62,6 @@ def import_article(import_pk: int) -> dict:
         final_url=imported.url,
         text=marked_text(imported.text, imported.blocks),
         notices=list(imported.notices),
+        source_digest=text_digest(imported.text),
     )
     return {"import": import_pk, "status": Status.READY}

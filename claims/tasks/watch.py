@@ -14,7 +14,6 @@ stored on the article's watch (the workspace shows it) and the next check waits 
 long per error in a row, at most a week.
 """
 
-import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,7 +25,7 @@ from django.utils import timezone
 from claims.importing.errors import ArticleImportError
 from claims.importing.fetch import NotModified, article_from_page, fetch
 from claims.models import Article, ArticleWatch
-from claims.models.watch import watch_started, watched_articles
+from claims.models.watch import text_digest, watch_started, watched_articles
 from claims.services import SameText
 from claims.services.watch import article_revise_from_publisher
 from claims.tasks.base import PRIORITY_PERIODIC, background_task
@@ -106,16 +105,17 @@ def check_article(article_id: int) -> WatchOutcome:
         message = str(error)
         _record(watch, article, error=message)
         return WatchOutcome("error", message=message)
-    digest = hashlib.sha256(imported.text.encode("utf-8")).hexdigest()
+    digest = text_digest(imported.text)
     validators = {"etag": page.etag, "last_modified": page.last_modified}
-    revision = article.current_revision
-    if digest == watch.text_digest or (
-        not watch.text_digest and revision is not None and revision.text == imported.text
-    ):
-        # The same text as last time (the markup around it may have changed), or on the
-        # first look the text the desk has.
-        first_look = not watch.text_digest
-        _record(watch, article, changed=first_look, digest=digest, **validators)
+    if not watch.text_digest:
+        # The first look at an article that was not loaded from its page here (pasted, or
+        # uploaded): what the page says now is the baseline. Comparing it with the desk's
+        # text would take an editor's corrections for the publisher's.
+        _record(watch, article, changed=True, digest=digest, **validators)
+        return WatchOutcome("unchanged")
+    if digest == watch.text_digest:
+        # The same text as last time (the markup around it may have changed).
+        _record(watch, article, digest=digest, **validators)
         return WatchOutcome("unchanged")
     try:
         result = article_revise_from_publisher(article=article, imported=imported)

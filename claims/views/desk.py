@@ -253,13 +253,20 @@ def _create_article(request: HttpRequest, form: ArticleForm) -> Article:
             origin = ArticleRevision.Origin.URL  # checked (and maybe corrected) in the preview
         else:
             origin = ArticleRevision.Origin.PASTE
-    article = services.article_create(
-        article=form.save(commit=False), imported=imported, origin=origin, user=request.user
-    )
+    from_import = None
     if form.cleaned_data.get("from_import"):
-        ArticleImport.objects.visible_to(request.user).filter(
-            pk=form.cleaned_data["from_import"], article=None
-        ).update(article=article)
+        from_import = (
+            ArticleImport.objects.visible_to(request.user)
+            .filter(pk=form.cleaned_data["from_import"], article=None)
+            .first()
+        )
+    article = services.article_create(
+        article=form.save(commit=False),
+        imported=imported,
+        origin=origin,
+        user=request.user,
+        from_import=from_import,
+    )
     for notice in imported.notices:
         messages.info(request, notice)
     return article
