@@ -167,6 +167,26 @@ def test_a_source_checked_lately_is_not_checked_again(flagged_world, site):
     assert len(site.requests_to("/gone")) == 1
 
 
+def test_two_workers_probing_at_once_count_one_failure(flagged_world):
+    """Two copies of a check ran side by side (their probes started before either was
+    recorded): the second record is dropped, so three failures still mean three checks."""
+    from claims.importing.fetch import ProbeResult
+    from claims.services import source_check_record
+
+    _claim, source = flagged_world
+    started = timezone.now()
+    failed = ProbeResult(ok=False, code="http_error", status=404)
+    first = source_check_record(
+        source_pk=source.pk, url=source.url, result=failed, started_at=started
+    )
+    second = source_check_record(
+        source_pk=source.pk, url=source.url, result=failed, started_at=started
+    )
+    assert first is not None
+    assert second is None
+    assert SourceCheck.objects.get(source=source).failures == 1
+
+
 def test_drafts_are_not_checked(editor, allow_private, site):
     draft = make_claim(status=Claim.Status.DRAFT, author=editor)
     add_source(draft, url=site.url("/gone"))

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0025_event_kinds'),
+        ("claims", "0025_event_kinds"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='articleimport',
-            name='source_digest',
+            model_name="articleimport",
+            name="source_digest",
             field=models.CharField(blank=True, max_length=64),
         ),
     ]

@@ -2,6 +2,8 @@
 found, written with what follows from it (the unreachable flag and its notification, the
 archive address on the source)."""
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -28,15 +30,21 @@ def _check_row(source: Source) -> SourceCheck:
 
 
 @transaction.atomic
-def source_check_record(*, source_pk: int, url: str, result: ProbeResult) -> SourceCheck | None:
-    """Record a check of ``url``, the address source ``source_pk`` had when it was checked
-    (``None`` when the source is gone or its address changed since: the new one gets its
-    own check). The third failure in a row flags it as unreachable and tells the claim's
-    author and assignee (a ``source_unreachable`` event); a success clears the flag."""
+def source_check_record(
+    *, source_pk: int, url: str, result: ProbeResult, started_at: datetime
+) -> SourceCheck | None:
+    """Record a check of ``url``, the address source ``source_pk`` had when the probe
+    started at ``started_at`` (``None`` when the source is gone or its address changed
+    since: the new one gets its own check; or when another worker recorded a check that
+    started later, so one failure is never counted twice). The third failure in a row flags
+    the source as unreachable and tells the claim's author and assignee (a
+    ``source_unreachable`` event); a success clears the flag."""
     source = Source.objects.select_related("claim").filter(pk=source_pk).first()
     if source is None or source.url != url:
         return None
     check = _check_row(source)
+    if check.checked_at is not None and check.checked_at >= started_at:
+        return None
     now = timezone.now()
     was_flagged = check.unreachable_since is not None
     check.checked_at = now

@@ -72,8 +72,12 @@ def check_source(source_pk: int) -> dict:
     source = due_sources().filter(pk=source_pk).first()
     if source is None:
         return {"skipped": "not due"}
+    started_at = timezone.now()
     result = probe(source.url)
-    services.source_check_record(source_pk=source.pk, url=source.url, result=result)
+    if not services.source_check_record(
+        source_pk=source.pk, url=source.url, result=result, started_at=started_at
+    ):
+        return {"skipped": "checked meanwhile"}
     return {"ok": result.ok, "result": result.code or "ok", "status": result.status}
 
 
