@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from claims.models import ScheduledJob, TaskWorker
+from claims.tasks.base import give_up
 
 logger = logging.getLogger("claims.scheduling")
 
@@ -141,7 +142,9 @@ def requeue_lost_tasks(now: datetime | None = None) -> int:
     now = now or timezone.now()
     alive = set(live_workers(now).values_list("worker_id", flat=True))
     handed_back = 0
-    for result in DBTaskResult.objects.running().only("id", "worker_ids", "task_path"):
+    for result in DBTaskResult.objects.running().only(
+        "id", "worker_ids", "task_path", "args_kwargs"
+    ):
         if result.worker_ids and result.worker_ids[-1] in alive:
             continue
         running = DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.RUNNING)
@@ -157,6 +160,8 @@ def requeue_lost_tasks(now: datetime | None = None) -> int:
                 ),
             )
             logger.error("Task %s (%s) lost its worker too often.", result.pk, result.task_path)
+            # Whoever waits for its outcome (an import's progress) learns there is none.
+            give_up(result.task_path, result.args_kwargs["args"], result.args_kwargs["kwargs"])
             continue
         handed_back += running.update(status=TaskResultStatus.READY, started_at=None)
         logger.warning(

@@ -177,6 +177,24 @@ def test_a_task_that_lost_its_worker_three_times_fails_for_good() -> None:
     assert "stopped 3 times" in row.traceback
 
 
+def test_an_import_whose_worker_was_lost_too_often_fails_in_words(editor) -> None:
+    """Nobody waits for ever: the import's page says it failed."""
+    from claims.models import ArticleImport
+    from claims.tasks.imports import import_article
+
+    job = ArticleImport.objects.create(
+        requested_by=editor, url="https://example.org/a", status="fetching"
+    )
+    row = DBTaskResult.objects.get(pk=import_article.enqueue(job.pk).id)
+    DBTaskResult.objects.filter(pk=row.pk).update(
+        status="RUNNING", worker_ids=["a", "b", "c"], started_at=timezone.now()
+    )
+    scheduling.requeue_lost_tasks()
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert "error on our side" in job.error
+
+
 # --- Housekeeping ---------------------------------------------------------------------------
 
 

@@ -18,6 +18,24 @@ PRIORITY_INTERACTIVE = 10
 PRIORITY_PERIODIC = -10
 
 
+# Task path → its on_give_up, for the tasks that fail for good outside their own run (a
+# task whose worker was lost too often: claims.scheduling.requeue_lost_tasks).
+_GIVE_UP: dict[str, Callable[..., None]] = {}
+
+
+def give_up(task_path: str, args: list, kwargs: dict) -> None:
+    """Run the ``on_give_up`` of the task at ``task_path`` (if it has one) for a run with
+    these arguments; its own error is logged, never raised."""
+    hook = _GIVE_UP.get(task_path)
+    if hook is None:
+        return
+    kwargs = {name: value for name, value in kwargs.items() if name != "attempt"}
+    try:
+        hook(*args, **kwargs)
+    except Exception:
+        logger.exception("The give-up of %s failed.", task_path)
+
+
 def retry_delay(attempt: int) -> timedelta:
     """How long to wait before try ``attempt + 1``: the base delay doubled each time
     (30 s, 1 min, 2 min, 4 min … with the defaults), at most a day."""
@@ -80,6 +98,8 @@ def background_task(
         # RQ has no priorities: there the priority is left out.
         supported = task_backends["default"].supports_priority
         the_task = task(priority=priority if supported else 0)(run)
+        if on_give_up is not None:
+            _GIVE_UP[the_task.module_path] = on_give_up
         return the_task
 
     return decorate(func) if func is not None else decorate

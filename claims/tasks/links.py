@@ -81,7 +81,16 @@ def check_source(source_pk: int) -> dict:
     return {"ok": result.ok, "result": result.code or "ok", "status": result.status}
 
 
-@background_task(priority=PRIORITY_INTERACTIVE)
+def _archive_gave_up(source_pk: int, *args) -> None:
+    """The request failed unexpectedly for good: say so on the source (a new request can
+    be made) instead of showing "requested" for ever."""
+    SourceCheck.objects.filter(
+        source_id=source_pk,
+        archive_state__in=[SourceCheck.Archive.REQUESTED, SourceCheck.Archive.PENDING],
+    ).update(archive_state=SourceCheck.Archive.FAILED, archive_error="bad_answer")
+
+
+@background_task(priority=PRIORITY_INTERACTIVE, on_give_up=_archive_gave_up)
 def request_archive(source_pk: int) -> dict:
     """Ask the archive for a copy of the source (requested by ``source_archive_request``)."""
     check = (
@@ -97,7 +106,7 @@ def request_archive(source_pk: int) -> dict:
     return {"state": answer.state, "error": answer.error}
 
 
-@background_task(priority=PRIORITY_INTERACTIVE)
+@background_task(priority=PRIORITY_INTERACTIVE, on_give_up=_archive_gave_up)
 def poll_archive(source_pk: int, job_id: str, poll: int = 1) -> dict:
     """Ask the archive whether job ``job_id`` saved the source; again later if not yet."""
     waiting = SourceCheck.objects.filter(
