@@ -247,14 +247,12 @@ class ClaimEvent(models.Model):
     def by(self) -> str:
         """Who did it, for the timeline and notifications (empty where :meth:`describe`
         is a whole sentence that names who did it)."""
-        if self.kind == self.Kind.ARTICLE_CHANGED:
+        if self.kind in (self.Kind.ARTICLE_CHANGED, self.Kind.SOURCE_UNREACHABLE):
             return ""
         if self.actor is not None:
             return self.actor.get_username()
         if self.kind == self.Kind.ERROR_REPORTED:
             return gettext("A reader")
-        if self.kind == self.Kind.SOURCE_UNREACHABLE:
-            return pgettext("who did it", "The link check")
         return pgettext("who did it", "The system")
 
     def describe(self) -> str:

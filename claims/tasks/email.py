@@ -168,13 +168,26 @@ _READER_MODELS = {"tip": Tip, "errorreport": ErrorReport}
 def send_reader_reply(model: str, pk: int) -> dict:
     """A moderator's reply (``reader_input_reply``) to the reader's address, if the reader
     still may be answered and it was not sent yet; then ``reply_sent_at`` records it."""
-    item = _READER_MODELS[model].objects.filter(pk=pk).first()
+    model_class = _READER_MODELS[model]
+    item = model_class.objects.filter(pk=pk).first()
     if item is None or not item.reply or item.reply_sent_at or not item.may_be_answered:
         return {"sent": 0}
-    sent = _send([emails.reader_reply_message(item)])
-    if sent:
-        item.reply_sent_at = timezone.now()
-        item._history_user = item.reply_by
-        item._change_reason = "reply sent"
-        item.save(update_fields=["reply_sent_at", "updated_at"])
+    # Claim the sending first, so two runs (a reply saved twice in a row) send it once;
+    # a failed send gives the claim back for the retry.
+    now = timezone.now()
+    if not model_class.objects.filter(pk=pk, reply_sent_at=None).update(reply_sent_at=now):
+        return {"sent": 0}
+    try:
+        sent = _send([emails.reader_reply_message(item)])
+    except Exception:
+        model_class.objects.filter(pk=pk, reply_sent_at=now).update(reply_sent_at=None)
+        raise
+    if not sent:
+        model_class.objects.filter(pk=pk, reply_sent_at=now).update(reply_sent_at=None)
+        return {"sent": 0}
+    # The history records who answered and when (the claim above wrote no record).
+    item.reply_sent_at = now
+    item._history_user = item.reply_by
+    item._change_reason = "reply sent"
+    item.save(update_fields=["reply_sent_at", "updated_at"])
     return {"sent": sent}
