@@ -2,6 +2,7 @@
 desk), and a new revision of the publisher's changed text with the notifications of the
 people whose passages need checking (the watch task, ``claims/tasks/watch.py``)."""
 
+from collections import Counter
 from datetime import timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -56,6 +57,7 @@ def article_watch_set(
 
 
 @transaction.atomic
+@transaction.atomic
 def article_revise_from_publisher(*, article: Article, imported: ImportedText) -> RevisionResult:
     """Make the publisher's changed text (fetched by the watch) the article's new revision,
     re-anchoring its passages like any new text (``article_revise``; by the system, so no
@@ -84,16 +86,22 @@ def article_revise_from_publisher(*, article: Article, imported: ImportedText) -
         .select_related("claim")
         .order_by("claim_id")
     )
-    claims = {mention.claim_id: mention.claim for mention in affected}
-    params = {"article": article.pk, "revision": result.revision.number, "count": count}
-    ClaimEvent.objects.bulk_create(
-        ClaimEvent(
+    claims, passages = {}, Counter()
+    for mention in affected:
+        claims[mention.claim_id] = mention.claim
+        passages[mention.claim_id] += 1
+    # One by one, not in bulk: saving an event is what sends its emails (claims.apps).
+    for claim in claims.values():
+        ClaimEvent.objects.create(
             claim=claim,
             kind=ClaimEvent.Kind.ARTICLE_CHANGED,
             actor=None,
-            params=params,
+            # The passages of this claim (the article may have more to check).
+            params={
+                "article": article.pk,
+                "revision": result.revision.number,
+                "count": passages[claim.pk],
+            },
             claim_version=claim.version,
         )
-        for claim in claims.values()
-    )
     return result
