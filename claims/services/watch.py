@@ -57,7 +57,6 @@ def article_watch_set(
 
 
 @transaction.atomic
-@transaction.atomic
 def article_revise_from_publisher(*, article: Article, imported: ImportedText) -> RevisionResult:
     """Make the publisher's changed text (fetched by the watch) the article's new revision,
     re-anchoring its passages like any new text (``article_revise``; by the system, so no
