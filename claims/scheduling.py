@@ -135,6 +135,14 @@ def live_workers(now: datetime | None = None):
     return TaskWorker.objects.filter(seen_at__gte=now - lost_after)
 
 
+def no_worker_alive() -> bool:
+    """Whether no database worker has said it is alive lately (the desk then says why an
+    import waits). RQ's workers do not report here: with RQ, this never claims so."""
+    if settings.FACTCHECK_TASK_BACKEND != "database":
+        return False
+    return not live_workers().exists()
+
+
 def requeue_lost_tasks(now: datetime | None = None) -> int:
     """Hand the running tasks of workers not seen lately back to the queue; the number."""
     from django_tasks_db.models import DBTaskResult

@@ -37,7 +37,7 @@ from claims.models import (
     WorkflowError,
 )
 from claims.models.claims import SOURCE_FIELDS
-from claims.scheduling import live_workers
+from claims.scheduling import no_worker_alive
 from claims.tasks import enqueue_on_commit
 from claims.tasks.imports import import_article
 from claims.views.access import (
@@ -212,7 +212,7 @@ def _import_context(
             context["form"] = ArticleForm(initial={**job.given, "fetch_url": job.url})
     if job is not None and job.status == ArticleImport.Status.QUEUED:
         waiting = timezone.now() - job.created_at > NO_WORKER_AFTER
-        context["no_worker"] = waiting and not live_workers().exists()
+        context["no_worker"] = waiting and no_worker_alive()
     context["recent_imports"] = (
         ArticleImport.objects.filter(requested_by=request.user)
         .only("url", "status", "created_at", "article_id")
