@@ -522,6 +522,10 @@ FACTCHECK_SCHEDULE = {
         "task": "claims.tasks.maintenance.prune_task_results",
         "every": timedelta(days=1),
     },
+    "prune-imports": {
+        "task": "claims.tasks.maintenance.prune_imports",
+        "every": timedelta(days=1),
+    },
     # Each user's daily digest, from their digest hour on (claims.tasks.email).
     "send-digests": {
         "task": "claims.tasks.email.send_digests",

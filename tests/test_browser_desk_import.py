@@ -34,7 +34,7 @@ def test_the_preview_appears_without_a_reload_once_the_task_ran(
 
         assert run_tasks() == 1  # the worker's turn, here in the test's thread
         title = ArticleImport.objects.get().title
-        expect(page.get_by_role("status").filter(has_text="Bereit zur Prüfung")).to_be_visible()
+        expect(page.get_by_role("status").filter(has_text="Bereit zur Durchsicht")).to_be_visible()
         expect(page.get_by_label("Titel")).to_have_value(title)
         assert page.evaluate("() => window.notReloaded") is True  # polled, not reloaded
 

@@ -79,7 +79,7 @@ def test_the_task_fetches_extracts_and_the_preview_is_ready(desk, site, allow_pr
     assert job.finished_at is not None
     assert len(site.requests_to("/article")) == 2  # the task's fetch and the comparison's
     html = _progress(desk, job).content.decode()
-    assert "Ready for review" in html
+    assert "Ready to check" in html
     assert "Check what was fetched before it is saved." in html
     assert html_module.escape(job.title) in html
     assert f'name="fetched_from" value="{site.url("/article")}"' in html

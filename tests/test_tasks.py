@@ -214,6 +214,22 @@ def test_old_task_results_are_pruned_failed_ones_later(settings) -> None:
     assert left == [("FAILED", 15), ("SUCCESSFUL", 13)]
 
 
+def test_finished_imports_go_after_thirty_days_pending_ones_stay(editor) -> None:
+    from claims.models import ArticleImport
+    from claims.tasks.maintenance import prune_imports
+
+    now = timezone.now()
+    for status, age in (("ready", 31), ("failed", 29), ("queued", 40)):
+        ArticleImport.objects.create(
+            requested_by=editor,
+            url=f"https://example.org/{status}",
+            status=status,
+            finished_at=None if status == "queued" else now - timedelta(days=age),
+        )
+    assert prune_imports.call() == {"deleted": 1}
+    assert sorted(ArticleImport.objects.values_list("status", flat=True)) == ["failed", "queued"]
+
+
 def test_expired_sessions_are_cleared(client, editor, settings) -> None:
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     client.force_login(editor)

@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                             ("queued", "Queued"),
                             ("fetching", "Fetching the page"),
                             ("extracting", "Reading the text"),
-                            ("ready", "Ready for review"),
+                            ("ready", "Ready to check"),
                             ("failed", "Failed"),
                         ],
                         default="queued",

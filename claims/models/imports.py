@@ -27,7 +27,7 @@ class ArticleImport(models.Model):
         QUEUED = "queued", _("Queued")
         FETCHING = "fetching", _("Fetching the page")
         EXTRACTING = "extracting", _("Reading the text")
-        READY = "ready", _("Ready for review")
+        READY = "ready", _("Ready to check")
         FAILED = "failed", _("Failed")
 
     PENDING = (Status.QUEUED, Status.FETCHING, Status.EXTRACTING)

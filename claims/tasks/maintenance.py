@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
-from claims.models import Claim
+from claims.models import ArticleImport, Claim
 from claims.services import reader_input_purge
 from claims.share.image import cached_png, share_card
 from claims.tasks.base import PRIORITY_PERIODIC, background_task
@@ -46,6 +46,21 @@ def prune_task_results() -> dict:
         | Q(status="FAILED", finished_at__lt=now - timedelta(days=3 * days))
     )
     deleted, _ = old.delete()
+    return {"deleted": deleted}
+
+
+#: How long a finished import (saved as an article, failed, or never saved) is kept in
+#: the editor's list of imports; its copy of the page's text goes with it.
+IMPORT_KEEP_DAYS = 30
+
+
+@background_task(priority=PRIORITY_PERIODIC)
+def prune_imports() -> dict:
+    """Imports finished more than ``IMPORT_KEEP_DAYS`` ago."""
+    cutoff = timezone.now() - timedelta(days=IMPORT_KEEP_DAYS)
+    deleted, _ = (
+        ArticleImport.objects.exclude(finished_at=None).filter(finished_at__lt=cutoff).delete()
+    )
     return {"deleted": deleted}
 
 
