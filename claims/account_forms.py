@@ -14,9 +14,9 @@ from django_otp import verify_token
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from claims.emails import may_receive
 from claims.forms.layout import FieldsOnly
 from claims.models import DeskProfile, EmailFrequency, EmailKind
-from claims.roles import may
 
 _SEPARATORS = re.compile(r"[\s\-]+")
 _TOTP_CODE = re.compile(r"\d{6}")
@@ -176,13 +176,6 @@ class DeskPasswordChangeForm(FieldsOnly, PasswordChangeForm):
 
 # --- Email ------------------------------------------------------------------------------
 # Which kinds of email a user can get at all: by what their role lets them do.
-_KIND_ACTIONS = {
-    EmailKind.REVIEW_REQUESTS: "review",
-    EmailKind.DECISIONS: "use_desk",
-    EmailKind.READER_REPORTS: "moderate",
-    EmailKind.ARTICLE_CHANGES: "use_desk",
-    EmailKind.DEAD_SOURCES: "use_desk",
-}
 
 
 class EmailPreferencesForm(FieldsOnly, forms.ModelForm):
@@ -206,7 +199,7 @@ class EmailPreferencesForm(FieldsOnly, forms.ModelForm):
         self.fields["email_language"].choices = [("", _("As the desk"))] + [
             choice for choice in self.fields["email_language"].choices if choice[0]
         ]
-        self.kinds = [kind for kind in EmailKind if may(user, _KIND_ACTIONS[kind])]
+        self.kinds = [kind for kind in EmailKind if may_receive(user, kind)]
         for kind in self.kinds:
             self.fields[kind.value] = forms.ChoiceField(
                 label=kind.label,

@@ -44,6 +44,12 @@ _TO_CLAIM_PEOPLE = {EmailKind.DECISIONS, EmailKind.ARTICLE_CHANGES, EmailKind.DE
 _TO_ROLE = {EmailKind.REVIEW_REQUESTS: "review", EmailKind.READER_REPORTS: "moderate"}
 
 
+def may_receive(user, kind: str) -> bool:
+    """Whether ``user``'s role can get emails of ``kind`` at all (the preferences page
+    offers only those): a role's kinds to its members, the claim's kinds to desk users."""
+    return may(user, _TO_ROLE.get(kind, "use_desk"))
+
+
 def _reachable():
     return get_user_model().objects.filter(is_active=True).exclude(email="")
 
@@ -83,7 +89,7 @@ def profile_for(user) -> DeskProfile:
 def digest_events(user, kinds: set[str], since: datetime | None, until: datetime) -> QuerySet:
     """The events of ``kinds`` (``EmailKind`` values) that concern ``user``, from after
     ``since`` until ``until``: what ``event_recipients`` would have sent them, as a query."""
-    mine = Q(claim__author=user) | Q(claim__assignee=user) | Q(recipient=user)
+    mine = ClaimEvent.concerning(user)  # the desk's notifications: the same people
     wanted = Q(pk__in=[])
     for event_kind, email_kind in EVENT_EMAIL_KINDS.items():
         if email_kind not in kinds:

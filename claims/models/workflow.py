@@ -162,12 +162,7 @@ class ClaimEventQuerySet(models.QuerySet):
     def notifications_for(self, user) -> "ClaimEventQuerySet":
         """What others did with the user's claims (authored or assigned), or addressed
         to the user: their desk notifications."""
-        mine = (
-            models.Q(claim__author=user)
-            | models.Q(claim__assignee=user)
-            | models.Q(recipient=user)
-        )
-        return self.filter(mine).exclude(actor=user)
+        return self.filter(ClaimEvent.concerning(user)).exclude(actor=user)
 
     def unread_by(self, user) -> "ClaimEventQuerySet":
         seen_at = (
@@ -242,6 +237,16 @@ class ClaimEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.claim} · {self.get_kind_display()}"
+
+    @staticmethod
+    def concerning(user) -> models.Q:
+        """The events that concern ``user``: of claims they wrote or are assigned to, or
+        addressed to them (their notifications, and the emails of those kinds)."""
+        return (
+            models.Q(claim__author=user)
+            | models.Q(claim__assignee=user)
+            | models.Q(recipient=user)
+        )
 
     @property
     def by(self) -> str:
