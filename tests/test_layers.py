@@ -157,9 +157,10 @@ FLOORS = {
     "claims.emails": 3,  # who hears of what by email, and the messages; sends nothing
     # 4. Services: every write that touches several models.
     "claims.services": 4,
-    # Work outside the request (tasks, the scheduler): what services do, later.
-    "claims.tasks": 4,
-    "claims.scheduling": 4,
+    # 4.5 Work outside the request: tasks run services later; the scheduler enqueues tasks.
+    # Services never enqueue: the views, the admin and the post_save hooks of claims.apps do.
+    "claims.tasks": 4.5,
+    "claims.scheduling": 4.5,
     # 5. Presentation below the views: forms, markup, page context, feeds, template tags.
     "claims.forms": 5,
     "claims.account_forms": 5,

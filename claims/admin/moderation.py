@@ -19,6 +19,8 @@ from claims.admin.base import BOTH_LOCATIONS, HistoryAdmin, LanguageColumn, for_
 from claims.models import Claim, Correction, ErrorReport, Tip, WorkflowError
 from claims.models.reader_input import ModerationStatus
 from claims.roles import desk_users, may
+from claims.tasks import enqueue_on_commit
+from claims.tasks.email import send_reader_reply
 from claims.wording import ago
 
 # --- Moderation of reader input -----------------------------------------------------------
@@ -275,6 +277,7 @@ class ReaderInputAdmin(LanguageColumn, HistoryAdmin):
             except WorkflowError as refusal:
                 form.add_error(None, refusal.message)
             else:
+                enqueue_on_commit(send_reader_reply, item._meta.model_name, item.pk)
                 self.message_user(
                     request,
                     gettext("Your reply is on its way to the reader; it is recorded here."),

@@ -19,8 +19,6 @@ from claims.models.base import unique_slug, validate_language_tag
 from claims.models.reader_input import ModerationStatus
 from claims.roles import may
 from claims.services.claims import default_claim_text
-from claims.tasks import enqueue_on_commit
-from claims.tasks.email import send_reader_reply, send_tip_emails
 
 
 @transaction.atomic
@@ -29,8 +27,6 @@ def tip_submit(*, tip: Tip, client_hash: str, language: str) -> Tip:
     pseudonymous ``client_hash`` and the ``language`` of the page they wrote it on."""
     tip.client_hash, tip.language = client_hash, language
     tip.save()
-    # A tip has no claim and so no event: the moderators hear of it by email directly.
-    enqueue_on_commit(send_tip_emails, tip.pk)
     return tip
 
 
@@ -162,8 +158,8 @@ def correction_open_from_report(
 @transaction.atomic
 def reader_input_reply(*, item: Tip | ErrorReport, text: str, user: AbstractBaseUser) -> None:
     """A moderator's reply to the reader who sent ``item``: recorded on it (and in its
-    history) and sent by a task once committed. Only to a reader who gave an address and
-    consent; a second reply replaces the first and is sent too."""
+    history); the caller enqueues ``claims.tasks.email.send_reader_reply``. Only to a reader
+    who gave an address and consent; a second reply replaces the first and is sent too."""
     _require_moderator(user)
     item = type(item).objects.select_for_update().get(pk=item.pk)
     if not item.may_be_answered:
@@ -180,7 +176,6 @@ def reader_input_reply(*, item: Tip | ErrorReport, text: str, user: AbstractBase
     item._history_user = user
     item._change_reason = "reply written"
     item.save()
-    enqueue_on_commit(send_reader_reply, item._meta.model_name, item.pk)
 
 
 def reader_input_purge(*, dry_run: bool = False) -> tuple[datetime, list[tuple[str, int]]]:

@@ -20,6 +20,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from claims import abuse, services
 from claims.forms.public import ErrorReportForm, ReaderInputForm, TipForm
 from claims.models import Claim, ErrorReport
+from claims.tasks import enqueue_on_commit
+from claims.tasks.email import send_tip_emails
 from claims.views.limits import max_body
 
 logger = logging.getLogger(__name__)
@@ -69,6 +71,8 @@ def _submit(
         services.error_report_submit(report=item, client_hash=client_hash, language=language)
     else:
         services.tip_submit(tip=item, client_hash=client_hash, language=language)
+        # A tip has no claim and so no event: the moderators hear of it by email directly.
+        enqueue_on_commit(send_tip_emails, item.pk)
     logger.info("reader input: %s %s received", kind, item.pk)
     # The thanks page promises a reply only to a reader who may be answered.
     return redirect(f"{thanks_url}?reply=1" if item.may_be_answered else thanks_url)
