@@ -7,10 +7,9 @@ articles are handed to the worker, as the scheduler would.
 """
 
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
 from claims.models.watch import watched_articles
-from claims.tasks.watch import check_article, due_article_ids, watch_article
+from claims.tasks.watch import check_article, watch_due_articles
 
 
 class Command(BaseCommand):
@@ -25,10 +24,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, now: bool = False, **options):
         if not now:
-            ids = due_article_ids(timezone.now())
-            for pk in ids:
-                watch_article.enqueue(pk)
-            self.stdout.write(f"{len(ids)} due articles handed to the worker.")
+            handed = watch_due_articles.call()["enqueued"]
+            self.stdout.write(f"{handed} due articles handed to the worker.")
             return
         articles = list(watched_articles().order_by("pk").values_list("pk", "slug"))
         if not articles:
