@@ -24,7 +24,7 @@ WORKER = [
     "manage.py", "runworker", "--no-reload", "--no-startup-delay", "--no-scheduler", "-v", "0",
 ]  # fmt: skip
 PROBE = """
-import json, statistics, sys, time
+import json, random, statistics, sys, time
 from django_tasks_db.models import DBTaskResult
 from tests.task_fixtures import nothing
 mode, count = sys.argv[1], int(sys.argv[2])
@@ -53,7 +53,7 @@ elif mode == "latency":
                 break
             time.sleep(0.005)
         waits.append((row.started_at - row.enqueued_at).total_seconds() * 1000)
-        time.sleep(0.1)
+        time.sleep(random.uniform(0.05, 0.6))  # at any moment of the worker's polling
     waits.sort()
     print(json.dumps({"median_ms": statistics.median(waits),
                       "p95_ms": waits[int(len(waits) * 0.95) - 1]}))
@@ -149,7 +149,7 @@ def main() -> None:
         "runworker` processes on this machine (an idle worker looks for work every 0.5 s, its "
         "default); throughput "
         "from the first start to the last finish. Enqueue → start: one task at a time into "
-        "an idle worker, 40 times.",
+        "an idle worker at random moments, 40 times.",
         "",
         "| database | enqueue | 1 worker | 2 workers | enqueue → start, median | p95 |",
         "|---|---|---|---|---|---|",
