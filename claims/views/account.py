@@ -276,7 +276,17 @@ def two_factor_remove(request: HttpRequest) -> HttpResponse:
 
 # --- Password -----------------------------------------------------------------------------
 @method_decorator(never_cache, name="dispatch")
-class PasswordChange(PasswordChangeView):
+class InvalidIs422:
+    """For Django's form views: a form sent back with errors answers 422, like every
+    form of the desk (tests and htmx tell a refused form from a page by it)."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 422
+        return response
+
+
+class PasswordChange(InvalidIs422, PasswordChangeView):
     """Django's password change in the desk's layout. The session stays signed in (and
     verified); the old password is checked like a sign-in, lockout included."""
 
@@ -290,11 +300,6 @@ class PasswordChange(PasswordChangeView):
     def form_valid(self, form):
         response = super().form_valid(form)
         messages.success(self.request, _("Your password is changed."))
-        return response
-
-    def form_invalid(self, form):
-        response = super().form_invalid(form)
-        response.status_code = 422
         return response
 
 
@@ -329,7 +334,7 @@ def _rate_identity(kind: str, value: str) -> str:
 
 
 @method_decorator(never_cache, name="dispatch")
-class PasswordReset(PasswordResetView):
+class PasswordReset(InvalidIs422, PasswordResetView):
     """Django's "forgot your password" page. The answer is the same whether or not an
     account has the address; the link is sent by a task, never in the request. A client
     that asks too often gets a 429 (``FACTCHECK_PASSWORD_RESET_LIMIT`` per hour)."""
@@ -366,28 +371,18 @@ class PasswordReset(PasswordResetView):
                 enqueue_on_commit(send_password_reset, user.pk, translation.get_language())
         return redirect(self.success_url)
 
-    def form_invalid(self, form):
-        response = super().form_invalid(form)
-        response.status_code = 422
-        return response
-
 
 class PasswordResetDone(PasswordResetDoneView):
     template_name = "registration/password_reset_done.html"
 
 
 @method_decorator(never_cache, name="dispatch")
-class PasswordResetConfirm(PasswordResetConfirmView):
+class PasswordResetConfirm(InvalidIs422, PasswordResetConfirmView):
     """The link from the email: a new password (twice). A used or stale link says so."""
 
     template_name = "registration/password_reset_confirm.html"
     form_class = DeskSetPasswordForm
     success_url = reverse_lazy("claims:password-reset-complete")
-
-    def form_invalid(self, form):
-        response = super().form_invalid(form)
-        response.status_code = 422
-        return response
 
 
 class PasswordResetComplete(PasswordResetCompleteView):
