@@ -158,6 +158,10 @@ def _record(
             watch.text_digest = digest
         if etag is not None:  # a full answer: its validators replace the old ones
             watch.etag, watch.last_modified = etag, last_modified or ""
+    # An interval chosen on the desk while the page was fetched counts for the next check.
+    watch.interval = (
+        ArticleWatch.objects.filter(pk=watch.pk).values_list("interval", flat=True).first()
+    )
     watch.next_check_at = now + watch.interval_at(now, watch_started(article))
     # Only the watch's own fields: a pause or an interval set meanwhile stays.
     watch.save(

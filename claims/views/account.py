@@ -275,7 +275,6 @@ def two_factor_remove(request: HttpRequest) -> HttpResponse:
 
 
 # --- Password -----------------------------------------------------------------------------
-@method_decorator(never_cache, name="dispatch")
 class InvalidIs422:
     """For Django's form views: a form sent back with errors answers 422, like every
     form of the desk (tests and htmx tell a refused form from a page by it)."""
@@ -286,6 +285,7 @@ class InvalidIs422:
         return response
 
 
+@method_decorator(never_cache, name="dispatch")
 class PasswordChange(InvalidIs422, PasswordChangeView):
     """Django's password change in the desk's layout. The session stays signed in (and
     verified); the old password is checked like a sign-in, lockout included."""
