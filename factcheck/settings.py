@@ -501,9 +501,7 @@ FACTCHECK_TASK_RETRY_SECONDS = env_int("FACTCHECK_TASK_RETRY_SECONDS", 30, minim
 # A database worker says it is alive every HEARTBEAT seconds; a running task whose worker
 # has not for LOST_AFTER seconds (killed, machine gone) is handed to another worker.
 FACTCHECK_WORKER_HEARTBEAT_SECONDS = env_int("FACTCHECK_WORKER_HEARTBEAT_SECONDS", 10, minimum=1)
-FACTCHECK_WORKER_LOST_AFTER_SECONDS = env_int(
-    "FACTCHECK_WORKER_LOST_AFTER_SECONDS", 60, minimum=2
-)
+FACTCHECK_WORKER_LOST_AFTER_SECONDS = env_int("FACTCHECK_WORKER_LOST_AFTER_SECONDS", 60, minimum=2)
 # Finished tasks are deleted after this many days (failed ones after three times as long).
 FACTCHECK_TASK_RESULT_DAYS = env_int("FACTCHECK_TASK_RESULT_DAYS", 14, minimum=1)
 # The periodic jobs (claims.scheduling): name → the task and how often it is enqueued. A
