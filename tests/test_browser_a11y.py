@@ -4,9 +4,10 @@ on every desk page, in English and German."""
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import Page
 
-from claims.models import Article, Claim
+from claims.models import Article, ArticleImport, Claim
 from tests.conftest import DRAFT_SLUG, PASSWORD, PUBLISHED_SLUG, SEED_ARTICLE_SLUG
 from tests.test_browser_desk import SIGN_IN, sign_in
 from tests.test_browser_two_factor import app_code
@@ -71,6 +72,22 @@ def _desk_pages() -> list[tuple[str, str]]:
     article = Article.objects.get(slug=SEED_ARTICLE_SLUG)
     draft = Claim.objects.get(slug=DRAFT_SLUG)
     published = Claim.objects.get(slug=PUBLISHED_SLUG)
+    reviewer = get_user_model().objects.get(username="reviewer")
+    ready = ArticleImport.objects.create(
+        requested_by=reviewer,
+        url="https://example.org/artikel",
+        status="ready",
+        title="Ein Artikel",
+        text="Erster Absatz.\n\nZweiter Absatz.",
+        final_url="https://example.org/artikel",
+        notices=["Von der Webseite wurde nur der Artikel übernommen."],
+    )
+    failed = ArticleImport.objects.create(
+        requested_by=reviewer, url="https://example.org/weg", status="failed", error="404."
+    )
+    queued = ArticleImport.objects.create(
+        requested_by=reviewer, url="https://example.org/bald", status="queued"
+    )
     return [
         ("dashboard", "/desk/"),
         ("claims by status", "/desk/claims/?status=published"),
@@ -89,6 +106,11 @@ def _desk_pages() -> list[tuple[str, str]]:
         ("your account", "/desk/account/"),
         ("change your password", "/desk/account/password/"),
         ("set up two-factor sign-in", "/desk/account/two-factor/setup/"),
+        ("email notifications", "/desk/account/email/"),
+        ("import, queued", f"/desk/imports/{queued.pk}/"),
+        ("import, ready to check", f"/desk/imports/{ready.pk}/"),
+        ("import, failed", f"/desk/imports/{failed.pk}/"),
+        ("unreachable sources", "/desk/sources/unreachable/"),
     ]
 
 
@@ -145,6 +167,12 @@ def test_sign_in_security_pages_have_no_serious_accessibility_violations(
 
     found = {}
     password_step(PASSWORD)
+    page.goto(base + "/desk/password-reset/")  # forgot the password
+    assert serious_violations(page) == []
+    page.goto(base + "/desk/password-reset/sent/")
+    assert serious_violations(page) == []
+    page.goto(base + "/desk/password-reset/MQ/set-password/")  # a link no longer valid
+    assert serious_violations(page) == []
     page.goto(base + "/desk/account/two-factor/setup/")
     key = page.locator("#manual-key").inner_text()
     page.locator("input[name=code]").fill(app_code(key))
