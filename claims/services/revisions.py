@@ -105,6 +105,9 @@ class RevisionResult:
     reanchored: int
     orphaned: int
     quote_changed: int
+    # The revision it replaced (read under the article's lock), whose orphaned mentions
+    # stay on it.
+    previous: ArticleRevision | None = None
 
 
 class SameText(Exception):
@@ -191,7 +194,7 @@ def article_revise(
         mention.quote_changed = anchoring.quote_changed
         counts["quote_changed"] += anchoring.quote_changed
         mention.save()
-    return RevisionResult(revision, **counts)
+    return RevisionResult(revision, previous=old, **counts)
 
 
 @transaction.atomic

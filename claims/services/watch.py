@@ -64,9 +64,6 @@ def article_revise_from_publisher(*, article: Article, imported: ImportedText) -
     ``article_changed`` event: its author and assignee see it among their notifications,
     with the number of passages to check and a link to the anchors review. Raises
     ``SameText`` when the text is the current one already (another check was quicker)."""
-    old_revision_id = Article.objects.values_list("current_revision_id", flat=True).get(
-        pk=article.pk
-    )
     result = article_revise(
         article=article,
         text=imported.text,
@@ -80,7 +77,7 @@ def article_revise_from_publisher(*, article: Article, imported: ImportedText) -
     affected = (
         Mention.objects.filter(
             Q(revision=result.revision, anchor=Mention.Anchor.REANCHORED)
-            | Q(revision_id=old_revision_id, anchor=Mention.Anchor.ORPHANED)
+            | Q(revision=result.previous, anchor=Mention.Anchor.ORPHANED)
         )
         .select_related("claim")
         .order_by("claim_id")
