@@ -417,3 +417,24 @@ def test_demo_users_can_sign_in_and_reach_the_desk_by_role(settings, monkeypatch
     )
     assert refused.status_code == 200
     assert "_auth_user_id" not in refused.client.session
+
+
+def test_the_demo_story_emails_nobody_and_queues_no_task(
+    settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Its events happened in 2019: loading them sends no email, now or later, and asks
+    no archive for copies (even with archiving on publish switched on)."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.DEBUG = True
+    settings.FACTCHECK_ARCHIVE_ON_PUBLISH = True
+    monkeypatch.setenv("FACTCHECK_DEMO_PASSWORD", "demo-password-123")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("loadseeds", "--demo-users", stdout=io.StringIO())
+    assert ClaimEvent.objects.exists()
+    assert not DBTaskResult.objects.exists()
+    # Outside the loader, a new event queues its email again.
+    claim = Claim.objects.published().first()
+    with django_capture_on_commit_callbacks(execute=True):
+        ClaimEvent.objects.create(claim=claim, kind="approved", claim_version=claim.version)
+    assert DBTaskResult.objects.filter(task_path__endswith="send_event_emails").exists()

@@ -2,7 +2,9 @@
 
 import functools
 import logging
+import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
@@ -103,6 +105,25 @@ def background_task(
         return the_task
 
     return decorate(func) if func is not None else decorate
+
+
+_quiet = threading.local()
+
+
+@contextmanager
+def events_without_tasks():
+    """Inside, saved events start no task (no email, no archive request): for history
+    that did not happen now, such as the demo's 2019 story (``loadseeds``)."""
+    _quiet.on = True
+    try:
+        yield
+    finally:
+        _quiet.on = False
+
+
+def events_start_tasks() -> bool:
+    """False inside :func:`events_without_tasks` (the ``post_save`` hooks ask)."""
+    return not getattr(_quiet, "on", False)
 
 
 def enqueue_on_commit(the_task: Task, *args, **kwargs) -> None:

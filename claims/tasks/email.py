@@ -30,6 +30,7 @@ from claims.tasks.base import (
     PRIORITY_PERIODIC,
     background_task,
     enqueue_on_commit,
+    events_start_tasks,
 )
 
 logger = logging.getLogger("claims.tasks")
@@ -79,7 +80,7 @@ def queue_event_emails(sender, instance: ClaimEvent, created: bool, raw: bool = 
     """``post_save`` of ``ClaimEvent`` (connected in ``claims.apps``): events are written
     in many places (lifecycle methods, services, tasks), so one receiver enqueues their
     emails once the event is committed."""
-    if created and not raw and instance.kind in emails.EVENT_EMAIL_KINDS:
+    if created and not raw and instance.kind in emails.EVENT_EMAIL_KINDS and events_start_tasks():
         enqueue_on_commit(send_event_emails, instance.pk)
 
 

@@ -30,6 +30,7 @@ from claims.tasks.base import (
     PRIORITY_PERIODIC,
     background_task,
     enqueue_on_commit,
+    events_start_tasks,
 )
 
 #: How long to wait before asking the archive again whether its copy is ready.
@@ -156,6 +157,7 @@ def archive_on_publish(sender, instance: ClaimEvent, created: bool, **kwargs) ->
     the lifecycle (floor 2) records every publication as an event and knows no task."""
     if (
         created
+        and events_start_tasks()
         and settings.FACTCHECK_ARCHIVE_ON_PUBLISH
         and instance.kind == ClaimEvent.Kind.PUBLISHED
         and instance.correction_id is None
