@@ -25,7 +25,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from claims.claimreview import on_site
-from claims.models import ClaimEvent, DeskProfile, EmailFrequency, EmailKind, ErrorReport, Tip
+from claims.models import ClaimEvent, DeskProfile, EmailKind, ErrorReport, Tip
 from claims.models.reader_input import ModerationStatus
 from claims.roles import ACTION_ROLES, may
 
@@ -54,12 +54,15 @@ def _reachable():
     return get_user_model().objects.filter(is_active=True).exclude(email="")
 
 
-def _role_members(action: str):
-    return (
-        _reachable()
-        .filter(Q(is_superuser=True) | Q(groups__name__in=ACTION_ROLES[action]))
-        .distinct()
-    )
+def _role_members(*actions: str):
+    """Reachable users whose role may take any of ``actions`` (superusers may all)."""
+    roles = set().union(*(ACTION_ROLES[action] for action in actions))
+    return _reachable().filter(Q(is_superuser=True) | Q(groups__name__in=roles)).distinct()
+
+
+def digest_recipients():
+    """Everyone who may get a digest: desk users and moderators with an address."""
+    return _role_members("use_desk", "moderate").order_by("pk")
 
 
 def event_recipients(event: ClaimEvent) -> list:
@@ -207,34 +210,27 @@ def _message(user, subject: str, template: str, context: dict, headers: dict):
 
 
 def notification_message(user, item: Item) -> EmailMultiAlternatives:
-    """One event (or tip) for ``user``, in their language."""
-    with translation.override(profile_for(user).language):
-        return _message(
-            user,
-            f"{item.what}: {item.title}",
-            "notification",
-            {"item": item},
-            {},
-        )
+    """One event (or tip) for ``user``, in the active language: the caller builds the item
+    and the message inside ``translation.override(profile.language)``."""
+    return _message(user, f"{item.what}: {item.title}", "notification", {"item": item}, {})
 
 
 def digest_message(user, items: list[Item]) -> EmailMultiAlternatives:
-    """The daily digest for ``user``: every item since the last one, in their language.
-    ``List-Unsubscribe`` points to the preferences page (RFC 2369), where digests are
-    turned off."""
-    with translation.override(profile_for(user).language):
-        subject = translation.ngettext(
-            "Your daily digest: %(count)d new item",
-            "Your daily digest: %(count)d new items",
-            len(items),
-        ) % {"count": len(items)}
-        return _message(
-            user,
-            subject,
-            "digest",
-            {"items": items},
-            {"List-Unsubscribe": f"<{preferences_url()}>"},
-        )
+    """The daily digest for ``user``: every item since the last one, in the active language
+    (as :func:`notification_message`). ``List-Unsubscribe`` points to the preferences page
+    (RFC 2369), where digests are turned off."""
+    subject = translation.ngettext(
+        "Your daily digest: %(count)d new item",
+        "Your daily digest: %(count)d new items",
+        len(items),
+    ) % {"count": len(items)}
+    return _message(
+        user,
+        subject,
+        "digest",
+        {"items": items},
+        {"List-Unsubscribe": f"<{preferences_url()}>"},
+    )
 
 
 def password_reset_message(user, reset_url: str) -> EmailMultiAlternatives:
@@ -270,7 +266,3 @@ def reader_reply_message(item: Tip | ErrorReport) -> EmailMultiAlternatives:
             render_to_string("email/reader_reply.html", context), "text/html"
         )
         return message
-
-
-def wants(user, kind: str, frequency: str = EmailFrequency.IMMEDIATELY) -> bool:
-    return profile_for(user).frequency(kind) == frequency

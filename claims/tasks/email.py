@@ -24,7 +24,6 @@ from django.utils.http import urlsafe_base64_encode
 from claims import emails
 from claims.claimreview import on_site
 from claims.models import ClaimEvent, DeskProfile, EmailFrequency, EmailKind, ErrorReport, Tip
-from claims.roles import ACTION_ROLES
 from claims.tasks.base import (
     PRIORITY_INTERACTIVE,
     PRIORITY_PERIODIC,
@@ -43,6 +42,18 @@ def _send(messages: list) -> int:
 
 
 # --- Notifications ----------------------------------------------------------------------------
+def _immediate(users, kind: str, item_of) -> int:
+    """Send ``item_of()`` (built in each recipient's language) to those of ``users`` who
+    want ``kind`` at once; how many were sent. One profile read per recipient."""
+    messages = []
+    for user in users:
+        profile = emails.profile_for(user)
+        if profile.frequency(kind) == EmailFrequency.IMMEDIATELY:
+            with translation.override(profile.language):
+                messages.append(emails.notification_message(user, item_of()))
+    return _send(messages)
+
+
 @background_task
 def send_event_emails(event_pk: int) -> dict:
     """One email per user whom the event concerns and who wants its kind at once."""
@@ -54,12 +65,9 @@ def send_event_emails(event_pk: int) -> dict:
     if event is None or event.kind not in emails.EVENT_EMAIL_KINDS:
         return {"sent": 0}
     kind = emails.EVENT_EMAIL_KINDS[event.kind]
-    messages = []
-    for user in emails.event_recipients(event):
-        if emails.wants(user, kind):
-            with translation.override(emails.profile_for(user).language):
-                messages.append(emails.notification_message(user, emails.event_item(event)))
-    return {"sent": _send(messages)}
+    return {
+        "sent": _immediate(emails.event_recipients(event), kind, lambda: emails.event_item(event))
+    }
 
 
 @background_task
@@ -68,12 +76,8 @@ def send_tip_emails(tip_pk: int) -> dict:
     tip = Tip.objects.filter(pk=tip_pk).first()
     if tip is None:
         return {"sent": 0}
-    messages = []
-    for user in emails.tip_recipients():
-        if emails.wants(user, EmailKind.READER_REPORTS):
-            with translation.override(emails.profile_for(user).language):
-                messages.append(emails.notification_message(user, emails.tip_item(tip)))
-    return {"sent": _send(messages)}
+    recipients = emails.tip_recipients()
+    return {"sent": _immediate(recipients, EmailKind.READER_REPORTS, lambda: emails.tip_item(tip))}
 
 
 def queue_event_emails(sender, instance: ClaimEvent, created: bool, raw: bool = False, **kwargs):
@@ -92,18 +96,6 @@ def _last_digest_slot(profile: DeskProfile, now: datetime) -> datetime:
     return slot if slot <= local else slot - timedelta(days=1)
 
 
-def _digest_users():
-    roles = ACTION_ROLES["use_desk"] | ACTION_ROLES["moderate"]
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .exclude(email="")
-        .filter(Q(is_superuser=True) | Q(groups__name__in=roles))
-        .distinct()
-        .order_by("pk")
-    )
-
-
 @background_task(priority=PRIORITY_PERIODIC)
 def send_digests() -> dict:
     """Each user whose digest hour has come and who had no digest since gets one email
@@ -113,7 +105,7 @@ def send_digests() -> dict:
     An empty period sends nothing and still counts as covered."""
     now = timezone.now()
     sent = covered = 0
-    for user in _digest_users():
+    for user in emails.digest_recipients():
         profile = emails.profile_for(user)
         kinds = {
             kind for kind in EmailKind.values if profile.frequency(kind) == EmailFrequency.DAILY
