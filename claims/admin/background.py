@@ -169,14 +169,21 @@ class ScheduledJobAdmin(ReadOnlyAdmin):
         spec = settings.FACTCHECK_SCHEDULE.get(job.name)
         return str(spec["every"]) if spec else gettext("(no longer scheduled)")
 
+    @staticmethod
+    def _last_result(job: ScheduledJob):
+        """The job's last task result, read once per row (two columns show it)."""
+        if not hasattr(job, "_last_result"):
+            job._last_result = scheduling.last_result(job)
+        return job._last_result
+
     @admin.display(description=_("last run"))
     def last_status(self, job: ScheduledJob) -> str:
-        result = scheduling.last_result(job)
+        result = self._last_result(job)
         return str(TASK_STATUS_LABELS.get(result.status, result.status)) if result else "—"
 
     @admin.display(description=_("outcome"))
     def last_outcome(self, job: ScheduledJob) -> str:
-        result = scheduling.last_result(job)
+        result = self._last_result(job)
         if result is None or result.status not in ("SUCCESSFUL", "FAILED"):
             return "—"
         if result.errors:
