@@ -106,18 +106,21 @@ def hit(
     limit: int | None = None,
     window: int | None = None,
     now: float | None = None,
+    prefix: str = RATE_KEY_PREFIX,
+    count_in_database: bool = True,
 ) -> RateDecision:
     """Count one submission by ``identity`` and say whether it is within the limit.
 
     Fixed windows: the key holds the window number, so it never needs resetting. The key
     lives a minute longer than its window, so it cannot expire between ``add`` and
-    ``incr`` while its window is current.
+    ``incr`` while its window is current. Without ``count_in_database`` (the API's
+    limit, claims.api) a client is let through uncounted while the cache is down.
     """
     limit = settings.FACTCHECK_READER_RATE_LIMIT if limit is None else limit
     window = settings.FACTCHECK_READER_RATE_WINDOW if window is None else window
     now = time.time() if now is None else now
     number = int(now // window)
-    key = f"{RATE_KEY_PREFIX}:{identity}:{number}"
+    key = f"{prefix}:{identity}:{number}"
     try:
         cache.add(key, 0, timeout=window + 60)
         try:
@@ -126,6 +129,8 @@ def hit(
             cache.add(key, 0, timeout=window + 60)
             count = cache.incr(key)
     except ConnectionError:  # the shared cache is down (factcheck.cache)
+        if not count_in_database:
+            return RateDecision(allowed=True, count=0, limit=limit, retry_after=0)
         count = _count_in_database(identity, number * window)
         _log_fallback.warning(
             "reader input rate limit counted in the database while the cache is unreachable"

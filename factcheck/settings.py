@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "axes",
     # The task queue's embedded backend: tasks are rows in the database (docs/tasks.md).
     "django_tasks_db",
+    # The JSON API (claims/api/): its Swagger UI templates and static files.
+    "ninja",
     "claims",
 ]
 
@@ -87,6 +89,9 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Under /api/: problem documents for every error, CORS for the public reads (below
+    # LocaleMiddleware, so the problems speak the request's language).
+    "factcheck.api_headers.ApiHeadersMiddleware",
     "django.middleware.common.CommonMiddleware",
     # 413 for a body over its view's limit before the CSRF middleware reads it.
     "factcheck.limits.BodyLimitMiddleware",
@@ -426,6 +431,13 @@ FACTCHECK_PUBLIC_CACHE_LOCAL_SECONDS = env_int(
 # in the database while the cache cannot be reached.
 FACTCHECK_READER_RATE_LIMIT = env_int("FACTCHECK_READER_RATE_LIMIT", 5, minimum=1)
 FACTCHECK_READER_RATE_WINDOW = env_int("FACTCHECK_READER_RATE_WINDOW", 600, minimum=1)
+# The JSON API (claims/api/, docs/api.md): requests per client in each window of
+# API_RATE_WINDOW seconds; a client is a token, or else an address (as for reader input).
+# Over the limit: 429 with Retry-After. Counted in the shared cache; while it is down the
+# API is not limited (reads are cheap; writes have the desk's own checks).
+FACTCHECK_API_RATE_LIMIT = env_int("FACTCHECK_API_RATE_LIMIT", 120, minimum=1)
+FACTCHECK_API_TOKEN_RATE_LIMIT = env_int("FACTCHECK_API_TOKEN_RATE_LIMIT", 600, minimum=1)
+FACTCHECK_API_RATE_WINDOW = env_int("FACTCHECK_API_RATE_WINDOW", 60, minimum=1)
 # How many proxies in front of the site append the client address to X-Forwarded-For;
 # 0: the header is ignored (anyone can send one) and REMOTE_ADDR is the client.
 FACTCHECK_TRUSTED_PROXY_COUNT = env_int("FACTCHECK_TRUSTED_PROXY_COUNT", 0, minimum=0)

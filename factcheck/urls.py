@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.defaults import server_error
 from django.views.generic import RedirectView
 
+from claims.api.main import api
 from claims.db_errors import DATABASE_UNAVAILABLE
 from claims.sitemaps import SITEMAPS
 from claims.views.public import ratings_css, robots_txt
@@ -22,6 +23,9 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("healthz", healthz, name="healthz"),
+    # The JSON API (docs/api.md): version 1 under /api/v1/, one address in every language
+    # (the request's Accept-Language picks the language of labels and errors).
+    path("api/", api.urls),
 ]
 
 # Every page lives under a language prefix (none for the default language, /de/ for

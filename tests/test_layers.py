@@ -142,6 +142,9 @@ FLOORS = {
     "claims.db_errors": 1,
     "claims.error_answers": 1,
     "factcheck": 1,
+    # RFC 9457 problem documents: no model; the API's middleware (factcheck.api_headers)
+    # answers with them too.
+    "claims.api.problems": 1,
     # 2. The domain model.
     "claims.models": 2,
     # 3. Reads and rules on the model that several writers and pages share.
@@ -173,6 +176,7 @@ FLOORS = {
     "claims.views": 6,
     "claims.admin": 6,
     "claims.admin_security": 6,
+    "claims.api": 6,  # the JSON API: its operations are views
     # 7. Wiring: URLs, the app's start-up, management commands.
     "claims.urls": 7,
     "claims.apps": 7,

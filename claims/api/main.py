@@ -1,0 +1,145 @@
+"""The API: one ``NinjaAPI`` mounted at /api/ (factcheck/urls.py), version 1 under
+/api/v1/, its schema at /api/openapi.json and Swagger UI at /api/docs (the package's own
+static files, under the site's CSP: no inline script, no CDN).
+
+Every error leaves as an RFC 9457 problem (claims.api.problems); every operation counts
+against its client's rate limit (``ClientThrottle``).
+"""
+
+import logging
+import threading
+
+from django.conf import settings
+from django.http import Http404
+from django.utils.translation import gettext
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.openapi.docs import Swagger
+from ninja.throttling import BaseThrottle
+
+from claims.abuse import client_hash, hit
+from claims.api import public
+from claims.api.problems import Problem, parameter_errors, problem_response
+
+logger = logging.getLogger(__name__)
+
+API_RATE_PREFIX = "factcheck:api-rate"
+
+
+class ClientThrottle(BaseThrottle):
+    """The API's rate limit per client: a token (``request.auth``, set by the token
+    authentication before throttles run) or else the client's address, hashed as for
+    reader input (claims.abuse). Fixed windows in the shared cache."""
+
+    _local = threading.local()
+
+    def allow_request(self, request) -> bool:
+        token = getattr(request, "auth", None)
+        if token is not None and getattr(token, "pk", None) is not None:
+            identity, limit = f"token:{token.pk}", settings.FACTCHECK_API_TOKEN_RATE_LIMIT
+        else:
+            identity, limit = f"ip:{client_hash(request)}", settings.FACTCHECK_API_RATE_LIMIT
+        decision = hit(
+            identity,
+            limit=limit,
+            window=settings.FACTCHECK_API_RATE_WINDOW,
+            prefix=API_RATE_PREFIX,
+            count_in_database=False,
+        )
+        self._local.wait = decision.retry_after
+        request.rate_limit = decision
+        if not decision.allowed:
+            logger.warning("API rate limit: %s over %d requests", identity[:20], limit)
+        return decision.allowed
+
+    def wait(self) -> float | None:
+        return getattr(self._local, "wait", None)
+
+
+class FactcheckAPI(NinjaAPI):
+    def create_response(self, request, data, *, status=None, temporal_response=None):
+        """Every operation's answer, with the client's rate-limit state (the throttle ran
+        for it): ``RateLimit-Limit``, ``-Remaining`` and ``-Reset`` (seconds)."""
+        response = super().create_response(
+            request, data, status=status, temporal_response=temporal_response
+        )
+        decision = getattr(request, "rate_limit", None)
+        if decision is not None and decision.count:
+            response["RateLimit-Limit"] = str(decision.limit)
+            response["RateLimit-Remaining"] = str(max(0, decision.limit - decision.count))
+            response["RateLimit-Reset"] = str(decision.retry_after)
+        return response
+
+
+api = FactcheckAPI(
+    title="Factcheck API",
+    version="1",
+    description=(
+        "Published fact-checks as data: claims with their verdicts, sources and "
+        "appearances, articles with their marked passages, the rating scale and "
+        "corrections. See docs/api.md for tokens, webhooks and the conventions "
+        "(cursor pagination, ETag, CORS, RFC 9457 problems, rate limits)."
+    ),
+    urls_namespace="api",
+    docs=Swagger(settings={"persistAuthorization": False, "tryItOutEnabled": True}),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    throttle=[ClientThrottle()],
+)
+api.add_router("/v1/", public.router)
+
+
+@api.exception_handler(Problem)
+def _problem(request, exc: Problem):
+    return problem_response(
+        request, exc.status, exc.detail, code=exc.code, errors=exc.errors, headers=exc.headers
+    )
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc: ValidationError):
+    errors = parameter_errors(exc.errors)
+    names = ", ".join(sorted({error["name"] or error["in"] for error in errors}))
+    return problem_response(
+        request,
+        400,
+        gettext("Some parameters are not valid: %(names)s.") % {"names": names},
+        code="invalid_parameters",
+        errors=errors,
+    )
+
+
+@api.exception_handler(Throttled)
+def _throttled(request, exc: Throttled):
+    wait = int(exc.wait or 1)
+    return problem_response(
+        request,
+        429,
+        gettext("Too many requests from this client. Try again in %(seconds)d seconds.")
+        % {"seconds": wait},
+        code="rate_limited",
+        headers={"Retry-After": str(wait)},
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc: AuthenticationError):
+    return problem_response(
+        request, 401, code="unauthorized", headers={"WWW-Authenticate": 'Bearer realm="api"'}
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    return problem_response(request, exc.status_code)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc: Http404):
+    return problem_response(request, 404)
+
+
+@api.exception_handler(Exception)
+def _server_error(request, exc: Exception):
+    logger.exception("API error on %s", request.path, exc_info=exc)
+    return problem_response(request, 500)

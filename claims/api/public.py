@@ -1,0 +1,408 @@
+"""Reads of everything readers may see: claims, articles, the rating scale, corrections.
+
+Every read starts from the models' ``published()`` querysets, as the public pages do, so
+a draft, a claim in review, a dismissed claim, a passage waiting for approval or an
+unpublished article never appears — not in a list, a count or a cursor. A claim or an
+article that was public and was withdrawn answers 410, like its page.
+
+Answers are public: ``Cache-Control: public``, CORS open to every origin without
+credentials (factcheck.api_headers), an ETag from ConditionalGetMiddleware (so
+``If-None-Match`` gets a 304), and ``Last-Modified`` where one timestamp covers the answer.
+"""
+
+from datetime import UTC, datetime, time
+
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.http import http_date, urlencode
+from django.utils.translation import gettext
+from ninja import P, Query, Router
+
+from claims.api import schemas
+from claims.api.paging import Page, keyset_page
+from claims.api.problems import Problem
+from claims.claimreview import absolute, claim_review
+from claims.models import Article, Claim, Correction, Mention, Rating, Source
+from claims.search import search_claims
+
+router = Router(tags=["public"])
+
+PUBLIC_MAX_AGE = 60
+Limit = Query[int, P(ge=1, le=100, description="Items per page (1–100).")]
+Cursor = Query[str, P(max_length=400, description="The previous page's `next_cursor`.")]
+
+
+# --- Answers ------------------------------------------------------------------------------
+def _public(response: HttpResponse, last_modified: datetime | None = None) -> None:
+    response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified.timestamp())
+
+
+def _api_url(request: HttpRequest, name: str, **kwargs) -> str:
+    return absolute(request, reverse(f"api:{name}", kwargs=kwargs))
+
+
+def _next_link(request: HttpRequest, page: Page) -> str | None:
+    if page.next_cursor is None:
+        return None
+    params = request.GET.copy()
+    params["cursor"] = page.next_cursor
+    return absolute(request, f"{request.path}?{urlencode(sorted(params.lists()), doseq=True)}")
+
+
+# --- Representations ------------------------------------------------------------------
+def rating_data(rating: Rating | None) -> dict | None:
+    if rating is None:
+        return None
+    return {
+        "slug": rating.slug,
+        "scale": rating.scale,
+        "value": rating.value,
+        "label": rating.local_label,
+        "description": rating.local_description,
+        "colour": rating.colour,
+    }
+
+
+def claim_data(request: HttpRequest, claim: Claim) -> dict:
+    return {
+        "slug": claim.slug,
+        "url": absolute(request, claim.get_absolute_url()),
+        "api_url": _api_url(request, "claim", slug=claim.slug),
+        "claim_reviewed": claim.claim_reviewed,
+        "claimant": claim.claimant,
+        "claimant_url": claim.claimant_url,
+        "claim_date": claim.claim_date,
+        "language": claim.language,
+        "rating": rating_data(claim.rating),
+        "conclusion": claim.conclusion,
+        "published_at": claim.published_at,
+        "updated_at": claim.updated_at,
+    }
+
+
+def article_ref(request: HttpRequest, article: Article) -> dict:
+    return {
+        "slug": article.slug,
+        "title": article.title,
+        "url": absolute(request, article.get_absolute_url()),
+        "api_url": _api_url(request, "article", slug=article.slug),
+    }
+
+
+def article_data(request: HttpRequest, article: Article) -> dict:
+    return {
+        **article_ref(request, article),
+        "outlet": article.outlet,
+        "byline": article.byline,
+        "original_url": article.original_url,
+        "published_on": article.published_on,
+        "language": article.language,
+        "published_at": article.published_at,
+        "updated_at": article.updated_at,
+    }
+
+
+def correction_data(request: HttpRequest, correction: Correction, claim: Claim) -> dict:
+    return {
+        "claim": claim.slug,
+        "claim_url": absolute(request, claim.get_absolute_url()),
+        "kind": correction.kind,
+        "kind_label": correction.get_kind_display(),
+        "note": correction.note,
+        "old_rating": correction.old_rating.slug if correction.old_rating else None,
+        "new_rating": correction.new_rating.slug if correction.new_rating else None,
+        "published_at": correction.published_at,
+    }
+
+
+def _withdrawn(queryset, slug: str) -> Problem:
+    """410 for what was public and was withdrawn, else 404; in whole sentences per kind
+    (German articles and claims differ in gender)."""
+    is_claim = queryset.model is Claim
+    if queryset.withdrawn().filter(slug=slug).exists():
+        detail = (
+            gettext("This claim was published and has been withdrawn.")
+            if is_claim
+            else gettext("This article was published and has been withdrawn.")
+        )
+        return Problem(410, detail, code="withdrawn")
+    detail = (
+        gettext("No published claim has this slug.")
+        if is_claim
+        else gettext("No published article has this slug.")
+    )
+    return Problem(404, detail)
+
+
+# --- Claims -------------------------------------------------------------------------------
+def _since(name: str, value: str) -> datetime | None:
+    """A date means its first moment (UTC); a time without a zone is UTC."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        parsed = parse_datetime(value) or parse_date(value)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise Problem(
+            400,
+            gettext("Some parameters are not valid: %(names)s.") % {"names": name},
+            code="invalid_parameters",
+            errors=[
+                {
+                    "in": "query",
+                    "name": name,
+                    "detail": gettext("Enter a date (YYYY-MM-DD) or a date and time in ISO 8601."),
+                }
+            ],
+        )
+    if not isinstance(parsed, datetime):
+        parsed = datetime.combine(parsed, time.min)
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, UTC)
+    return parsed
+
+
+@router.get(
+    "/claims",
+    response=schemas.ClaimPage,
+    url_name="claims",
+    summary="Published claims, newest first",
+)
+def claim_list(
+    request: HttpRequest,
+    response: HttpResponse,
+    q: Query[
+        str, P(max_length=200, description="Words in the claim, its claimant or its verdict.")
+    ] = "",
+    rating: Query[str, P(max_length=200, description="A verdict's slug (see /ratings).")] = "",
+    claimant: Query[str, P(max_length=200, description="Part of the claimant's name.")] = "",
+    language: Query[str, P(max_length=200, description="A language tag, e.g. `de`.")] = "",
+    article: Query[
+        str, P(max_length=200, description="An article's slug: the claims marked in it.")
+    ] = "",
+    published_since: Query[
+        str, P(max_length=40, description="Published at or after this time.")
+    ] = "",
+    updated_since: Query[
+        str, P(max_length=40, description="Changed at or after this time (to sync).")
+    ] = "",
+    cursor: Cursor = "",
+    limit: Limit = 50,
+):
+    """Published claims, newest publication first, `limit` at a time. Follow `next` for
+    the next page: the cursor is stable while new claims are published."""
+    claims = Claim.objects.published().select_related("rating")
+    if rating:
+        claims = claims.filter(rating__slug=rating)
+    if claimant:
+        claims = claims.filter(claimant__icontains=claimant)
+    if language:
+        claims = claims.filter(language=language)
+    if article:
+        claims = claims.filter(
+            pk__in=Mention.objects.in_public_articles()
+            .filter(revision__article__slug=article)
+            .values("claim_id")
+        )
+    if since := _since("published_since", published_since):
+        claims = claims.filter(published_at__gte=since)
+    if since := _since("updated_since", updated_since):
+        claims = claims.filter(updated_at__gte=since)
+    if q.strip():
+        claims = search_claims(claims, q)
+    page = keyset_page(claims, name="claims", field="published_at", cursor=cursor, limit=limit)
+    _public(response)
+    return {
+        "items": [claim_data(request, claim) for claim in page.items],
+        "next": _next_link(request, page),
+        "next_cursor": page.next_cursor,
+    }
+
+
+@router.get(
+    "/claims/{slug}",
+    response=schemas.ClaimDetail,
+    url_name="claim",
+    summary="A published claim with its evidence",
+)
+def claim_detail(request: HttpRequest, response: HttpResponse, slug: str):
+    """The claim with its sources, where it appears (article, quote, offsets), its
+    published corrections and the ClaimReview object of its page."""
+    claim = (
+        Claim.objects.published()
+        .select_related("rating")
+        .prefetch_related(
+            Prefetch("sources", queryset=Source.objects.order_by("position", "pk")),
+            Prefetch(
+                "corrections",
+                queryset=Correction.objects.public()
+                .select_related("old_rating", "new_rating")
+                .order_by("-published_at"),
+                to_attr="public_corrections",
+            ),
+            Prefetch(
+                "mentions",
+                queryset=Mention.objects.in_public_articles()
+                .select_related("revision__article")
+                .order_by("revision__article__published_on", "pk"),
+            ),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if claim is None:
+        raise _withdrawn(Claim.objects, slug)
+    mentions = list(claim.mentions.all())
+    data = claim_data(request, claim)
+    data["explanation"] = claim.explanation
+    data["sources"] = [
+        {
+            "title": source.title,
+            "url": source.url,
+            "publisher": source.publisher,
+            "published_on": source.published_on,
+            "accessed_on": source.accessed_on,
+            "kind": source.kind,
+            "stance": source.stance,
+            "quote": source.quote,
+            "archived_url": source.archive_url,
+        }
+        for source in claim.sources.all()
+    ]
+    data["appearances"] = [
+        {
+            "article": article_ref(request, mention.revision.article),
+            "revision": mention.revision.number,
+            "exact": mention.exact,
+            "prefix": mention.prefix,
+            "suffix": mention.suffix,
+            "start": mention.start,
+            "end": mention.end,
+            "original_url": mention.revision.article.original_url,
+        }
+        for mention in mentions
+    ]
+    data["corrections"] = [
+        correction_data(request, correction, claim) for correction in claim.public_corrections
+    ]
+    data["claim_review"] = claim_review(claim, mentions, request)
+    _public(response, claim.updated_at)
+    return data
+
+
+# --- Articles -----------------------------------------------------------------------------
+@router.get(
+    "/articles",
+    response=schemas.ArticlePage,
+    url_name="articles",
+    summary="Published articles, newest first",
+)
+def article_list(
+    request: HttpRequest, response: HttpResponse, cursor: Cursor = "", limit: Limit = 50
+):
+    articles = Article.objects.published()
+    page = keyset_page(articles, name="articles", field="published_at", cursor=cursor, limit=limit)
+    _public(response)
+    return {
+        "items": [article_data(request, article) for article in page.items],
+        "next": _next_link(request, page),
+        "next_cursor": page.next_cursor,
+    }
+
+
+def published_article(slug: str) -> Article:
+    article = (
+        Article.objects.published().select_related("current_revision").filter(slug=slug).first()
+    )
+    if article is None:
+        raise _withdrawn(Article.objects, slug)
+    return article
+
+
+@router.get(
+    "/articles/{slug}",
+    response=schemas.ArticleDetail,
+    url_name="article",
+    summary="A published article with its text and checked passages",
+)
+def article_detail(request: HttpRequest, response: HttpResponse, slug: str):
+    """The article's current text and the passages of published claims marked in it
+    (offsets in code points of that text)."""
+    article = published_article(slug)
+    revision = article.current_revision
+    data = article_data(request, article)
+    data["revision"] = None
+    data["mentions"] = []
+    last_modified = article.updated_at
+    if revision is not None:
+        data["revision"] = {
+            "number": revision.number,
+            "created_at": revision.created_at,
+            "text": revision.text,
+        }
+        mentions = list(
+            Mention.objects.published()
+            .in_revision(revision)
+            .shown()
+            .select_related("claim__rating")
+            .order_by("start", "-end", "pk")
+        )
+        data["mentions"] = [
+            {
+                "claim": mention.claim.slug,
+                "claim_url": absolute(request, mention.claim.get_absolute_url()),
+                "api_url": _api_url(request, "claim", slug=mention.claim.slug),
+                "claim_reviewed": mention.claim.claim_reviewed,
+                "rating": mention.claim.rating.slug if mention.claim.rating else None,
+                "exact": mention.exact,
+                "prefix": mention.prefix,
+                "suffix": mention.suffix,
+                "start": mention.start,
+                "end": mention.end,
+            }
+            for mention in mentions
+        ]
+        last_modified = max(
+            [article.updated_at, revision.created_at, *(m.claim.updated_at for m in mentions)]
+        )
+    _public(response, last_modified)
+    return data
+
+
+# --- Ratings and corrections -----------------------------------------------------------
+@router.get(
+    "/ratings", response=schemas.RatingScale, url_name="ratings", summary="The rating scale"
+)
+def rating_list(request: HttpRequest, response: HttpResponse):
+    """Every verdict the newsroom gives, in the scale's order, named in the request's
+    language."""
+    _public(response)
+    return {"items": [rating_data(rating) for rating in Rating.objects.all()]}
+
+
+@router.get(
+    "/corrections",
+    response=schemas.CorrectionPage,
+    url_name="corrections",
+    summary="Published corrections, newest first",
+)
+def correction_list(
+    request: HttpRequest, response: HttpResponse, cursor: Cursor = "", limit: Limit = 50
+):
+    corrections = Correction.objects.public().select_related("claim", "old_rating", "new_rating")
+    page = keyset_page(
+        corrections, name="corrections", field="published_at", cursor=cursor, limit=limit
+    )
+    _public(response)
+    return {
+        "items": [correction_data(request, c, c.claim) for c in page.items],
+        "next": _next_link(request, page),
+        "next_cursor": page.next_cursor,
+    }

@@ -1,0 +1,150 @@
+"""What the API's resources look like: the pydantic schemas behind /api/openapi.json.
+
+Field names are the desk's (``claim_reviewed``, ``claimant`` …) in snake_case; dates are
+ISO 8601; every resource carries its public page (``url``) and its API address
+(``api_url``), both absolute. Labels (ratings, kinds) come in the request's language;
+the machine values beside them (``slug``, ``value``, ``kind``) never change.
+"""
+
+from datetime import date, datetime
+from typing import Any
+
+from ninja import Schema
+from pydantic import Field
+
+
+class Rating(Schema):
+    slug: str = Field(description="Machine name of the verdict, e.g. `false`.")
+    scale: str
+    value: int | None = Field(
+        description="Position on the true–false axis (higher is truer); null off the axis."
+    )
+    label: str = Field(description="The verdict's name in the request's language.")
+    description: str
+    colour: str = Field(description="The verdict's colour on the site, `#rrggbb`.")
+
+
+class RatingScale(Schema):
+    items: list[Rating]
+
+
+class ArticleRef(Schema):
+    slug: str
+    title: str
+    url: str
+    api_url: str
+
+
+class ClaimSummary(Schema):
+    slug: str
+    url: str = Field(description="The claim's public page.")
+    api_url: str
+    claim_reviewed: str = Field(description="The claim as reviewed, in one sentence.")
+    claimant: str
+    claimant_url: str
+    claim_date: date | None
+    language: str = Field(description="BCP 47 tag of the claim's language.")
+    rating: Rating | None
+    conclusion: str
+    published_at: datetime
+    updated_at: datetime
+
+
+class ClaimPage(Schema):
+    items: list[ClaimSummary]
+    next: str | None = Field(description="The next page's address; null on the last page.")
+    next_cursor: str | None
+
+
+class Source(Schema):
+    title: str
+    url: str
+    publisher: str
+    published_on: date | None
+    accessed_on: date | None
+    kind: str
+    stance: str
+    quote: str
+    archived_url: str
+
+
+class Appearance(Schema):
+    article: ArticleRef
+    revision: int = Field(description="The article revision the passage is marked in.")
+    exact: str = Field(description="The passage as quoted from the article's text.")
+    prefix: str
+    suffix: str
+    start: int = Field(description="Start offset in the revision's text, in code points.")
+    end: int = Field(description="End offset (exclusive), in code points.")
+    original_url: str = Field(description="Where the publisher published the article.")
+
+
+class Correction(Schema):
+    claim: str = Field(description="The corrected claim's slug.")
+    claim_url: str
+    kind: str
+    kind_label: str
+    note: str
+    old_rating: str | None = Field(description="Slug of the verdict before the correction.")
+    new_rating: str | None
+    published_at: datetime
+
+
+class CorrectionPage(Schema):
+    items: list[Correction]
+    next: str | None
+    next_cursor: str | None
+
+
+class ClaimDetail(ClaimSummary):
+    explanation: str = Field(description="The explanation as written (Markdown).")
+    sources: list[Source]
+    appearances: list[Appearance]
+    corrections: list[Correction]
+    claim_review: dict[str, Any] = Field(
+        description="The ClaimReview object (schema.org) of the claim's page."
+    )
+
+
+class ArticleSummary(Schema):
+    slug: str
+    url: str
+    api_url: str
+    title: str
+    outlet: str
+    byline: str
+    original_url: str
+    published_on: date | None
+    language: str
+    published_at: datetime
+    updated_at: datetime
+
+
+class ArticlePage(Schema):
+    items: list[ArticleSummary]
+    next: str | None
+    next_cursor: str | None
+
+
+class Mention(Schema):
+    claim: str = Field(description="The claim's slug.")
+    claim_url: str
+    api_url: str
+    claim_reviewed: str
+    rating: str | None = Field(description="The verdict's slug.")
+    exact: str
+    prefix: str
+    suffix: str
+    start: int
+    end: int
+
+
+class Revision(Schema):
+    number: int
+    created_at: datetime
+    text: str = Field(description="The article's text; offsets count code points in it.")
+
+
+class ArticleDetail(ArticleSummary):
+    revision: Revision | None
+    mentions: list[Mention] = Field(description="The published claims marked in the text.")

@@ -1,0 +1,69 @@
+"""The API's HTTP conventions that hold for every answer under /api/ (claims.api), also
+for the ones no API operation made (an unknown address, a method not allowed, a body too
+large, a server error):
+
+- the language of labels and errors is the request's Accept-Language;
+- errors are RFC 9457 problem documents (``application/problem+json``) in the request's
+  language, never an HTML page;
+- the public reads are open to every origin (CORS, without credentials: no cookie, no
+  token is ever sent cross-origin on a reader's behalf), preflights answered here; the
+  token-authenticated desk endpoints (/api/v1/desk/) answer no CORS at all — a CMS calls
+  them from its server.
+"""
+
+import json
+
+from django.http import HttpResponse
+from django.utils import translation
+
+from claims.api.problems import PROBLEM_TYPE as PROBLEM
+from claims.api.problems import problem_body
+
+API_PREFIX = "/api/"
+DESK_PREFIX = "/api/v1/desk/"
+# What a browser script may read of a public answer besides the simple headers.
+EXPOSED = (
+    "ETag, Last-Modified, Link, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset"
+)
+ALLOWED_HEADERS = "If-None-Match, If-Modified-Since, Accept-Language"
+
+
+def _problem(request, status: int) -> HttpResponse:
+    body = problem_body(status, instance=request.get_full_path())
+    return HttpResponse(json.dumps(body, ensure_ascii=False), status=status, content_type=PROBLEM)
+
+
+class ApiHeadersMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        if not path.startswith(API_PREFIX):
+            return self.get_response(request)
+        # The site's pages take their language from the URL (/de/…); the API has one
+        # address for all, so Accept-Language decides (LocaleMiddleware would give the
+        # default language to every address without a prefix).
+        language = translation.get_language_from_request(request, check_path=False)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        public = not path.startswith(DESK_PREFIX)
+        if request.method == "OPTIONS" and public and "HTTP_ORIGIN" in request.META:
+            response = HttpResponse(status=204)
+            response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+            response["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
+            response["Access-Control-Max-Age"] = "86400"
+        else:
+            response = self.get_response(request)
+            if response.status_code >= 400 and not response.get("Content-Type", "").startswith(
+                (PROBLEM, "application/json")
+            ):
+                replaced = _problem(request, response.status_code)
+                for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+                    if header in response:
+                        replaced[header] = response[header]
+                response = replaced
+        if public:
+            response["Access-Control-Allow-Origin"] = "*"
+            response["Access-Control-Expose-Headers"] = EXPOSED
+        return response
