@@ -225,7 +225,7 @@ def test_errors_are_problem_documents_in_the_request_language(client, url, statu
     assert english["code"] == german["code"] == code
     assert english["detail"] != german["detail"]
     if status == 400:
-        assert german["errors"][0]["in"] == "query"
+        assert german["errors"][0]["location"] == "query"
         assert german["errors"][0]["name"]
 
 

@@ -19,7 +19,7 @@ from ninja.throttling import BaseThrottle
 
 from claims.abuse import client_hash, hit
 from claims.api import public
-from claims.api.problems import Problem, parameter_errors, problem_response
+from claims.api.problems import PROBLEM_TYPE, Problem, parameter_errors, problem_response
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +70,18 @@ class FactcheckAPI(NinjaAPI):
             response["RateLimit-Reset"] = str(decision.retry_after)
         return response
 
+    def get_openapi_schema(self, *args, **kwargs):
+        """The schema, with every error answer documented as what it is: a problem
+        document (``application/problem+json``), not plain JSON."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                for status, answer in operation.get("responses", {}).items():
+                    content = answer.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        content[PROBLEM_TYPE] = content.pop("application/json")
+        return schema
+
 
 api = FactcheckAPI(
     title="Factcheck API",
@@ -99,7 +111,7 @@ def _problem(request, exc: Problem):
 @api.exception_handler(ValidationError)
 def _invalid(request, exc: ValidationError):
     errors = parameter_errors(exc.errors)
-    names = ", ".join(sorted({error["name"] or error["in"] for error in errors}))
+    names = ", ".join(sorted({error["name"] or error["location"] for error in errors}))
     return problem_response(
         request,
         400,

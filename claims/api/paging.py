@@ -45,7 +45,9 @@ def _decode(name: str, cursor: str) -> tuple[datetime, int]:
                 "or leave the cursor out to start at the first page."
             ),
             code="invalid_cursor",
-            errors=[{"in": "query", "name": "cursor", "detail": gettext("Not a valid cursor.")}],
+            errors=[
+                {"location": "query", "name": "cursor", "detail": gettext("Not a valid cursor.")}
+            ],
         ) from None
     return parsed, pk
 

@@ -165,7 +165,7 @@ _PARAMETER_ERRORS = {
 
 
 def parameter_errors(errors: list[dict]) -> list[dict]:
-    """Pydantic's validation errors as the problem's ``errors``: where (``in``: query,
+    """Pydantic's validation errors as the problem's ``errors``: where (``location``: query,
     path, body), which parameter (``name``, dotted inside a body), and a sentence."""
     found = []
     for error in errors:
@@ -175,10 +175,12 @@ def parameter_errors(errors: list[dict]) -> list[dict]:
         parts = location[1:]
         if where == "body" and len(parts) > 1:
             parts = parts[1:]
+        elif where != "body":  # a parameter's name; pydantic may add a union member's tag
+            parts = parts[:1]
         message = _PARAMETER_ERRORS.get(error.get("type", ""))
         found.append(
             {
-                "in": where,
+                "location": where,
                 "name": ".".join(parts),
                 "detail": str(message) if message else gettext("This value is not valid."),
             }

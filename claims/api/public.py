@@ -10,16 +10,19 @@ credentials (factcheck.api_headers), an ETag from ConditionalGetMiddleware (so
 ``If-None-Match`` gets a 304), and ``Last-Modified`` where one timestamp covers the answer.
 """
 
-from datetime import UTC, datetime, time
+import re
+from datetime import UTC, date, datetime, time
+from typing import Annotated
 
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import http_date, urlencode
 from django.utils.translation import gettext
 from ninja import P, Query, Router
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from claims.api import schemas
 from claims.api.paging import Page, keyset_page
@@ -33,6 +36,17 @@ router = Router(tags=["public"])
 PUBLIC_MAX_AGE = 60
 Limit = Query[int, P(ge=1, le=100, description="Items per page (1–100).")]
 Cursor = Query[str, P(max_length=400, description="The previous page's `next_cursor`.")]
+
+
+def _iso_8601(value):
+    """Dates and times only as ISO 8601 text: pydantic would also read a number as a Unix
+    time, which the schema does not promise."""
+    if isinstance(value, str) and not re.match(r"\d{4}-\d{2}-\d{2}", value):
+        raise PydanticCustomError("datetime_parsing", "Enter an ISO 8601 date or time.")
+    return value
+
+
+Since = Annotated[datetime | date, BeforeValidator(_iso_8601)]
 
 
 # --- Answers ------------------------------------------------------------------------------
@@ -140,38 +154,20 @@ def _withdrawn(queryset, slug: str) -> Problem:
 
 
 # --- Claims -------------------------------------------------------------------------------
-def _since(name: str, value: str) -> datetime | None:
+def _since(value: datetime | date | None) -> datetime | None:
     """A date means its first moment (UTC); a time without a zone is UTC."""
-    value = value.strip()
-    if not value:
+    if value is None:
         return None
-    try:
-        parsed = parse_datetime(value) or parse_date(value)
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise Problem(
-            400,
-            gettext("Some parameters are not valid: %(names)s.") % {"names": name},
-            code="invalid_parameters",
-            errors=[
-                {
-                    "in": "query",
-                    "name": name,
-                    "detail": gettext("Enter a date (YYYY-MM-DD) or a date and time in ISO 8601."),
-                }
-            ],
-        )
-    if not isinstance(parsed, datetime):
-        parsed = datetime.combine(parsed, time.min)
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, UTC)
-    return parsed
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time.min)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
 
 
 @router.get(
     "/claims",
-    response=schemas.ClaimPage,
+    response={200: schemas.ClaimPage, **schemas.READ_ERRORS},
     url_name="claims",
     summary="Published claims, newest first",
 )
@@ -188,11 +184,18 @@ def claim_list(
         str, P(max_length=200, description="An article's slug: the claims marked in it.")
     ] = "",
     published_since: Query[
-        str, P(max_length=40, description="Published at or after this time.")
-    ] = "",
+        Since | None,
+        P(
+            description=(
+                "Published at or after this date (`2026-03-01`) or ISO 8601 time "
+                "(UTC if it has no zone)."
+            )
+        ),
+    ] = None,
     updated_since: Query[
-        str, P(max_length=40, description="Changed at or after this time (to sync).")
-    ] = "",
+        Since | None,
+        P(description="Changed at or after this time (to sync). A date or an ISO 8601 time."),
+    ] = None,
     cursor: Cursor = "",
     limit: Limit = 50,
 ):
@@ -211,9 +214,9 @@ def claim_list(
             .filter(revision__article__slug=article)
             .values("claim_id")
         )
-    if since := _since("published_since", published_since):
+    if since := _since(published_since):
         claims = claims.filter(published_at__gte=since)
-    if since := _since("updated_since", updated_since):
+    if since := _since(updated_since):
         claims = claims.filter(updated_at__gte=since)
     if q.strip():
         claims = search_claims(claims, q)
@@ -228,7 +231,7 @@ def claim_list(
 
 @router.get(
     "/claims/{slug}",
-    response=schemas.ClaimDetail,
+    response={200: schemas.ClaimDetail, **schemas.READ_ERRORS},
     url_name="claim",
     summary="A published claim with its evidence",
 )
@@ -300,7 +303,7 @@ def claim_detail(request: HttpRequest, response: HttpResponse, slug: str):
 # --- Articles -----------------------------------------------------------------------------
 @router.get(
     "/articles",
-    response=schemas.ArticlePage,
+    response={200: schemas.ArticlePage, **schemas.READ_ERRORS},
     url_name="articles",
     summary="Published articles, newest first",
 )
@@ -328,7 +331,7 @@ def published_article(slug: str) -> Article:
 
 @router.get(
     "/articles/{slug}",
-    response=schemas.ArticleDetail,
+    response={200: schemas.ArticleDetail, **schemas.READ_ERRORS},
     url_name="article",
     summary="A published article with its text and checked passages",
 )
@@ -378,7 +381,10 @@ def article_detail(request: HttpRequest, response: HttpResponse, slug: str):
 
 # --- Ratings and corrections -----------------------------------------------------------
 @router.get(
-    "/ratings", response=schemas.RatingScale, url_name="ratings", summary="The rating scale"
+    "/ratings",
+    response={200: schemas.RatingScale, **schemas.READ_ERRORS},
+    url_name="ratings",
+    summary="The rating scale",
 )
 def rating_list(request: HttpRequest, response: HttpResponse):
     """Every verdict the newsroom gives, in the scale's order, named in the request's
@@ -389,7 +395,7 @@ def rating_list(request: HttpRequest, response: HttpResponse):
 
 @router.get(
     "/corrections",
-    response=schemas.CorrectionPage,
+    response={200: schemas.CorrectionPage, **schemas.READ_ERRORS},
     url_name="corrections",
     summary="Published corrections, newest first",
 )

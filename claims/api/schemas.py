@@ -13,6 +13,28 @@ from ninja import Schema
 from pydantic import Field
 
 
+class ProblemParameter(Schema):
+    location: str = Field(description="`query`, `path` or `body`.")
+    name: str
+    detail: str
+
+
+class Problem(Schema):
+    """An error (RFC 9457), served as ``application/problem+json``."""
+
+    type: str = Field(description="`about:blank`: the status says what happened.")
+    title: str = Field(description="The HTTP status's phrase, in the request's language.")
+    status: int
+    detail: str = Field(description="What went wrong, in words, in the request's language.")
+    code: str = Field(description="A machine name of the error, e.g. `invalid_cursor`.")
+    instance: str | None = None
+    errors: list[ProblemParameter] | None = None
+
+
+# The errors every read may answer.
+READ_ERRORS = {400: Problem, 404: Problem, 410: Problem, 429: Problem}
+
+
 class Rating(Schema):
     slug: str = Field(description="Machine name of the verdict, e.g. `false`.")
     scale: str
