@@ -10,10 +10,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Prefetch
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from claims.models import Claim, Mention, Rating
 from claims.models.base import is_web_url
@@ -37,8 +38,16 @@ def on_site(path: str) -> str:
     return f"{base.rstrip('/')}{path}" if base else path
 
 
-def claim_review(claim: Claim, mentions: list[Mention], request) -> dict[str, Any]:
-    """The ClaimReview object of a published ``claim`` (its published ``mentions`` given)."""
+def claim_review(
+    claim: Claim,
+    mentions: list[Mention],
+    request,
+    *,
+    scale_bounds: dict[str, tuple[int | None, int | None]] | None = None,
+) -> dict[str, Any]:
+    """The ClaimReview object of a published ``claim`` (its published ``mentions`` given).
+    ``scale_bounds`` (``rating_scale_bounds()``) spares the query of the best and worst
+    rating when many claims are built at once."""
     organization = {"@type": "Organization", "name": settings.FACTCHECK_ORGANIZATION_NAME}
     if settings.FACTCHECK_ORGANIZATION_URL:
         organization["url"] = settings.FACTCHECK_ORGANIZATION_URL
@@ -56,21 +65,29 @@ def claim_review(claim: Claim, mentions: list[Mention], request) -> dict[str, An
         "itemReviewed": _item_reviewed(claim, mentions, request),
     }
     if claim.rating is not None:
-        review["reviewRating"] = _rating(claim.rating)
+        review["reviewRating"] = _rating(claim.rating, scale_bounds)
     return {key: value for key, value in review.items() if value is not None}
 
 
-def _rating(rating: Rating) -> dict[str, Any]:
+def rating_scale_bounds() -> dict[str, tuple[int | None, int | None]]:
+    """The best and the worst numeric value of every rating scale, in one query."""
+    rows = (
+        Rating.objects.order_by().values("scale").annotate(best=Max("value"), worst=Min("value"))
+    )
+    return {row["scale"]: (row["best"], row["worst"]) for row in rows}
+
+
+def _rating(rating: Rating, scale_bounds=None) -> dict[str, Any]:
     result: dict[str, Any] = {"@type": "Rating", "alternateName": rating.local_label}
     if rating.value is not None:
-        bounds = Rating.objects.filter(scale=rating.scale).aggregate(
-            best=Max("value"), worst=Min("value")
-        )
-        result |= {
-            "ratingValue": rating.value,
-            "bestRating": bounds["best"],
-            "worstRating": bounds["worst"],
-        }
+        if scale_bounds is not None:
+            best, worst = scale_bounds[rating.scale]
+        else:
+            bounds = Rating.objects.filter(scale=rating.scale).aggregate(
+                best=Max("value"), worst=Min("value")
+            )
+            best, worst = bounds["best"], bounds["worst"]
+        result |= {"ratingValue": rating.value, "bestRating": best, "worstRating": worst}
     return result
 
 
@@ -109,6 +126,57 @@ def _item_reviewed(claim: Claim, mentions: list[Mention], request) -> dict[str, 
         item["appearance"] = appearances
         item["firstAppearance"] = appearances[0]
     return item
+
+
+def published_claims_for_feed():
+    """Published claims, the most recently changed first, each with its rating and its
+    published appearances (``claim.mentions.all()``, as the claim page reads them): three
+    queries however many claims, the feed's rating bounds included."""
+    return (
+        Claim.objects.published()
+        .select_related("rating")
+        .prefetch_related(
+            Prefetch(
+                "mentions",
+                queryset=Mention.objects.in_public_articles()
+                .select_related("revision__article")
+                .order_by("revision__article__published_on", "pk"),
+            )
+        )
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def claimreview_feed(items, request, *, url: str | None = None) -> dict[str, Any]:
+    """A schema.org ``DataFeed`` of ClaimReviews (the format of Google's Fact Check tools and
+    Data Commons): one ``DataFeedItem`` per claim of ``items`` (``published_claims_for_feed``),
+    each holding the same ClaimReview object as the claim's page. ``url`` is the feed's own
+    address (the request's path by default)."""
+    bounds = rating_scale_bounds()
+    elements = []
+    newest = None
+    for claim in items:
+        modified = claim.updated_at
+        newest = modified if newest is None or modified > newest else newest
+        elements.append(
+            {
+                "@type": "DataFeedItem",
+                "dateModified": modified.isoformat(),
+                "item": claim_review(
+                    claim, list(claim.mentions.all()), request, scale_bounds=bounds
+                ),
+            }
+        )
+    feed: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "DataFeed",
+        "name": gettext("Fact-checks by %(organization)s")
+        % {"organization": settings.FACTCHECK_ORGANIZATION_NAME},
+        "url": url or absolute(request, request.path),
+        "dateModified": newest.isoformat() if newest else None,
+        "dataFeedElement": elements,
+    }
+    return {key: value for key, value in feed.items() if value is not None}
 
 
 def json_ld_script(data: dict[str, Any]) -> SafeString:

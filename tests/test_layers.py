@@ -155,6 +155,7 @@ FLOORS = {
     "claims.signals": 3,
     "claims.signin": 3,
     "claims.claimreview": 3,
+    "claims.annotations": 3,  # W3C Web Annotations of an article's published fact-checks
     "claims.caching": 3,  # the public page cache: nothing in factcheck/ reaches up to it
     "claims.share": 3,  # the share image: drawn from a claim and its rating, writes nothing
     "claims.emails": 3,  # who hears of what by email, and the messages; sends nothing
