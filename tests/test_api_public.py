@@ -266,3 +266,64 @@ def test_openapi_schema_and_docs_are_served_without_a_cdn(client):
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
     assert "script-src 'self'" in docs["Content-Security-Policy"]
+
+
+# --- Standard formats ---------------------------------------------------------------------
+def test_annotations_endpoint_serves_a_valid_w3c_collection_of_published_passages(client, rating):
+    from tests.test_annotations import assert_quotes_match, assert_valid_collection
+
+    article = make_article(
+        "Eins ist wahr. Zwei ist falsch.", original_url="https://news.example/a"
+    )
+    shown = make_claim(rating=rating, conclusion="Stimmt nicht.")
+    mark_quote(shown, article, "Eins ist wahr")
+    hidden = make_claim(status=Claim.Status.IN_REVIEW, claim_reviewed="LEAK")
+    mark_quote(hidden, article, "Zwei ist falsch")
+    url = f"/api/v1/articles/{article.slug}/annotations"
+    response = client.get(url, HTTP_ORIGIN="https://news.example")
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
+    )
+    assert response["Access-Control-Allow-Origin"] == "*"
+    collection = json.loads(response.content)
+    assert_valid_collection(collection)
+    assert_quotes_match(collection, article.current_revision.text)
+    assert collection["id"] == f"http://testserver{url}"
+    [annotation] = collection["first"]["items"]
+    assert annotation["motivation"] == "assessing"
+    assert annotation["target"]["source"] == "https://news.example/a"
+    assert "LEAK" not in response.content.decode()
+    page = json.loads(client.get(f"{url}?page=1").content)
+    assert page["type"] == "AnnotationPage"
+    assert page["@context"] == "http://www.w3.org/ns/anno.jsonld"
+    assert page["items"] == collection["first"]["items"]
+    _problem(client.get(f"{url}?page=2"), 404)
+    assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+
+def test_annotations_of_an_unpublished_article_are_404(client, rating):
+    article = make_article("Geheim.", status="draft")
+    _problem(client.get(f"/api/v1/articles/{article.slug}/annotations"), 404)
+
+
+def test_claimreview_feed_holds_every_published_claim_review(client, rating):
+    (claim,) = _claims(1, rating)
+    make_claim(status=Claim.Status.DRAFT, claim_reviewed="LEAK draft")
+    response = client.get("/api/v1/claimreview-feed.json")
+    assert response["Content-Type"] == "application/ld+json"
+    feed = json.loads(response.content)
+    assert feed["@type"] == "DataFeed"
+    [element] = feed["dataFeedElement"]
+    assert element["item"]["@type"] == "ClaimReview"
+    assert element["item"]["claimReviewed"] == claim.claim_reviewed
+    assert element["dateModified"]
+    assert "LEAK" not in response.content.decode()
+
+
+def test_the_methodology_page_links_the_feed_and_the_api(client):
+    page = client.get("/methodology/").content.decode()
+    assert 'href="/api/v1/claimreview-feed.json"' in page
+    assert 'href="/api/docs"' in page
+    german = client.get("/de/methodology/").content.decode()
+    assert "Datenfeed" in german

@@ -10,10 +10,12 @@ credentials (factcheck.api_headers), an ETag from ConditionalGetMiddleware (so
 ``If-None-Match`` gets a 304), and ``Last-Modified`` where one timestamp covers the answer.
 """
 
+import json
 import re
 from datetime import UTC, date, datetime, time
 from typing import Annotated
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -24,16 +26,24 @@ from ninja import P, Query, Router
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
+from claims.annotations import MEDIA_TYPE as ANNOTATION_MEDIA_TYPE
+from claims.annotations import article_annotations, published_mentions
 from claims.api import schemas
 from claims.api.paging import Page, keyset_page
 from claims.api.problems import Problem
-from claims.claimreview import absolute, claim_review
+from claims.claimreview import (
+    absolute,
+    claim_review,
+    claimreview_feed,
+    published_claims_for_feed,
+)
 from claims.models import Article, Claim, Correction, Mention, Rating, Source
 from claims.search import search_claims
 
 router = Router(tags=["public"])
 
 PUBLIC_MAX_AGE = 60
+FEED_MEDIA_TYPE = "application/ld+json"
 Limit = Query[int, P(ge=1, le=100, description="Items per page (1–100).")]
 Cursor = Query[str, P(max_length=400, description="The previous page's `next_cursor`.")]
 
@@ -377,6 +387,79 @@ def article_detail(request: HttpRequest, response: HttpResponse, slug: str):
         )
     _public(response, last_modified)
     return data
+
+
+def _json_ld(data: dict, media_type: str) -> HttpResponse:
+    return HttpResponse(
+        json.dumps(data, ensure_ascii=False, cls=DjangoJSONEncoder), content_type=media_type
+    )
+
+
+def _documented(media_type: str, description: str) -> dict:
+    """openapi_extra of an operation answering JSON-LD rather than plain JSON."""
+    return {
+        "responses": {
+            200: {
+                "description": description,
+                "content": {media_type: {"schema": {"type": "object"}}},
+            }
+        }
+    }
+
+
+@router.get(
+    "/articles/{slug}/annotations",
+    response={200: dict, **schemas.READ_ERRORS},
+    url_name="article-annotations",
+    summary="The checked passages as W3C Web Annotations",
+    openapi_extra=_documented(
+        ANNOTATION_MEDIA_TYPE, "An AnnotationCollection (W3C Web Annotation Data Model)."
+    ),
+)
+def article_annotation_list(
+    request: HttpRequest,
+    slug: str,
+    page: Query[int | None, P(ge=1, description="`1`: the first (and only) page alone.")] = None,
+):
+    """One `Annotation` per published passage (motivation `assessing`): the verdict and
+    conclusion as a `TextualBody` in the claim's language, a link to the claim page, and
+    a target on the article's original address with a `TextQuoteSelector` and a
+    `TextPositionSelector` (code points). All annotations are on the first page."""
+    article = published_article(slug)
+    revision = article.current_revision
+    mentions = published_mentions(revision) if revision is not None else []
+    collection_url = _api_url(request, "article-annotations", slug=article.slug)
+    collection = article_annotations(
+        article, revision, mentions, collection_url=collection_url, request=request
+    )
+    if page is not None:
+        if page != 1:
+            raise Problem(404, gettext("All annotations are on page 1."))
+        collection = {"@context": collection["@context"], **collection["first"]}
+    response = _json_ld(collection, ANNOTATION_MEDIA_TYPE)
+    modified = [article.updated_at, *(m.claim.updated_at for m in mentions)]
+    _public(response, max(modified))
+    return response
+
+
+@router.get(
+    "/claimreview-feed.json",
+    response={200: dict, **schemas.READ_ERRORS},
+    url_name="claimreview-feed",
+    summary="Every published ClaimReview as a schema.org DataFeed",
+    openapi_extra=_documented(
+        FEED_MEDIA_TYPE, "A schema.org DataFeed whose items are ClaimReview objects."
+    ),
+)
+def claimreview_data_feed(request: HttpRequest):
+    """The format of Google's Fact Check Tools and Data Commons: one `DataFeedItem` per
+    published claim, holding the same ClaimReview object as the claim's page, with
+    `dateModified`."""
+    claims = list(published_claims_for_feed())
+    feed = claimreview_feed(claims, request, url=_api_url(request, "claimreview-feed"))
+    response = _json_ld(feed, FEED_MEDIA_TYPE)
+    _public(response, max((claim.updated_at for claim in claims), default=None))
+    return response
 
 
 # --- Ratings and corrections -----------------------------------------------------------
