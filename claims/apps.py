@@ -27,5 +27,5 @@ class ClaimsConfig(AppConfig):
         post_save.connect(webhooks.on_claim_event, sender=ClaimEvent, dispatch_uid="webhooks-claim")
         post_save.connect(webhooks.on_revision, sender=ArticleRevision, dispatch_uid="webhooks-text")
         post_create_historical_record.connect(
-            webhooks.on_article_history, sender=Article, dispatch_uid="webhooks-article"
+            webhooks.on_article_history, sender=Article.history.model, dispatch_uid="webhooks-article"
         )
