@@ -80,7 +80,9 @@ class WebhookDeliveryAdmin(SuperusersOnly, ReadOnlyAdmin):
             self.message_user(
                 request,
                 ngettext(
-                    "%(count)d delivery is sent again.", "%(count)d deliveries are sent again.", sent
+                    "%(count)d delivery is sent again.",
+                    "%(count)d deliveries are sent again.",
+                    sent,
                 )
                 % {"count": sent},
                 messages.SUCCESS,

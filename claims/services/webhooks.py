@@ -63,7 +63,9 @@ def webhook_ping(*, webhook: Webhook, user) -> WebhookDelivery:
     _check(user, webhook)
     if not webhook.is_active:
         raise WorkflowError(_("The webhook is paused; resume it first."), "status")
-    return WebhookDelivery.objects.create(webhook=webhook, event=PING, payload=ping_data(webhook.pk))
+    return WebhookDelivery.objects.create(
+        webhook=webhook, event=PING, payload=ping_data(webhook.pk)
+    )
 
 
 def delivery_replay(*, delivery: WebhookDelivery, user) -> WebhookDelivery:

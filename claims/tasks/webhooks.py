@@ -79,7 +79,9 @@ def on_claim_event(sender, instance: ClaimEvent, created: bool, raw: bool = Fals
 
 def _fire_claim_event(event_pk: int) -> None:
     event = (
-        ClaimEvent.objects.select_related("claim__rating", "correction").filter(pk=event_pk).first()
+        ClaimEvent.objects.select_related("claim__rating", "correction")
+        .filter(pk=event_pk)
+        .first()
     )
     name = event and _claim_event_name(event)
     if not name:
@@ -102,7 +104,12 @@ def on_article_history(sender, instance: Article, history_change_reason=None, **
 
 def on_revision(sender, instance: ArticleRevision, created: bool, raw: bool = False, **kwargs):
     """``post_save`` of ``ArticleRevision``: the publisher's changed text, fetched again."""
-    if created and not raw and instance.origin == ArticleRevision.Origin.URL and instance.number > 1:
+    if (
+        created
+        and not raw
+        and instance.origin == ArticleRevision.Origin.URL
+        and instance.number > 1
+    ):
         _later(_fire_article_changed, instance.pk)
 
 
