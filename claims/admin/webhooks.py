@@ -43,6 +43,7 @@ class WebhookDeliveryAdmin(SuperusersOnly, ReadOnlyAdmin):
         "delivered_at",
     ]
     list_filter = ["status", "event"]
+    search_fields = ["event", "webhook__url", "webhook__description"]
     list_select_related = ["webhook"]
     date_hierarchy = "created_at"
     actions = ["replay"]
