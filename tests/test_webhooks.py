@@ -281,8 +281,9 @@ def test_a_replay_is_a_new_delivery_that_verifies(
     assert body["id"] == str(replay.pk)
     assert body["type"] == "ping"
     assert body["data"] == json.loads(first.body)["data"]
-    page = client.get(reverse("claims:desk-webhook", args=[webhook.pk]))
-    assert page.content.decode().count('name="delivery"') == 2
+    page = client.get(reverse("claims:desk-webhook", args=[webhook.pk])).content.decode()
+    assert page.count('name="delivery"') == 2
+    assert page.count("answer 200") == 2  # the receiver's answer, logged per delivery
 
 
 # --- The SSRF guard -------------------------------------------------------------------------
