@@ -9,14 +9,27 @@ class ClaimsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import post_save
+        from simple_history.signals import post_create_historical_record
 
         from claims import checks, signals  # noqa: F401 (system checks, cache invalidation)
-        from claims.models import ClaimEvent
+        from claims.models import Article, ArticleRevision, ClaimEvent
         from claims.signin import connect_signals
-        from claims.tasks import links
+        from claims.tasks import links, webhooks
         from claims.tasks.email import queue_event_emails
 
         connect_signals()  # sign-in failures, lockouts and sign-ins in the log
         # Desk events → their emails, enqueued once the event is committed.
         post_save.connect(queue_event_emails, sender=ClaimEvent, dispatch_uid="event-emails")
         links.connect_signals()  # archived copies of sources when a claim is published
+        # Public events → webhook deliveries, created once the write is committed.
+        post_save.connect(
+            webhooks.on_claim_event, sender=ClaimEvent, dispatch_uid="webhooks-claim"
+        )
+        post_save.connect(
+            webhooks.on_revision, sender=ArticleRevision, dispatch_uid="webhooks-text"
+        )
+        post_create_historical_record.connect(
+            webhooks.on_article_history,
+            sender=Article.history.model,
+            dispatch_uid="webhooks-article",
+        )

@@ -12,6 +12,7 @@ from claims.views import (
     reader_input,
     revisions,
     sources,
+    webhooks,
     workflow,
 )
 from claims.workflow_steps import STEPS
@@ -179,4 +180,12 @@ urlpatterns = [
         "desk/sources/unreachable/", sources.unreachable_sources, name="desk-sources-unreachable"
     ),
     path("desk/sources/<int:pk>/archive/", sources.source_archive, name="desk-source-archive"),
+    # Webhooks for the newsroom's systems (docs/api.md, "Webhooks")
+    path("desk/webhooks/", webhooks.webhook_list, name="desk-webhooks"),
+    path("desk/webhooks/<int:pk>/", webhooks.webhook_detail, name="desk-webhook"),
+    path("desk/webhooks/<int:pk>/ping/", webhooks.webhook_ping, name="desk-webhook-ping"),
+    path("desk/webhooks/<int:pk>/active/", webhooks.webhook_active, name="desk-webhook-active"),
+    path("desk/webhooks/<int:pk>/rotate/", webhooks.webhook_rotate, name="desk-webhook-rotate"),
+    path("desk/webhooks/<int:pk>/delete/", webhooks.webhook_delete, name="desk-webhook-delete"),
+    path("desk/webhooks/<int:pk>/replay/", webhooks.webhook_replay, name="desk-webhook-replay"),
 ]

@@ -21,6 +21,8 @@ from claims.models import (
     Mention,
     Review,
     Source,
+    Webhook,
+    WebhookDelivery,
 )
 from claims.urls import urlpatterns
 from claims.workflow_steps import STEPS
@@ -43,6 +45,7 @@ class World:
     users: dict
     article_import: ArticleImport  # the editor's, failed
     source: Source
+    webhook: Webhook  # the reviewer's, with one delivery
 
 
 # --- States a row needs -------------------------------------------------------------------
@@ -434,6 +437,35 @@ ROWS = [
     ),
     Row("desk-notifications"),
     Row("desk-notifications", method="post", ok=302),
+    # Webhooks: for those who may publish; a webhook is its owner's (and superusers').
+    Row("desk-webhooks", allowed=REVIEWERS_ONLY),
+    Row(
+        "desk-webhooks",
+        method="post",
+        data={"url": "http://127.0.0.1/hook", "events": ["claim.published"]},
+        allowed=REVIEWERS_ONLY,
+        ok=422,
+    ),
+    Row("desk-webhook", args="webhook", allowed=REVIEWERS_ONLY),
+    Row("desk-webhook-ping", method="post", args="webhook", allowed=REVIEWERS_ONLY, ok=302),
+    Row(
+        "desk-webhook-active",
+        method="post",
+        args="webhook",
+        data={"active": "0"},
+        allowed=REVIEWERS_ONLY,
+        ok=302,
+    ),
+    Row("desk-webhook-rotate", method="post", args="webhook", allowed=REVIEWERS_ONLY, ok=302),
+    Row("desk-webhook-delete", method="post", args="webhook", allowed=REVIEWERS_ONLY, ok=302),
+    Row(
+        "desk-webhook-replay",
+        method="post",
+        args="webhook",
+        data=lambda w: {"delivery": str(w.webhook.deliveries.get().pk)},
+        allowed=REVIEWERS_ONLY,
+        ok=302,
+    ),
 ]
 
 
@@ -448,6 +480,10 @@ def make_world(editor, editor2, reviewer, reviewer2, moderator, superuser) -> Wo
         requested_by=editor, url="https://example.org/a", status="failed", error="Weg."
     )
     source = Source.objects.create(claim=claim, title="Bericht", url="https://example.org/b")
+    webhook = Webhook.objects.create(
+        owner=reviewer, url="https://example.org/hook", events=["claim.published"]
+    )
+    WebhookDelivery.objects.create(webhook=webhook, event="ping", payload={"webhook": webhook.pk})
     users = {
         "editor": editor,
         "editor2": editor2,
@@ -456,7 +492,7 @@ def make_world(editor, editor2, reviewer, reviewer2, moderator, superuser) -> Wo
         "moderator": moderator,
         "superuser": superuser,
     }
-    return World(article, claim, mention, users, article_import, source)
+    return World(article, claim, mention, users, article_import, source, webhook)
 
 
 @pytest.fixture
@@ -471,6 +507,7 @@ def _url(row: Row, w: World) -> str:
         "mention": w.mention.pk,
         "import": w.article_import.pk,
         "source": w.source.pk,
+        "webhook": w.webhook.pk,
         "reset": "MQ/set-password",  # a link that is not (any more) valid
     }
     args = [part for name in row.args.split(",") if name for part in str(objects[name]).split("/")]
@@ -487,7 +524,9 @@ def _snapshot() -> tuple:
     histories = tuple(model.history.count() for model in (Article, Claim, Mention, Source))
     corrections = tuple(Correction.objects.values_list("status", "new_conclusion"))
     seen = tuple(DeskProfile.objects.values_list("notifications_seen_at", flat=True))
-    return claims, counts, histories, corrections, seen
+    hooks = tuple(Webhook.objects.order_by("pk").values_list("secret", "is_active"))
+    hooks += (WebhookDelivery.objects.count(),)
+    return claims, counts, histories, corrections, seen, hooks
 
 
 def _records_by(user) -> int:

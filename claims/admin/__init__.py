@@ -12,4 +12,4 @@ admin.site.site_header = _("Fact-checking desk administration")
 admin.site.site_title = _("Fact-checking desk")
 
 from claims import admin_security  # noqa: E402, F401 (sign-in security: failed sign-ins, unlock)
-from claims.admin import background, content, moderation  # noqa: E402, F401
+from claims.admin import background, content, moderation, webhooks  # noqa: E402, F401

@@ -562,6 +562,7 @@ def _open(
     headers: dict[str, str] | None = None,
     *,
     method: str = "GET",
+    body: bytes | None = None,
 ) -> tuple[urllib3.HTTPConnectionPool, urllib3.BaseHTTPResponse]:
     """Send the request to the first checked address that accepts a connection, the body
     left unread. ``headers`` add to (or replace) a page request's: a conditional
@@ -585,6 +586,7 @@ def _open(
             response = pool.urlopen(
                 method,
                 target.request_target,
+                body=body,
                 headers=headers,
                 redirect=False,
                 retries=False,
@@ -834,3 +836,55 @@ def probe(url: str) -> ProbeResult:
         if 200 <= status < 300:
             return ProbeResult(ok=True, status=status, final_url=target.url)
         return ProbeResult(ok=False, code="http_error", status=status, final_url=target.url)
+
+
+# --- Webhook deliveries ------------------------------------------------------------------
+# check_address(url) at registration and post(url, body, headers) at each delivery: a
+# webhook's address is an editor's input like an import's, so it passes the same guard
+# (parsing, one checked lookup per request, the connection to the checked address only:
+# a name that resolves to a private address by the time of delivery is refused then).
+# Redirects are not followed: a receiver answers where it was registered.
+
+#: Bytes of a webhook receiver's answer read at most (the log keeps 2,000 characters).
+POST_READ_BYTES = 16 * 1024
+
+
+@dataclass(frozen=True)
+class PostResult:
+    """A receiver's answer: its status and the start of its body, as text."""
+
+    status: int
+    text: str
+
+
+def check_address(url: str) -> None:
+    """Refuse ``url`` as :func:`fetch` would, without connecting: its form, and every
+    address its host has now (raises :class:`~claims.importing.errors.FetchError`)."""
+    _resolve(_parse_url(url), bool(settings.FACTCHECK_FETCH_ALLOW_PRIVATE))
+
+
+def post(url: str, body: bytes, headers: dict[str, str]) -> PostResult:
+    """POST ``body`` to ``url`` under this module's guard and time limits; the answer's
+    first :data:`POST_READ_BYTES`. Raises :class:`~claims.importing.errors.FetchError` for
+    a refused address or a failed connection (not for an HTTP error status)."""
+    config = _Config.from_settings()
+    deadline = time.monotonic() + config.timeout * TOTAL_TIME_FACTOR
+    target = _parse_url(url)
+    addresses = _resolve(target, config.allow_private)
+    request_headers = {
+        "Accept": "*/*",
+        "Accept-Encoding": "identity",
+        "Content-Length": str(len(body)),
+        **headers,
+    }
+    pool, response = _open(
+        target, addresses, config, deadline, request_headers, method="POST", body=body
+    )
+    try:
+        data = response.read(POST_READ_BYTES, decode_content=False)
+    except (HTTPError, OSError) as error:
+        raise _connection_error(error, target, config) from error
+    finally:
+        response.close()
+        pool.close()
+    return PostResult(status=response.status, text=data.decode("utf-8", errors="replace"))

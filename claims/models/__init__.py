@@ -9,6 +9,7 @@ from claims.models.links import SourceCheck
 from claims.models.ratings import Rating
 from claims.models.reader_input import ErrorReport, ReaderRateCount, Tip
 from claims.models.watch import ArticleWatch
+from claims.models.webhooks import Webhook, WebhookDelivery, WebhookEvent
 from claims.models.workflow import (
     ClaimEvent,
     Correction,
@@ -40,5 +41,8 @@ __all__ = [
     "SourceCheck",
     "TaskWorker",
     "Tip",
+    "Webhook",
+    "WebhookDelivery",
+    "WebhookEvent",
     "WorkflowError",
 ]

@@ -11,6 +11,7 @@ in is plain data or unsaved model instances, never a form. Each function is name
 - ``revisions``: a new article, its metadata, new revisions of its text (re-anchoring).
 - ``watch``: the article watch (pause, resume, interval) and the publisher's new text.
 - ``moderation``: a reader's tip or error report, and what moderators do with them.
+- ``webhooks``: webhooks of a newsroom's systems and their deliveries.
 - ``sources``: a source's link check and its archived copy (the tasks' findings).
 
 The lifecycle of a claim (submit for review, approve, publish, corrections, appearances
@@ -68,6 +69,18 @@ from claims.services.sources import (
     source_check_record,
 )
 from claims.services.watch import article_revise_from_publisher, article_watch_set
+from claims.services.webhooks import (
+    deliveries_create,
+    delivery_give_up,
+    delivery_record_try,
+    delivery_replay,
+    may_manage_webhooks,
+    webhook_create,
+    webhook_delete,
+    webhook_ping,
+    webhook_rotate_secret,
+    webhook_set_active,
+)
 
 __all__ = [
     "ArticleChanged",
@@ -90,7 +103,12 @@ __all__ = [
     "correction_open_from_report",
     "correction_update",
     "default_claim_text",
+    "deliveries_create",
+    "delivery_give_up",
+    "delivery_record_try",
+    "delivery_replay",
     "error_report_submit",
+    "may_manage_webhooks",
     "mention_confirm",
     "mention_delete",
     "mention_link",
@@ -103,4 +121,9 @@ __all__ = [
     "source_archive_request",
     "source_check_record",
     "tip_submit",
+    "webhook_create",
+    "webhook_delete",
+    "webhook_ping",
+    "webhook_rotate_secret",
+    "webhook_set_active",
 ]

@@ -48,6 +48,7 @@ from claims.account_forms import (
 )
 from claims.models import DeskProfile
 from claims.permissions import can_use_desk
+from claims.services import may_manage_webhooks
 from claims.signin import has_second_factor, log_second_factor, two_factor_required
 from claims.tasks import enqueue_on_commit
 from claims.tasks.email import send_password_reset
@@ -141,6 +142,7 @@ def account(request: HttpRequest) -> HttpResponse:
             "totp": totp,
             "recovery_left": recovery_left,
             "two_factor_required": two_factor_required(user),
+            "may_manage_webhooks": may_manage_webhooks(user),
         },
     )
 
