@@ -198,3 +198,71 @@ def test_claim_page_refuses_post(reader, seeded):
     response = reader.post(claim.get_absolute_url(), {"x": "1"})
     assert response.status_code == 405
     assert "GET" in response["Allow"]
+
+
+# --- The API ------------------------------------------------------------------------------
+def _api_urls(public, hidden_claims, hidden_articles):
+    urls = [
+        "/api/v1/claims",
+        "/api/v1/claims?q=LEAK",
+        "/api/v1/claims?q=geheim",
+        "/api/v1/claims?rating=falsch",
+        "/api/v1/claims?language=de",
+        f"/api/v1/claims?article={public.slug}",
+        "/api/v1/claims?updated_since=2000-01-01",
+        "/api/v1/articles",
+        f"/api/v1/articles/{public.slug}",
+        f"/api/v1/articles/{public.slug}/annotations",
+        f"/api/v1/articles/{public.slug}/annotations?page=1",
+        "/api/v1/corrections",
+        "/api/v1/ratings",
+        "/api/v1/claimreview-feed.json",
+    ]
+    urls += [f"/api/v1/claims/{claim.slug}" for claim in hidden_claims]
+    for article in hidden_articles:
+        urls += [
+            f"/api/v1/articles/{article.slug}",
+            f"/api/v1/articles/{article.slug}/annotations",
+        ]
+        urls.append(f"/api/v1/claims?article={article.slug}")
+    return urls
+
+
+def test_no_api_route_shows_unpublished_claims_articles_or_corrections(reader, world):
+    public, hidden_claims, hidden_articles, visible = world
+    for url in _api_urls(public, hidden_claims, hidden_articles):
+        for language in ("en", "de"):
+            response = reader.get(url, HTTP_ACCEPT_LANGUAGE=language)
+            assert response.status_code in (200, 404, 410), url
+            body = response.content.decode()
+            assert "LEAK-" not in body, (
+                url,
+                body[body.find("LEAK-") - 80 : body.find("LEAK-") + 80],
+            )
+            for claim in hidden_claims:
+                assert f"/{claim.slug}" not in body or url.endswith(claim.slug), url
+    # Published claims in unpublished articles are public, their appearance there is not.
+    for article in hidden_articles:
+        assert reader.get(f"/api/v1/articles/{article.slug}").status_code in (404, 410)
+        listed = reader.get(f"/api/v1/claims?article={article.slug}").json()
+        assert listed["items"] == []
+        assert listed["next"] is None
+    detail = reader.get(f"/api/v1/articles/{public.slug}").json()
+    assert [m["claim"] for m in detail["mentions"]] == [visible.slug]
+
+
+def test_api_pages_and_cursors_count_only_published_claims(reader, world):
+    """Every page of one holds a published claim: no empty page, no cursor that stands
+    for a hidden one, however many hidden claims lie between."""
+    visible = world[3]
+    seen, url, pages = [], "/api/v1/claims?limit=1", 0
+    while url:
+        body = reader.get(url).json()
+        pages += 1
+        assert len(body["items"]) == 1, url
+        seen += [item["slug"] for item in body["items"]]
+        url = body["next"] and body["next"].removeprefix("http://testserver")
+    expected = set(Claim.objects.published().values_list("slug", flat=True))
+    assert set(seen) == expected
+    assert pages == len(expected)
+    assert visible.slug in seen
