@@ -12,7 +12,11 @@ import re
 from collections.abc import Mapping
 
 # A token, or anything that starts like one: the public prefix may stay, the rest goes.
-_TOKEN = re.compile(r"\bfc_([0-9a-f]{8})_[A-Za-z0-9_\-]+|\bfc_[A-Za-z0-9_\-]{6,}")
+# Already redacted text is left as it is (the filter may see a record twice).
+_TOKEN = re.compile(
+    r"\bfc_([0-9a-f]{8})_(?!\[redacted\])[A-Za-z0-9_\-]+"
+    r"|\bfc_(?![0-9a-f]{8}_\[redacted\])[A-Za-z0-9_\-]{6,}"
+)
 # An Authorization header written out: "Authorization: Bearer …", "'HTTP_AUTHORIZATION':
 # 'Basic …'", "authorization=…". The value runs to the end of the quote or line.
 _HEADER = re.compile(
@@ -25,8 +29,8 @@ REDACTED = "[redacted]"
 
 def redact(text: str) -> str:
     """``text`` without API tokens and Authorization header values."""
-    text = _TOKEN.sub(lambda m: f"fc_{m[1]}_{REDACTED}" if m[1] else f"fc_{REDACTED}", text)
-    return _HEADER.sub(lambda m: f"{m[1]}'{REDACTED}'", text)
+    text = _HEADER.sub(lambda m: f"{m[1]}'{REDACTED}'", text)
+    return _TOKEN.sub(lambda m: f"fc_{m[1]}_{REDACTED}" if m[1] else f"fc_{REDACTED}", text)
 
 
 def _clean(value, depth: int = 0):

@@ -31,6 +31,8 @@ def test_every_domain_model_is_registered():
         "BackgroundTask",
         "ScheduledJob",
         "TaskWorker",
+        # API tokens (claims/admin/tokens.py).
+        "ApiToken",
     }
     for model in CLAIMS_MODELS:
         model_admin = admin.site._registry[model]
