@@ -89,6 +89,8 @@ def _kwargs(name: str, w: World) -> dict:
             if route.startswith("desk/imports/")
             else w.source.pk
             if route.startswith("desk/sources/")
+            else w.token.pk
+            if route.startswith("desk/account/tokens/")
             else w.article.pk
         )
     if "<uidb64>" in route:  # a password-reset link that is not valid
