@@ -20,7 +20,9 @@ _TOKEN = re.compile(
 # An Authorization header written out: "Authorization: Bearer …", "'HTTP_AUTHORIZATION':
 # 'Basic …'", "authorization=…". The value runs to the end of the quote or line.
 _HEADER = re.compile(
-    r"""((?:HTTP_)?(?:PROXY_)?AUTHORIZATION['"]?\s*[:=]\s*)(?:'[^'\n]*'|"[^"\n]*"|[^\s,;}\]]+(?:[ \t]+[^\s,;}\]'"]+)?)""",
+    r"((?:HTTP_)?(?:PROXY_)?AUTHORIZATION['\"]?\s*[:=]\s*)"  # the name and its separator
+    r"(?:'[^'\n]*'|\"[^\"\n]*\""  # a quoted value
+    r"|[^\s,;}\]]+(?:[ \t]+[^\s,;}\]'\"]+)?)",  # or a scheme and its credentials
     re.IGNORECASE,
 )
 _SECRET_KEYS = re.compile(r"^(?:HTTP_)?(?:PROXY_)?AUTHORIZATION$", re.IGNORECASE)

@@ -566,9 +566,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     # API tokens and Authorization headers never reach a log (factcheck/log_redaction.py).
     "filters": {"redact_secrets": {"()": "factcheck.log_redaction.RedactSecrets"}},
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}
-    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
     "root": {
         "handlers": ["console"],
         "level": env_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"}),

@@ -39,8 +39,10 @@ def test_an_issued_token_authenticates_as_its_user_with_its_scopes(editor):
     assert raw.startswith(f"fc_{token.prefix}_")
     assert len(raw) >= 3 + 8 + 1 + 43  # 32 random bytes after the prefix
     found = tokens.authenticate(raw)
-    assert found == token and found.user == editor
-    assert tokens.has_scope(found, READ) and tokens.has_scope(found, WRITE)
+    assert found == token
+    assert found.user == editor
+    assert tokens.has_scope(found, READ)
+    assert tokens.has_scope(found, WRITE)
     assert token.expires_at - token.created_at == DAYS_90
 
 
@@ -57,7 +59,15 @@ def test_a_token_has_only_its_scopes(editor):
 
 
 @pytest.mark.parametrize(
-    "raw", ["", "fc_", "Bearer x", "fc_zzzzzzzz_" + "a" * 43, "fc_0123abcd_short", "xx_0123abcd_" + "a" * 43]
+    "raw",
+    [
+        "",
+        "fc_",
+        "Bearer x",
+        "fc_zzzzzzzz_" + "a" * 43,
+        "fc_0123abcd_short",
+        "xx_0123abcd_" + "a" * 43,
+    ],
 )
 def test_something_that_is_no_token_is_malformed(editor, raw):
     assert _refused(raw) == "malformed"
@@ -74,12 +84,14 @@ def test_a_wrong_secret_or_an_unknown_prefix_is_unknown(editor):
 def test_a_revoked_token_is_refused_as_revoked(editor, reviewer):
     token, raw = _issue(editor)
     assert tokens.revoke(token, by=reviewer) is True
-    assert token.revoked_by == reviewer and token.revoked_at is not None
+    assert token.revoked_by == reviewer
+    assert token.revoked_at is not None
     assert _refused(raw) == "revoked"
     first = token.revoked_at
     assert tokens.revoke(token, by=editor) is False  # the first revocation stays
     token.refresh_from_db()
-    assert token.revoked_at == first and token.revoked_by == reviewer
+    assert token.revoked_at == first
+    assert token.revoked_by == reviewer
 
 
 def test_an_expired_token_is_refused_as_expired(editor):
@@ -102,7 +114,8 @@ def test_only_the_hash_is_stored_never_the_raw_token(editor):
     secret = raw.split("_", 2)[2]
     row = ApiToken.objects.filter(pk=token.pk).values().get()
     for value in row.values():
-        assert raw not in str(value) and secret not in str(value)
+        assert raw not in str(value)
+        assert secret not in str(value)
     assert row["secret_hash"] == tokens.hash_token(raw)
     assert len(row["secret_hash"]) == 64
 
@@ -131,7 +144,7 @@ def test_lifetimes_are_capped_by_the_setting(editor, settings):
     settings.FACTCHECK_API_TOKEN_MAX_DAYS = 60
     assert tokens.lifetime_choices() == [30]
     assert tokens.default_lifetime() == 30
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="1 to 60 days"):
         _issue(editor, lifetime=DAYS_90)
     settings.FACTCHECK_API_TOKEN_MAX_DAYS = 7
     assert tokens.lifetime_choices() == [7]
@@ -167,17 +180,21 @@ def test_a_new_token_is_shown_once_and_not_stored_by_caches(client, editor):
     assert raw.startswith(f"fc_{token.prefix}_")
     assert tokens.authenticate(raw) == token
     assert "Copy it now: it will not be shown again." in page
-    assert 'data-copy-target="new-token-value"' in page and "js/copy.js" in page
+    assert 'data-copy-target="new-token-value"' in page
+    assert "js/copy.js" in page
     assert token.scopes == [READ, WRITE]
     assert token.expires_at - token.created_at == timedelta(days=30)
 
     again = client.get(LIST)
     assert "no-store" in again["Cache-Control"]
     listed = again.content.decode()
-    assert raw not in listed and raw.split("_", 2)[2] not in listed
+    assert raw not in listed
+    assert raw.split("_", 2)[2] not in listed
     assert f"fc_{token.prefix}…" in listed  # known by its prefix
-    assert "CMS production" in listed and "never" in listed
-    assert "Read the desk" in listed and "Write articles" in listed
+    assert "CMS production" in listed
+    assert "never" in listed
+    assert "Read the desk" in listed
+    assert "Write articles" in listed
     # Nothing else carries it: no message, no session.
     assert raw not in str(dict(client.session))
 
@@ -191,10 +208,16 @@ def test_the_list_shows_status_and_last_use(client, editor):
     tokens.touch(active)
     client.force_login(editor)
     page = client.get(LIST).content.decode()
-    rows = {name: page.split(name, 1)[1].split("</tr>", 1)[0] for name in ("Aktiv", "Zurückgezogen", "Abgelaufen")}
-    assert ">active<" in rows["Aktiv"] and "never" not in rows["Aktiv"]
-    assert "revoked" in rows["Zurückgezogen"] and "/revoke/" not in rows["Zurückgezogen"]
-    assert "expired" in rows["Abgelaufen"] and "/revoke/" not in rows["Abgelaufen"]
+    rows = {
+        name: page.split(name, 1)[1].split("</tr>", 1)[0]
+        for name in ("Aktiv", "Zurückgezogen", "Abgelaufen")
+    }
+    assert ">active<" in rows["Aktiv"]
+    assert "never" not in rows["Aktiv"]
+    assert "revoked" in rows["Zurückgezogen"]
+    assert "/revoke/" not in rows["Zurückgezogen"]
+    assert "expired" in rows["Abgelaufen"]
+    assert "/revoke/" not in rows["Abgelaufen"]
     assert reverse("claims:account-token-revoke", args=[active.pk]) in rows["Aktiv"]
 
 
@@ -205,12 +228,20 @@ def test_others_tokens_are_not_listed(client, editor, editor2):
 
 
 @pytest.mark.parametrize(
-    "data, field, message",
+    ("data", "field", "message"),
     [
         ({"name": "", "scopes": [READ], "lifetime": 90}, "name", "Give the token a name."),
         ({"name": "CMS", "lifetime": 90}, "scopes", "Choose at least one thing the token may do."),
-        ({"name": "CMS", "scopes": ["admin:all"], "lifetime": 90}, "scopes", "is not one of the available choices"),
-        ({"name": "CMS", "scopes": [READ], "lifetime": 1000}, "lifetime", "is not one of the available choices"),
+        (
+            {"name": "CMS", "scopes": ["admin:all"], "lifetime": 90},
+            "scopes",
+            "is not one of the available choices",
+        ),
+        (
+            {"name": "CMS", "scopes": [READ], "lifetime": 1000},
+            "lifetime",
+            "is not one of the available choices",
+        ),
     ],
 )
 def test_a_wrong_form_says_what_is_wrong_next_to_the_field(client, editor, data, field, message):
@@ -287,18 +318,23 @@ def test_the_page_is_in_german_too(client, editor):
     page = _make(client).content.decode()
     german = client.get("/de" + LIST).content.decode()
     assert "Copy it now" in page
-    assert "API-Token" in german and "Copy it now" not in german
+    assert "API-Token" in german
+    assert "Copy it now" not in german
 
 
 # --- The admin -----------------------------------------------------------------------------
-def test_administrators_see_tokens_read_only_without_the_hash_and_revoke_them(client, editor, superuser):
+def test_administrators_see_tokens_read_only_without_the_hash_and_revoke_them(
+    client, editor, superuser
+):
     token, raw = _issue(editor, name="CMS")
     client.force_login(superuser)
     changelist = reverse("admin:claims_apitoken_changelist")
     page = client.get(changelist).content.decode()
-    assert "CMS" in page and f"fc_{token.prefix}" in page
+    assert "CMS" in page
+    assert f"fc_{token.prefix}" in page
     change = client.get(reverse("admin:claims_apitoken_change", args=[token.pk])).content.decode()
-    assert token.secret_hash not in change and raw not in change
+    assert token.secret_hash not in change
+    assert raw not in change
     assert client.get(reverse("admin:claims_apitoken_add")).status_code == 403
     assert "active" in client.get(changelist, {"status": "active"}).content.decode()
     response = client.post(
@@ -309,7 +345,9 @@ def test_administrators_see_tokens_read_only_without_the_hash_and_revoke_them(cl
     token.refresh_from_db()
     assert token.revoked_by == superuser
     assert f"fc_{token.prefix}" in client.get(changelist, {"status": "revoked"}).content.decode()
-    assert f"fc_{token.prefix}" not in client.get(changelist, {"status": "active"}).content.decode()
+    assert (
+        f"fc_{token.prefix}" not in client.get(changelist, {"status": "active"}).content.decode()
+    )
 
 
 def test_staff_who_are_not_administrators_do_not_see_tokens(client, moderator, editor):
@@ -334,10 +372,12 @@ def test_tokens_and_authorization_headers_never_reach_a_log(caplog, editor):
         logger.error(f"inline Authorization: Bearer {raw}")
         logger.info("mapping %(meta)s", {"meta": request.META})
     text = caplog.text + "".join(record.getMessage() for record in caplog.records)
-    assert secret not in text and raw not in text
+    assert secret not in text
+    assert raw not in text
     assert "dXNlcjpzZWNyZXQ=" not in text
     assert f"fc_{token.prefix}_[redacted]" in text  # the public prefix still says which
-    assert "kept" in text and "/api/v1/claims" in text
+    assert "kept" in text
+    assert "/api/v1/claims" in text
 
 
 def test_the_redaction_sits_on_the_root_handlers():

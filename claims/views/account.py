@@ -37,8 +37,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from claims import abuse
-from claims import tokens
+from claims import abuse, tokens
 from claims.account_forms import (
     ApiTokenForm,
     ConfirmPasswordForm,
@@ -373,7 +372,9 @@ def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
                 _("The token “%(name)s” is revoked: it no longer works.") % {"name": token.name},
             )
         else:
-            messages.info(request, _("The token “%(name)s” was already revoked.") % {"name": token.name})
+            messages.info(
+                request, _("The token “%(name)s” was already revoked.") % {"name": token.name}
+            )
         return redirect("claims:account-tokens")
     return render(request, "account/api_token_revoke.html", {"token": token})
 
