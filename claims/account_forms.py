@@ -1,6 +1,6 @@
 """Forms of the account pages: the code step at sign-in, setting up an authenticator app,
-confirming the password before the second factor is removed, email preferences, and the
-password reset by email."""
+confirming the password before the second factor is removed, email preferences, the
+password reset by email, and a new API token."""
 
 import re
 
@@ -16,7 +16,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from claims.emails import may_receive
 from claims.forms.layout import FieldsOnly
-from claims.models import DeskProfile, EmailFrequency, EmailKind
+from claims.models import ApiToken, DeskProfile, EmailFrequency, EmailKind
+from claims.tokens import default_lifetime, lifetime_choices
 
 _SEPARATORS = re.compile(r"[\s\-]+")
 _TOTP_CODE = re.compile(r"\d{6}")
@@ -225,3 +226,47 @@ class DeskPasswordResetForm(FieldsOnly, PasswordResetForm):
 
 class DeskSetPasswordForm(FieldsOnly, SetPasswordForm):
     """Django's form for the new password, laid out like the desk's other forms."""
+
+
+class ApiTokenForm(FieldsOnly, forms.Form):
+    """A new API token: its name, what it may do, how long it lives."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("Say where it is used, e.g. “CMS production”."),
+        error_messages={"required": _("Give the token a name.")},
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("What it may do"),
+        choices=ApiToken.Scope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "A token acts with your roles and never more: what your role does not allow, "
+            "it cannot do either."
+        ),
+        error_messages={"required": _("Choose at least one thing the token may do.")},
+    )
+    lifetime = forms.TypedChoiceField(
+        label=_("Expires after"),
+        coerce=int,
+        help_text=_("After that, the token stops working; make a new one."),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.fields["lifetime"].choices = [
+            (days, ngettext("%(days)d day", "%(days)d days", days) % {"days": days})
+            for days in lifetime_choices()
+        ]
+        self.fields["lifetime"].initial = default_lifetime()
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if ApiToken.objects.active().filter(user=self.user, name__iexact=name).exists():
+            raise forms.ValidationError(
+                _("You already have an active token of this name. Choose another name."),
+                code="duplicate",
+            )
+        return name

@@ -98,6 +98,12 @@ urlpatterns = [
         account.two_factor_remove,
         name="account-two-factor-remove",
     ),
+    path("desk/account/tokens/", account.api_tokens, name="account-tokens"),
+    path(
+        "desk/account/tokens/<int:pk>/revoke/",
+        account.api_token_revoke,
+        name="account-token-revoke",
+    ),
     path("desk/articles/new/", desk.article_create, name="desk-article-new"),
     path("desk/imports/<int:pk>/", desk.import_progress, name="desk-import"),
     path("desk/imports/<int:pk>/retry/", desk.import_retry, name="desk-import-retry"),

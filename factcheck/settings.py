@@ -447,6 +447,8 @@ FACTCHECK_READER_RETENTION_DAYS = env_int("FACTCHECK_READER_RETENTION_DAYS", 365
 # may take three times as long), the most bytes read (after decompression), whether loopback
 # and private addresses may be fetched (tests, intranets; never link-local or cloud
 # metadata), and the User-Agent sent.
+# API tokens (claims.tokens): the longest lifetime a user may choose, in days.
+FACTCHECK_API_TOKEN_MAX_DAYS = env_int("FACTCHECK_API_TOKEN_MAX_DAYS", 365, minimum=1)
 FACTCHECK_FETCH_TIMEOUT = env_int("FACTCHECK_FETCH_TIMEOUT", 10, minimum=1)
 FACTCHECK_FETCH_MAX_BYTES = env_int("FACTCHECK_FETCH_MAX_BYTES", 5_000_000, minimum=1)
 FACTCHECK_FETCH_ALLOW_PRIVATE = env_bool("FACTCHECK_FETCH_ALLOW_PRIVATE", False)
@@ -574,7 +576,9 @@ FACTCHECK_ARCHIVE_ON_PUBLISH = env_bool("FACTCHECK_ARCHIVE_ON_PUBLISH", False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # API tokens and Authorization headers never reach a log (factcheck/log_redaction.py).
+    "filters": {"redact_secrets": {"()": "factcheck.log_redaction.RedactSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
     "root": {
         "handlers": ["console"],
         "level": env_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"}),

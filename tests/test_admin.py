@@ -34,6 +34,8 @@ def test_every_domain_model_is_registered():
         # Webhooks for the newsroom's systems (claims/admin/webhooks.py).
         "Webhook",
         "WebhookDelivery",
+        # API tokens (claims/admin/tokens.py).
+        "ApiToken",
     }
     for model in CLAIMS_MODELS:
         model_admin = admin.site._registry[model]

@@ -7,11 +7,13 @@ Every named URL under ``desk/`` must have a row here: a new view without one fai
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 
 from claims.models import (
+    ApiToken,
     Article,
     ArticleImport,
     Claim,
@@ -24,6 +26,7 @@ from claims.models import (
     Webhook,
     WebhookDelivery,
 )
+from claims.tokens import issue_token
 from claims.urls import urlpatterns
 from claims.workflow_steps import STEPS
 from tests.factories import make_article, make_rating, make_ready_claim, mark
@@ -46,6 +49,7 @@ class World:
     article_import: ArticleImport  # the editor's, failed
     source: Source
     webhook: Webhook  # the reviewer's, with one delivery
+    token: ApiToken  # the editor's API token
 
 
 # --- States a row needs -------------------------------------------------------------------
@@ -167,6 +171,28 @@ ROWS = [
     Row("account-two-factor-setup", allowed=SIGNED_IN),
     Row("account-recovery-codes", allowed=SIGNED_IN, ok=302),
     Row("account-two-factor-remove", allowed=SIGNED_IN, ok=302),
+    # API tokens: desk users only; a token is its owner's alone (superusers revoke others'
+    # in the admin).
+    Row("account-tokens"),
+    Row(
+        "account-tokens",
+        method="post",
+        data={"name": "Blog", "scopes": ["read:desk"], "lifetime": 90},
+    ),
+    Row(
+        "account-token-revoke",
+        args="token",
+        allowed={"editor"},
+        denied={"editor2": 404, "reviewer": 404, "superuser": 404},
+    ),
+    Row(
+        "account-token-revoke",
+        method="post",
+        args="token",
+        allowed={"editor"},
+        denied={"editor2": 404, "reviewer": 404, "superuser": 404},
+        ok=302,
+    ),
     Row("account-email", allowed=SIGNED_IN),
     Row(
         "account-email",
@@ -470,8 +496,8 @@ ROWS = [
 
 
 def make_world(editor, editor2, reviewer, reviewer2, moderator, superuser) -> World:
-    """An article, a draft claim with one passage and a source, a failed import of the
-    editor's, and everyone (the fuzz tests use the same world)."""
+    """An article, a draft claim with one passage and a source, a failed import and an API
+    token of the editor's, and everyone (the fuzz tests use the same world)."""
     make_rating("True", 5)
     article = make_article(TEXT, created_by=editor)
     claim = make_ready_claim(editor, claim_reviewed="Nordkorea testet nicht")
@@ -484,6 +510,7 @@ def make_world(editor, editor2, reviewer, reviewer2, moderator, superuser) -> Wo
         owner=reviewer, url="https://example.org/hook", events=["claim.published"]
     )
     WebhookDelivery.objects.create(webhook=webhook, event="ping", payload={"webhook": webhook.pk})
+    token, _raw = issue_token(editor, "CMS", ["read:desk"], timedelta(days=90))
     users = {
         "editor": editor,
         "editor2": editor2,
@@ -492,7 +519,7 @@ def make_world(editor, editor2, reviewer, reviewer2, moderator, superuser) -> Wo
         "moderator": moderator,
         "superuser": superuser,
     }
-    return World(article, claim, mention, users, article_import, source, webhook)
+    return World(article, claim, mention, users, article_import, source, webhook, token)
 
 
 @pytest.fixture
@@ -508,6 +535,7 @@ def _url(row: Row, w: World) -> str:
         "import": w.article_import.pk,
         "source": w.source.pk,
         "webhook": w.webhook.pk,
+        "token": w.token.pk,
         "reset": "MQ/set-password",  # a link that is not (any more) valid
     }
     args = [part for name in row.args.split(",") if name for part in str(objects[name]).split("/")]

@@ -91,6 +91,8 @@ def _kwargs(name: str, w: World) -> dict:
             if route.startswith("desk/sources/")
             else w.webhook.pk
             if route.startswith("desk/webhooks/")
+            else w.token.pk
+            if route.startswith("desk/account/tokens/")
             else w.article.pk
         )
     if "<uidb64>" in route:  # a password-reset link that is not valid

@@ -160,6 +160,7 @@ FLOORS = {
     "claims.share": 3,  # the share image: drawn from a claim and its rating, writes nothing
     "claims.emails": 3,  # who hears of what by email, and the messages; sends nothing
     "claims.webhooks": 3,  # webhook events, public payloads, signing; sends nothing
+    "claims.tokens": 3,  # API tokens: issue, authenticate, touch, revoke
     # 4. Services: every write that touches several models.
     "claims.services": 4,
     # 4.5 Work outside the request: tasks run services later; the scheduler enqueues tasks.

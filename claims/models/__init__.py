@@ -8,6 +8,7 @@ from claims.models.lifecycle import WorkflowError
 from claims.models.links import SourceCheck
 from claims.models.ratings import Rating
 from claims.models.reader_input import ErrorReport, ReaderRateCount, Tip
+from claims.models.tokens import ApiToken
 from claims.models.watch import ArticleWatch
 from claims.models.webhooks import Webhook, WebhookDelivery, WebhookEvent
 from claims.models.workflow import (
@@ -20,6 +21,7 @@ from claims.models.workflow import (
 )
 
 __all__ = [
+    "ApiToken",
     "Article",
     "ArticleImport",
     "ArticleRevision",

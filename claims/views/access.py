@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from claims.models import Article, ArticleImport, Claim, Mention, Source
+from claims.models import ApiToken, Article, ArticleImport, Claim, Mention, Source
 from claims.permissions import can_change_mentions, can_edit_claim, can_use_desk
 from claims.views.responses import error_response
 
@@ -68,6 +68,12 @@ def get_source_for_user(user, pk: int) -> Source:
     """A claim's source, for a desk user (what they may do with it, the service says)."""
     _require_desk(user)
     return get_object_or_404(Source.objects.select_related("claim"), pk=pk)
+
+
+def get_token_for_user(user, pk: int) -> ApiToken:
+    """An API token: its owner's only (administrators revoke others' in the admin); 404 else."""
+    _require_desk(user)
+    return get_object_or_404(ApiToken, pk=pk, user=user)
 
 
 def desk_required(view):

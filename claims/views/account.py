@@ -1,6 +1,6 @@
 """Account pages: the sign-in lockout page, the code step of signing in, the second factor
-(set up, recovery codes, remove), the password change, email preferences and the password
-reset by email.
+(set up, recovery codes, remove), the password change, email preferences, the password
+reset by email, and API tokens (desk users only).
 
 Every signed-in user reaches them, not only the desk's roles: moderators, who work in the
 admin, change their password and set up their second factor here too.
@@ -8,6 +8,7 @@ admin, change their password and set up their second factor here too.
 
 import base64
 import math
+from datetime import timedelta
 
 import segno
 from django.conf import settings
@@ -36,8 +37,9 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from claims import abuse
+from claims import abuse, tokens
 from claims.account_forms import (
+    ApiTokenForm,
     ConfirmPasswordForm,
     DeskPasswordChangeForm,
     DeskPasswordResetForm,
@@ -46,12 +48,13 @@ from claims.account_forms import (
     EnrolForm,
     SignInCodeForm,
 )
-from claims.models import DeskProfile
+from claims.models import ApiToken, DeskProfile
 from claims.permissions import can_use_desk
 from claims.services import may_manage_webhooks
 from claims.signin import has_second_factor, log_second_factor, two_factor_required
 from claims.tasks import enqueue_on_commit
 from claims.tasks.email import send_password_reset
+from claims.views.access import desk_required, get_token_for_user
 from claims.views.responses import safe_next
 
 RECOVERY_CODE_COUNT = 10
@@ -323,6 +326,59 @@ def email_preferences(request: HttpRequest) -> HttpResponse:
             return redirect("claims:account-email")
         status = 422
     return render(request, "account/email_preferences.html", {"form": form}, status=status)
+
+
+# --- API tokens -------------------------------------------------------------------------
+@never_cache
+@desk_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The user's API tokens and the form for a new one. The new token's raw value is in
+    this one answer only (no redirect, session or message carries it), and the answer is
+    not stored by any cache (``never_cache``: ``Cache-Control: no-store``)."""
+    user = request.user
+    form = ApiTokenForm(user, request.POST or None)
+    status, new_token, raw = 200, None, ""
+    if request.method == "POST":
+        if form.is_valid():
+            new_token, raw = tokens.issue_token(
+                user,
+                form.cleaned_data["name"],
+                form.cleaned_data["scopes"],
+                timedelta(days=form.cleaned_data["lifetime"]),
+            )
+            form = ApiTokenForm(user)
+        else:
+            status = 422
+    return render(
+        request,
+        "account/api_tokens.html",
+        {
+            "form": form,
+            "tokens": ApiToken.objects.filter(user=user).select_related("revoked_by"),
+            "new_token": new_token,
+            "raw_token": raw,
+        },
+        status=status,
+    )
+
+
+@never_cache
+@desk_required
+def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revoke one of one's tokens: a confirmation (GET), then the revocation (POST)."""
+    token = get_token_for_user(request.user, pk)
+    if request.method == "POST":
+        if tokens.revoke(token, by=request.user):
+            messages.success(
+                request,
+                _("The token “%(name)s” is revoked: it no longer works.") % {"name": token.name},
+            )
+        else:
+            messages.info(
+                request, _("The token “%(name)s” was already revoked.") % {"name": token.name}
+            )
+        return redirect("claims:account-tokens")
+    return render(request, "account/api_token_revoke.html", {"token": token})
 
 
 # --- Password reset by email ---------------------------------------------------------------
