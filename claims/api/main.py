@@ -10,6 +10,7 @@ import logging
 import threading
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext
 from ninja import NinjaAPI
@@ -18,7 +19,7 @@ from ninja.openapi.docs import Swagger
 from ninja.throttling import BaseThrottle
 
 from claims.abuse import client_hash, hit
-from claims.api import public
+from claims.api import desk, public
 from claims.api.problems import PROBLEM_TYPE, Problem, parameter_errors, problem_response
 
 logger = logging.getLogger(__name__)
@@ -99,6 +100,7 @@ api = FactcheckAPI(
     throttle=[ClientThrottle()],
 )
 api.add_router("/v1/", public.router)
+api.add_router("/v1/desk/", desk.router)
 
 
 @api.exception_handler(Problem)
@@ -139,6 +141,11 @@ def _unauthenticated(request, exc: AuthenticationError):
     return problem_response(
         request, 401, code="unauthorized", headers={"WWW-Authenticate": 'Bearer realm="api"'}
     )
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc: PermissionDenied):
+    return problem_response(request, 403, str(exc) or None)
 
 
 @api.exception_handler(HttpError)

@@ -170,3 +170,106 @@ class Revision(Schema):
 class ArticleDetail(ArticleSummary):
     revision: Revision | None
     mentions: list[Mention] = Field(description="The published claims marked in the text.")
+
+
+# --- The desk (token) endpoints -----------------------------------------------------------
+DESK_ERRORS = {
+    400: Problem,
+    401: Problem,
+    403: Problem,
+    404: Problem,
+    409: Problem,
+    422: Problem,
+    429: Problem,
+}
+
+
+class ArticleIn(Schema):
+    """A new article: its text, or a web address to load it from (in the background)."""
+
+    title: str = Field("", max_length=300, description="Empty: taken from the page.")
+    text: str = Field("", max_length=2_000_000, description="The article's text.")
+    url: str = Field("", max_length=2000, description="Load the article from this page.")
+    outlet: str = Field("", max_length=200)
+    byline: str = Field("", max_length=300)
+    original_url: str = Field("", max_length=2000)
+    published_on: date | None = None
+    language: str = Field("", max_length=35, description="Empty: from the page, else `de`.")
+
+
+class DeskRevision(Schema):
+    id: int
+    number: int
+    text: str
+
+
+class DeskArticle(Schema):
+    id: int
+    slug: str
+    title: str
+    status: str
+    status_label: str
+    outlet: str
+    original_url: str
+    language: str
+    desk_url: str
+    url: str | None = Field(description="The public page; null while it is not public.")
+    revision: DeskRevision | None
+
+
+class DeskImport(Schema):
+    id: int
+    url: str
+    status: str = Field(description="`queued`, `fetching`, `extracting`, `ready` or `failed`.")
+    status_label: str
+    error: str
+    title: str
+    article: int | None = Field(description="The article made from it, once made.")
+    api_url: str
+
+
+class DeskMention(Schema):
+    id: int
+    revision: int = Field(description="The revision's number.")
+    start: int
+    end: int
+    exact: str
+    awaiting: str = Field(description="`addition` or `removal` while a reviewer decides.")
+
+
+class DeskClaim(Schema):
+    id: int
+    slug: str
+    status: str = Field(
+        description="`draft`, `in_review`, `changes_requested`, `published` or `dismissed`."
+    )
+    status_label: str
+    version: int
+    claim_reviewed: str
+    claimant: str
+    rating: str | None
+    conclusion: str
+    assignee: str | None
+    submitted_at: datetime | None
+    published_at: datetime | None
+    desk_url: str
+    url: str | None = Field(description="The public page; null while it is not public.")
+    api_url: str
+    mentions: list[DeskMention]
+
+
+class DeskClaimList(Schema):
+    items: list[DeskClaim]
+
+
+class MarkIn(Schema):
+    """A passage of the article's current revision, as the desk marks it: code-point
+    offsets and the quoted text (a stale selection is refused, never moved)."""
+
+    revision: int = Field(ge=1, description="The current revision's id (`revision.id`).")
+    start: int = Field(ge=0, le=10_000_000)
+    end: int = Field(ge=1, le=10_000_000)
+    exact: str = Field(min_length=1, max_length=20_000)
+    claim: int | None = Field(
+        None, ge=1, description="Link the passage to this existing claim instead of a new draft."
+    )

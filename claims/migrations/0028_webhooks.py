@@ -12,7 +12,7 @@ import claims.models.webhooks
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0026_import_digest"),
+        ("claims", "0027_api_tokens"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -13,7 +13,7 @@ from claims.importing.errors import ArticleImportError
 from claims.importing.fetch import article_from_page, fetch
 from claims.models import ArticleImport
 from claims.models.watch import text_digest
-from claims.tasks.base import PRIORITY_INTERACTIVE, background_task
+from claims.tasks.base import PRIORITY_INTERACTIVE, background_task, enqueue_on_commit
 from claims.text.blocks import marked_text
 
 Status = ArticleImport.Status
@@ -65,3 +65,17 @@ def import_article(import_pk: int) -> dict:
         source_digest=text_digest(imported.text),
     )
     return {"import": import_pk, "status": Status.READY}
+
+
+def start_import(*, user, url: str, given: dict, message_language: str) -> ArticleImport:
+    """Start loading ``url`` as an article for ``user`` (the desk's form, the API): the
+    import row now, its task once the transaction commits. ``given``: the metadata the
+    user typed, which wins over the page's."""
+    job = ArticleImport.objects.create(
+        requested_by=user,
+        url=url.strip(),
+        message_language=message_language,
+        given={name: value for name, value in given.items() if value},
+    )
+    enqueue_on_commit(import_article, job.pk)
+    return job

@@ -39,7 +39,7 @@ from claims.models import (
 from claims.models.claims import SOURCE_FIELDS
 from claims.scheduling import no_worker_alive
 from claims.tasks import enqueue_on_commit
-from claims.tasks.imports import import_article
+from claims.tasks.imports import import_article, start_import
 from claims.views.access import (
     desk_required,
     get_article_for_user,
@@ -161,15 +161,12 @@ def article_create(request: HttpRequest) -> HttpResponse:
 
 
 def _start_import(request: HttpRequest, form: ArticleForm) -> ArticleImport:
-    typed = {name: form.cleaned_data[name] for name in Article.METADATA_FIELDS}
-    job = ArticleImport.objects.create(
-        requested_by=request.user,
-        url=form.cleaned_data["fetch_url"].strip(),
+    return start_import(
+        user=request.user,
+        url=form.cleaned_data["fetch_url"],
+        given={name: form.cleaned_data[name] for name in Article.METADATA_FIELDS},
         message_language=translation.get_language() or settings.LANGUAGE_CODE,
-        given={name: value for name, value in typed.items() if value},
     )
-    enqueue_on_commit(import_article, job.pk)
-    return job
 
 
 @require_safe
