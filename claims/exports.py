@@ -121,11 +121,44 @@ def matching_count(filters: ClaimFilters) -> int:
 
 
 # --- Columns ------------------------------------------------------------------------------
+# Stand-ins for a claim's slug and id in its reversed addresses; the last occurrence is
+# the one reverse() put there.
+_SLUG, _PK = "0export0slug0", 987654321
+
+
+class Context:
+    """What every row of one export shares, worked out once: the status labels in the
+    request's language and the absolute addresses of a claim's pages as templates (a
+    ``reverse`` per claim and column cost more than the rest of its row)."""
+
+    def __init__(self, request) -> None:
+        self.status_labels = {value: str(label) for value, label in Claim.Status.choices}
+        self._public = self._split(request, "claims:claim", "slug", _SLUG)
+        self._desk = self._split(request, "claims:desk-claim-review", "pk", _PK)
+
+    @staticmethod
+    def _split(request, name: str, kwarg: str, stand_in) -> tuple[str, str]:
+        url = absolute(request, reverse(name, kwargs={kwarg: stand_in}))
+        head, _sep, tail = url.rpartition(str(stand_in))
+        return head, tail
+
+    def public_url(self, claim: Claim) -> str:
+        """The claim's public page, in the request's language; none before publication."""
+        if claim.status != Claim.Status.PUBLISHED:
+            return ""
+        head, tail = self._public
+        return f"{head}{claim.slug}{tail}"
+
+    def desk_url(self, claim: Claim) -> str:
+        head, tail = self._desk
+        return f"{head}{claim.pk}{tail}"
+
+
 @dataclass(frozen=True)
 class Column:
     key: str  # the JSON key: stable, never translated
     title: Any  # the CSV header, in the request's language (lazy)
-    value: Callable[[Claim, Any], Any]  # (claim, request) → value
+    value: Callable[[Claim, Context], Any]
 
 
 def _articles(claim: Claim) -> list[dict[str, str]]:
@@ -141,39 +174,29 @@ def _user(user) -> str:
     return user.get_username() if user is not None else ""
 
 
-def _public_url(claim: Claim, request) -> str:
-    if claim.status != Claim.Status.PUBLISHED:
-        return ""
-    return absolute(request, claim.get_absolute_url())
-
-
-def _desk_url(claim: Claim, request) -> str:
-    return absolute(request, reverse("claims:desk-claim-review", kwargs={"pk": claim.pk}))
-
-
 COLUMNS = [
-    Column("id", _("ID"), lambda c, r: c.pk),
-    Column("slug", _("Slug"), lambda c, r: c.slug),
-    Column("status", _("Status"), lambda c, r: c.status),
-    Column("status_label", _("Status label"), lambda c, r: str(c.get_status_display())),
-    Column("claim_reviewed", _("Claim as reviewed"), lambda c, r: c.claim_reviewed),
-    Column("claimant", _("Claimant"), lambda c, r: c.claimant),
-    Column("rating", _("Rating"), lambda c, r: c.rating.local_label if c.rating else ""),
-    Column("rating_value", _("Rating value"), lambda c, r: c.rating.value if c.rating else None),
-    Column("conclusion", _("Conclusion"), lambda c, r: c.conclusion),
-    Column("explanation", _("Explanation (Markdown)"), lambda c, r: c.explanation),
-    Column("language", _("Language"), lambda c, r: c.language),
-    Column("assignee", _("Assignee"), lambda c, r: _user(c.assignee)),
-    Column("author", _("Author"), lambda c, r: _user(c.author)),
-    Column("created_at", _("Created"), lambda c, r: c.created_at),
-    Column("updated_at", _("Last change"), lambda c, r: c.updated_at),
-    Column("submitted_at", _("Submitted for review"), lambda c, r: c.submitted_at),
-    Column("published_at", _("Published"), lambda c, r: c.published_at),
-    Column("public_url", _("Public page"), _public_url),
-    Column("desk_url", _("Desk page"), _desk_url),
-    Column("articles", _("Articles"), lambda c, r: _articles(c)),
-    Column("sources", _("Sources"), lambda c, r: [s.url for s in c.sources.all()]),
-    Column("corrections", _("Corrections"), lambda c, r: c.published_corrections),
+    Column("id", _("ID"), lambda c, x: c.pk),
+    Column("slug", _("Slug"), lambda c, x: c.slug),
+    Column("status", _("Status"), lambda c, x: c.status),
+    Column("status_label", _("Status label"), lambda c, x: x.status_labels.get(c.status, "")),
+    Column("claim_reviewed", _("Claim as reviewed"), lambda c, x: c.claim_reviewed),
+    Column("claimant", _("Claimant"), lambda c, x: c.claimant),
+    Column("rating", _("Rating"), lambda c, x: c.rating.local_label if c.rating else ""),
+    Column("rating_value", _("Rating value"), lambda c, x: c.rating.value if c.rating else None),
+    Column("conclusion", _("Conclusion"), lambda c, x: c.conclusion),
+    Column("explanation", _("Explanation (Markdown)"), lambda c, x: c.explanation),
+    Column("language", _("Language"), lambda c, x: c.language),
+    Column("assignee", _("Assignee"), lambda c, x: _user(c.assignee)),
+    Column("author", _("Author"), lambda c, x: _user(c.author)),
+    Column("created_at", _("Created"), lambda c, x: c.created_at),
+    Column("updated_at", _("Last change"), lambda c, x: c.updated_at),
+    Column("submitted_at", _("Submitted for review"), lambda c, x: c.submitted_at),
+    Column("published_at", _("Published"), lambda c, x: c.published_at),
+    Column("public_url", _("Public page"), lambda c, x: x.public_url(c)),
+    Column("desk_url", _("Desk page"), lambda c, x: x.desk_url(c)),
+    Column("articles", _("Articles"), lambda c, x: _articles(c)),
+    Column("sources", _("Sources"), lambda c, x: [s.url for s in c.sources.all()]),
+    Column("corrections", _("Corrections"), lambda c, x: c.published_corrections),
 ]
 
 
@@ -223,8 +246,9 @@ def csv_rows(claims: QuerySet[Claim], request, chunk_size: int = CHUNK_SIZE) -> 
     writer = csv.writer(_Line())
     header = writer.writerow([str(column.title) for column in COLUMNS])
     yield ("\ufeff" + header).encode()
+    context = Context(request)
     for claim in _claims(claims, chunk_size):
-        row = [csv_cell(column.value(claim, request)) for column in COLUMNS]
+        row = [csv_cell(column.value(claim, context)) for column in COLUMNS]
         yield writer.writerow(row).encode()
 
 
@@ -237,8 +261,9 @@ _LINE_SEPARATORS = {0x2028: "\\u2028", 0x2029: "\\u2029"}
 def jsonl_rows(claims: QuerySet[Claim], request, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
     """One JSON object per line and claim, keyed by the columns' machine keys; dates in
     ISO 8601, lists as lists, empty values as ``null`` where there is no value."""
+    context = Context(request)
     for claim in _claims(claims, chunk_size):
-        item = {column.key: column.value(claim, request) for column in COLUMNS}
+        item = {column.key: column.value(claim, context) for column in COLUMNS}
         line = json.dumps(item, cls=DjangoJSONEncoder, ensure_ascii=False)
         yield (line.translate(_LINE_SEPARATORS) + "\n").encode()
 
