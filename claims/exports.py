@@ -103,9 +103,7 @@ def export_queryset(filters: ClaimFilters) -> QuerySet[Claim]:
         filtered_claims(filters)
         .select_related("rating", "assignee", "author")
         .annotate(
-            published_corrections=Coalesce(
-                Subquery(corrections, output_field=IntegerField()), 0
-            )
+            published_corrections=Coalesce(Subquery(corrections, output_field=IntegerField()), 0)
         )
         .prefetch_related(
             Prefetch("mentions", queryset=mentions),

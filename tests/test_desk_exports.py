@@ -59,7 +59,8 @@ def test_csv_has_a_bom_a_header_and_one_row_per_claim_drafts_included(desk, seed
     assert header[:5] == ["ID", "Slug", "Status", "Status label", "Claim as reviewed"]
     assert "Corrections" in header
     assert len(rows) == Claim.objects.count() > 1
-    assert sorted(int(row[0]) for row in rows) == sorted(Claim.objects.values_list("pk", flat=True))
+    pks = sorted(Claim.objects.values_list("pk", flat=True))
+    assert sorted(int(row[0]) for row in rows) == pks
     by_slug = {row["slug"]: row for row in _csv_dicts(desk.get(URL, {"format": "csv"}))}
     assert by_slug[draft.slug]["status"] == "draft"
     assert by_slug[draft.slug]["status_label"] == "Draft"
@@ -114,7 +115,7 @@ def test_csv_in_german_translates_the_header_and_the_rating(client, editor):
 
 def test_cells_a_spreadsheet_would_run_as_formulas_get_an_apostrophe(desk):
     hostile = {
-        "=HYPERLINK(\"http://evil.example\",\"x\")": "'=HYPERLINK(\"http://evil.example\",\"x\")",
+        '=HYPERLINK("http://evil.example","x")': '\'=HYPERLINK("http://evil.example","x")',
         "+1+2": "'+1+2",
         "-2+3": "'-2+3",
         "@SUM(A1)": "'@SUM(A1)",
@@ -224,7 +225,8 @@ def test_the_export_page_shows_the_filters_and_counts_the_matches(desk):
     make_claim(status=Claim.Status.DRAFT)
     make_claim()
     page = desk.get(URL).content.decode()
-    assert 'name="format" value="csv"' in page and 'name="format" value="jsonl"' in page
+    assert 'name="format" value="csv"' in page
+    assert 'name="format" value="jsonl"' in page
     assert 'id="export-matching"' not in page
     counted = desk.get(URL, {"status": "draft"})
     assert counted.status_code == 200
@@ -262,7 +264,8 @@ def test_each_export_is_logged_without_claim_content(desk, editor, caplog):
     message = record.getMessage()
     assert f"user {editor.pk} (editor)" in message
     assert "format csv" in message
-    assert "'status': 'draft'" in message and "'claimant': 'Amt'" in message
+    assert "'status': 'draft'" in message
+    assert "'claimant': 'Amt'" in message
     assert "Geheimer Entwurf" not in message
 
 
