@@ -111,6 +111,11 @@ def test_csv_in_german_translates_the_header_and_the_rating(client, editor):
     assert "Status" in header
     assert "Falsch" in row
     assert "Veröffentlicht" in row  # the status label
+    assert any(cell.startswith("http://testserver/de/claims/") for cell in row)
+    page = client.get("/de" + URL, {"updated_since": "gestern"})
+    assert page.status_code == 400
+    assert "Geben Sie ein Datum als Jahr-Monat-Tag ein" in page.content.decode()
+    assert "JSON Lines herunterladen" in page.content.decode()
 
 
 def test_cells_a_spreadsheet_would_run_as_formulas_get_an_apostrophe(desk):
