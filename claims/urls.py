@@ -7,6 +7,7 @@ from claims.views import (
     articles,
     desk,
     embed,
+    exports,
     marking,
     public,
     reader_input,
@@ -154,6 +155,7 @@ urlpatterns = [
     ),
     path("desk/claims/", desk.claim_list, name="desk-claims"),
     path("desk/claims/search/", desk.claim_search, name="desk-claim-search"),
+    path("desk/claims/export/", exports.claims_export, name="desk-claims-export"),
     path("desk/preview/", desk.explanation_preview, name="desk-preview"),
     # Editorial workflow
     path("desk/review/", workflow.review_queue, name="desk-review-queue"),

@@ -329,6 +329,11 @@ ROWS = [
         writes=True,
     ),
     Row("desk-claim-search", query="?q=Nordkorea"),
+    # Exports hold drafts: the desk's users only, moderators 403, anonymous to sign in.
+    Row("desk-claims-export"),
+    Row("desk-claims-export", query="?status=draft&format=csv"),
+    Row("desk-claims-export", query="?status=all&format=jsonl&q=Nordkorea"),
+    Row("desk-claims-export", query="?updated_since=gestern&format=csv", ok=400),
     Row("desk-preview", method="post", data={"explanation": "**fett**"}),
     Row("desk-review-queue"),
     Row("desk-claim-review", args="claim"),

@@ -172,6 +172,7 @@ FLOORS = {
     "claims.account_forms": 5,
     "claims.highlights": 5,
     "claims.workspace": 5,
+    "claims.exports": 5,  # the desk's CSV and JSON Lines exports of claims
     "claims.templatetags": 5,
     "claims.feeds": 5,
     "claims.sitemaps": 5,
