@@ -53,18 +53,30 @@ def _decode(name: str, cursor: str) -> tuple[datetime, int]:
 
 
 def keyset_page(
-    queryset: QuerySet, *, name: str, field: str, cursor: str | None, limit: int
+    queryset: QuerySet,
+    *,
+    name: str,
+    field: str,
+    cursor: str | None,
+    limit: int,
+    values: tuple[str, ...] | None = None,
 ) -> Page:
     """The page of ``queryset`` after ``cursor``, newest ``field`` first. ``name`` ties a
-    cursor to its list (a claims cursor is refused by the articles list)."""
+    cursor to its list (a claims cursor is refused by the articles list). With ``values``
+    (which must hold ``field`` and ``pk``), the items are dicts of those fields."""
     queryset = queryset.order_by(f"-{field}", "-pk")
     if cursor:
         when, pk = _decode(name, cursor)
         queryset = queryset.filter(Q(**{f"{field}__lt": when}) | Q(**{field: when, "pk__lt": pk}))
+    if values:
+        queryset = queryset.values(*values)
     rows = list(queryset[: limit + 1])
     items, more = rows[:limit], len(rows) > limit
     next_cursor = None
     if more and items:
         last = items[-1]
-        next_cursor = _encode(name, getattr(last, field), last.pk)
+        if values:
+            next_cursor = _encode(name, last[field], last["pk"])
+        else:
+            next_cursor = _encode(name, getattr(last, field), last.pk)
     return Page(items=items, next_cursor=next_cursor)
