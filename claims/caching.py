@@ -43,6 +43,7 @@ import hashlib
 import itertools
 import logging
 import time
+from datetime import UTC, datetime
 from functools import wraps
 
 from django.conf import settings
@@ -92,9 +93,36 @@ def _clear_local() -> None:
     _local().clear()
 
 
+CHANGED_AT_KEY = "public-pages:changed-at"
+
+
+def _mark_changed() -> None:
+    cache.set(CHANGED_AT_KEY, time.time(), timeout=None)
+
+
+def public_last_modified() -> datetime | None:
+    """When anything the public can see last changed, for ``Last-Modified`` (the API).
+    One time for all public content: coarse, and never too early, because every such
+    change invalidates the page cache. Whole seconds, as HTTP dates are; while the change
+    is less than a second old it is None, so a second change within the same second
+    cannot hide behind the first one's date. None too while the cache cannot be reached
+    (``ETag`` still answers 304)."""
+    try:
+        changed = cache.get(CHANGED_AT_KEY)
+        if changed is None:  # an empty cache: the latest change is unknown, say now
+            cache.add(CHANGED_AT_KEY, time.time(), timeout=None)
+            return None
+    except ConnectionError:
+        return None
+    if time.time() < changed + 1:
+        return None
+    return datetime.fromtimestamp(int(changed), tz=UTC)
+
+
 def invalidate_public_pages() -> None:
     """Make every cached public page stale (publish, correction, rating scale edit…)."""
     try:
+        _mark_changed()
         cache.incr(GENERATION_KEY)
     except ValueError:  # no generation yet: nothing is cached under one either
         cache.add(GENERATION_KEY, 1, timeout=None)
@@ -115,6 +143,7 @@ def after_cache_outage() -> None:
     """Run by the cache backend when Redis answers again, before any request may use it
     (``ON_RECOVERY`` in settings): pages cached before the outage may predate an
     invalidation that could not be made meanwhile, so all of them go stale."""
+    _mark_changed()
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # Redis came back empty: nothing old to fear

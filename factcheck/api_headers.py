@@ -33,7 +33,41 @@ def _problem(request, status: int) -> HttpResponse:
     return HttpResponse(json.dumps(body, ensure_ascii=False), status=status, content_type=PROBLEM)
 
 
+class ApiCorsMiddleware:
+    """CORS for the public reads and the client's rate-limit state, on every answer under
+    /api/ — a 304 too: this sits above ConditionalGetMiddleware, which makes 304s with
+    only the validators of the answer it replaces."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        if not path.startswith(API_PREFIX):
+            return self.get_response(request)
+        public = not path.startswith(DESK_PREFIX)
+        if request.method == "OPTIONS" and public and "HTTP_ORIGIN" in request.META:
+            response = HttpResponse(status=204)
+            response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+            response["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
+            response["Access-Control-Max-Age"] = "86400"
+        else:
+            response = self.get_response(request)
+        if public:
+            response["Access-Control-Allow-Origin"] = "*"
+            response["Access-Control-Expose-Headers"] = EXPOSED
+        # Counted by the API's throttle (claims.api.main.ClientThrottle), also for errors.
+        decision = getattr(request, "rate_limit", None)
+        if decision is not None and decision.count:
+            response["RateLimit-Limit"] = str(decision.limit)
+            response["RateLimit-Remaining"] = str(max(0, decision.limit - decision.count))
+            response["RateLimit-Reset"] = str(decision.retry_after)
+        return response
+
+
 class ApiHeadersMiddleware:
+    """The language of the API's answers, and problem documents for every error."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -47,23 +81,13 @@ class ApiHeadersMiddleware:
         language = translation.get_language_from_request(request, check_path=False)
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        public = not path.startswith(DESK_PREFIX)
-        if request.method == "OPTIONS" and public and "HTTP_ORIGIN" in request.META:
-            response = HttpResponse(status=204)
-            response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
-            response["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
-            response["Access-Control-Max-Age"] = "86400"
-        else:
-            response = self.get_response(request)
-            if response.status_code >= 400 and not response.get("Content-Type", "").startswith(
-                (PROBLEM, "application/json")
-            ):
-                replaced = _problem(request, response.status_code)
-                for header in ("Allow", "Retry-After", "WWW-Authenticate"):
-                    if header in response:
-                        replaced[header] = response[header]
-                response = replaced
-        if public:
-            response["Access-Control-Allow-Origin"] = "*"
-            response["Access-Control-Expose-Headers"] = EXPOSED
+        response = self.get_response(request)
+        if response.status_code >= 400 and not response.get("Content-Type", "").startswith(
+            (PROBLEM, "application/json")
+        ):
+            replaced = _problem(request, response.status_code)
+            for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+                if header in response:
+                    replaced[header] = response[header]
+            response = replaced
         return response

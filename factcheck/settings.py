@@ -86,11 +86,13 @@ MIDDLEWARE = [
     # Below whitenoise, which serves its own pre-compressed static files; cached public
     # pages come compressed from the page cache (claims/caching.py) and are left alone.
     "factcheck.middleware.AnonymousGZipMiddleware",
+    # Under /api/: CORS for the public reads and rate-limit headers, on 304s too.
+    "factcheck.api_headers.ApiCorsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    # Under /api/: problem documents for every error, CORS for the public reads (below
-    # LocaleMiddleware, so the problems speak the request's language).
+    # Under /api/: the language from Accept-Language, problem documents for every error
+    # (below LocaleMiddleware, which would set the default language).
     "factcheck.api_headers.ApiHeadersMiddleware",
     "django.middleware.common.CommonMiddleware",
     # 413 for a body over its view's limit before the CSRF middleware reads it.

@@ -300,3 +300,15 @@ def test_query_count_of_an_articles_claims_does_not_grow_with_them(
         assert len(items) == n
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_refused_tokens_count_against_the_address(client, settings):
+    """Authentication runs before the throttle; refusals are counted all the same, so a
+    client cannot try tokens without limit."""
+    settings.FACTCHECK_API_RATE_LIMIT = 3
+    url = "/api/v1/desk/claims/1"
+    for _ in range(3):
+        _problem(client.get(url, REMOTE_ADDR="198.51.100.9", **_auth("fc_deadbeef_x")), 401)
+    response = client.get(url, REMOTE_ADDR="198.51.100.9", **_auth("fc_deadbeef_x"))
+    _problem(response, 429, "rate_limited")
+    assert int(response["Retry-After"]) >= 1

@@ -5,6 +5,7 @@ import json
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -176,23 +177,41 @@ def test_query_count_does_not_grow_with_the_page_size(client, rating):
 
 
 # --- Conventions ----------------------------------------------------------------------
-def test_etag_and_last_modified_answer_304(client, rating):
+def test_etag_and_last_modified_answer_304_and_a_change_anywhere_answers_200(client, rating):
     (claim,) = _claims(1, rating)
-    response = client.get(f"/api/v1/claims/{claim.slug}")
-    assert response.status_code == 200
-    assert response["ETag"]
-    assert response["Last-Modified"]
-    again = client.get(f"/api/v1/claims/{claim.slug}", HTTP_IF_NONE_MATCH=response["ETag"])
-    assert again.status_code == 304
-    assert not again.content
-    since = client.get(
-        f"/api/v1/claims/{claim.slug}", HTTP_IF_MODIFIED_SINCE=response["Last-Modified"]
-    )
-    assert since.status_code == 304
-    claim.conclusion = "Neu"
-    claim.save()
-    changed = client.get(f"/api/v1/claims/{claim.slug}", HTTP_IF_NONE_MATCH=response["ETag"])
-    assert changed.status_code == 200
+    other = make_claim(rating=rating, claim_reviewed="Another")
+    url = f"/api/v1/claims/{claim.slug}"
+    with time_machine.travel(timezone.now() + timedelta(seconds=5), tick=False):
+        response = client.get(url, HTTP_ORIGIN="https://elsewhere.example")
+        assert response.status_code == 200
+        assert response["ETag"]
+        assert response["Last-Modified"]
+        again = client.get(
+            url, HTTP_IF_NONE_MATCH=response["ETag"], HTTP_ORIGIN="https://x.example"
+        )
+        assert again.status_code == 304
+        assert not again.content
+        # A 304 keeps what a browser script needs to read it.
+        assert again["Access-Control-Allow-Origin"] == "*"
+        assert "RateLimit-Remaining" in again
+        since = client.get(url, HTTP_IF_MODIFIED_SINCE=response["Last-Modified"])
+        assert since.status_code == 304
+        # Withdrawing another claim changes no row of this answer, but it changes what
+        # the public sees: the date moves, so nobody keeps a stale feed or page.
+        other.status = Claim.Status.DRAFT
+        other.save()
+        fresh = client.get(url, HTTP_IF_MODIFIED_SINCE=response["Last-Modified"])
+        assert fresh.status_code == 200
+        assert "Last-Modified" not in fresh  # a change less than a second old: no date yet
+    with time_machine.travel(timezone.now() + timedelta(seconds=10), tick=False):
+        later = client.get(url, HTTP_IF_MODIFIED_SINCE=response["Last-Modified"])
+        assert later.status_code == 200
+        assert later["Last-Modified"] != response["Last-Modified"]
+        claim.conclusion = "Neu"
+        claim.save()
+    with time_machine.travel(timezone.now() + timedelta(seconds=15), tick=False):
+        changed = client.get(url, HTTP_IF_NONE_MATCH=response["ETag"])
+        assert changed.status_code == 200
 
 
 def test_cors_is_open_for_reads_without_credentials(client, rating):

@@ -25,7 +25,7 @@ def test_editor_makes_copies_and_revokes_a_token(live_server, editor, page: Page
     page.get_by_role("button", name="Make the token").click()
 
     expect(page.get_by_text("Copy it now: it will not be shown again.")).to_be_visible()
-    field = page.get_by_label("Your new token")
+    field = page.get_by_role("textbox", name="Your new token")
     raw = field.input_value()
     assert tokens.authenticate(raw).name == "CMS production"
     page.get_by_role("button", name="Copy", exact=True).click()
@@ -33,7 +33,7 @@ def test_editor_makes_copies_and_revokes_a_token(live_server, editor, page: Page
     assert page.evaluate("navigator.clipboard.readText()") == raw
 
     page.goto(base + "/desk/account/tokens/")
-    expect(page.get_by_role("cell", name="CMS production")).to_be_visible()
+    expect(page.get_by_role("cell", name="CMS production", exact=True)).to_be_visible()
     assert raw not in page.content()
     page.get_by_role("link", name="Revoke CMS production").click()
     page.get_by_role("button", name="Revoke the token").click()

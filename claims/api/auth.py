@@ -8,6 +8,7 @@ tokens on their own).
 from django.utils.translation import gettext
 from ninja.security import HttpBearer
 
+from claims.api.limits import count_request, rate_limited
 from claims.api.problems import Problem
 from claims.models import ApiToken
 from claims.tokens import TokenError, authenticate, has_scope, touch
@@ -37,6 +38,11 @@ class TokenAuth(HttpBearer):
         try:
             api_token = authenticate(token)
         except TokenError as error:
+            # Refusals count against the address (throttles run only after a success):
+            # guessing costs a lookup each, and not an unlimited number of them.
+            decision = count_request(request)
+            if not decision.allowed:
+                raise rate_limited(decision.retry_after) from None
             raise Problem(
                 401,
                 _refusals()[error.reason],

@@ -9,7 +9,6 @@ against its client's rate limit (``ClientThrottle``).
 import logging
 import threading
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext
@@ -18,39 +17,23 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.openapi.docs import Swagger
 from ninja.throttling import BaseThrottle
 
-from claims.abuse import client_hash, hit
 from claims.api import desk, public
+from claims.api.limits import count_request, rate_limited
 from claims.api.problems import PROBLEM_TYPE, Problem, parameter_errors, problem_response
 
 logger = logging.getLogger(__name__)
 
-API_RATE_PREFIX = "factcheck:api-rate"
-
 
 class ClientThrottle(BaseThrottle):
-    """The API's rate limit per client: a token (``request.auth``, set by the token
-    authentication before throttles run) or else the client's address, hashed as for
-    reader input (claims.abuse). Fixed windows in the shared cache."""
+    """ninja's hook for the rate limit (claims.api.limits): per token (``request.auth``,
+    set by the token authentication, which runs first) or else per address."""
 
     _local = threading.local()
 
     def allow_request(self, request) -> bool:
         token = getattr(request, "auth", None)
-        if token is not None and getattr(token, "pk", None) is not None:
-            identity, limit = f"token:{token.pk}", settings.FACTCHECK_API_TOKEN_RATE_LIMIT
-        else:
-            identity, limit = f"ip:{client_hash(request)}", settings.FACTCHECK_API_RATE_LIMIT
-        decision = hit(
-            identity,
-            limit=limit,
-            window=settings.FACTCHECK_API_RATE_WINDOW,
-            prefix=API_RATE_PREFIX,
-            count_in_database=False,
-        )
+        decision = count_request(request, token if getattr(token, "pk", None) else None)
         self._local.wait = decision.retry_after
-        request.rate_limit = decision
-        if not decision.allowed:
-            logger.warning("API rate limit: %s over %d requests", identity[:20], limit)
         return decision.allowed
 
     def wait(self) -> float | None:
@@ -58,19 +41,6 @@ class ClientThrottle(BaseThrottle):
 
 
 class FactcheckAPI(NinjaAPI):
-    def create_response(self, request, data, *, status=None, temporal_response=None):
-        """Every operation's answer, with the client's rate-limit state (the throttle ran
-        for it): ``RateLimit-Limit``, ``-Remaining`` and ``-Reset`` (seconds)."""
-        response = super().create_response(
-            request, data, status=status, temporal_response=temporal_response
-        )
-        decision = getattr(request, "rate_limit", None)
-        if decision is not None and decision.count:
-            response["RateLimit-Limit"] = str(decision.limit)
-            response["RateLimit-Remaining"] = str(max(0, decision.limit - decision.count))
-            response["RateLimit-Reset"] = str(decision.retry_after)
-        return response
-
     def get_openapi_schema(self, *args, **kwargs):
         """The schema, with every error answer documented as what it is: a problem
         document (``application/problem+json``), not plain JSON."""
@@ -129,15 +99,7 @@ def _invalid(request, exc: ValidationError):
 
 @api.exception_handler(Throttled)
 def _throttled(request, exc: Throttled):
-    wait = int(exc.wait or 1)
-    return problem_response(
-        request,
-        429,
-        gettext("Too many requests from this client. Try again in %(seconds)d seconds.")
-        % {"seconds": wait},
-        code="rate_limited",
-        headers={"Retry-After": str(wait)},
-    )
+    return _problem(request, rate_limited(int(exc.wait or 1)))
 
 
 @api.exception_handler(AuthenticationError)

@@ -31,6 +31,7 @@ from claims.annotations import article_annotations, published_mentions
 from claims.api import schemas
 from claims.api.paging import Page, keyset_page
 from claims.api.problems import Problem
+from claims.caching import public_last_modified
 from claims.claimreview import (
     absolute,
     claim_review,
@@ -60,8 +61,12 @@ Since = Annotated[datetime | date, BeforeValidator(_iso_8601)]
 
 
 # --- Answers ------------------------------------------------------------------------------
-def _public(response: HttpResponse, last_modified: datetime | None = None) -> None:
+def _public(response: HttpResponse) -> None:
+    """A public answer: cacheable for a minute; ``Last-Modified`` is when anything public
+    last changed (a withdrawal or an approved removal changes an answer without touching
+    what is left in it, so no answer's own rows can date it)."""
     response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
+    last_modified = public_last_modified()
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified.timestamp())
 
@@ -357,7 +362,7 @@ def claim_detail(request: HttpRequest, response: HttpResponse, slug: str):
         correction_data(request, correction, claim) for correction in claim.public_corrections
     ]
     data["claim_review"] = claim_review(claim, mentions, request)
-    _public(response, claim.updated_at)
+    _public(response)
     return data
 
 
@@ -404,7 +409,6 @@ def article_detail(request: HttpRequest, response: HttpResponse, slug: str):
     data = article_data(request, article)
     data["revision"] = None
     data["mentions"] = []
-    last_modified = article.updated_at
     if revision is not None:
         data["revision"] = {
             "number": revision.number,
@@ -433,10 +437,7 @@ def article_detail(request: HttpRequest, response: HttpResponse, slug: str):
             }
             for mention in mentions
         ]
-        last_modified = max(
-            [article.updated_at, revision.created_at, *(m.claim.updated_at for m in mentions)]
-        )
-    _public(response, last_modified)
+    _public(response)
     return data
 
 
@@ -488,8 +489,7 @@ def article_annotation_list(
             raise Problem(404, gettext("All annotations are on page 1."))
         collection = {"@context": collection["@context"], **collection["first"]}
     response = _json_ld(collection, ANNOTATION_MEDIA_TYPE)
-    modified = [article.updated_at, *(m.claim.updated_at for m in mentions)]
-    _public(response, max(modified))
+    _public(response)
     return response
 
 
@@ -509,7 +509,7 @@ def claimreview_data_feed(request: HttpRequest):
     claims = list(published_claims_for_feed())
     feed = claimreview_feed(claims, request, url=_api_url(request, "claimreview-feed"))
     response = _json_ld(feed, FEED_MEDIA_TYPE)
-    _public(response, max((claim.updated_at for claim in claims), default=None))
+    _public(response)
     return response
 
 

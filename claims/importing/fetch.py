@@ -880,8 +880,19 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> PostResult:
     pool, response = _open(
         target, addresses, config, deadline, request_headers, method="POST", body=body
     )
+    parts: list[bytes] = []
+    size = 0
     try:
-        data = response.read(POST_READ_BYTES, decode_content=False)
+        # One receive at a time until the excerpt is full, the answer ends, or the time
+        # is up: a receiver that trickles its answer cannot hold a worker (the status is
+        # known already; the excerpt is only for the delivery log).
+        while size < POST_READ_BYTES and time.monotonic() < deadline:
+            chunk = response.read1(POST_READ_BYTES - size, decode_content=False)
+            if not chunk:
+                break
+            parts.append(chunk)
+            size += len(chunk)
+        data = b"".join(parts)
     except (HTTPError, OSError) as error:
         raise _connection_error(error, target, config) from error
     finally:

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from claims import services
@@ -73,6 +74,7 @@ def webhook_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@never_cache  # the secret: never in a browser's or a proxy's cache
 @desk_required
 def webhook_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A webhook: its address, events and secret, and its last deliveries."""
