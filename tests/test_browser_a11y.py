@@ -1,13 +1,15 @@
 """Accessibility: axe-core finds no serious or critical violations on the public pages and
 on every desk page, in English and German."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Page
 
-from claims.models import Article, ArticleImport, Claim
+from claims.models import Article, ArticleImport, Claim, Webhook, WebhookDelivery
+from claims.tokens import issue_token
 from tests.conftest import DRAFT_SLUG, PASSWORD, PUBLISHED_SLUG, SEED_ARTICLE_SLUG
 from tests.test_browser_desk import SIGN_IN, sign_in
 from tests.test_browser_two_factor import app_code
@@ -88,6 +90,19 @@ def _desk_pages() -> list[tuple[str, str]]:
     queued = ArticleImport.objects.create(
         requested_by=reviewer, url="https://example.org/bald", status="queued"
     )
+    issue_token(reviewer, "CMS", ["read:desk"], timedelta(days=30))
+    webhook = Webhook.objects.create(
+        owner=reviewer, url="https://cms.example.org/hook", events=["claim.published"]
+    )
+    WebhookDelivery.objects.create(
+        webhook=webhook,
+        event="claim.published",
+        payload={},
+        status="delivered",
+        attempts=1,
+        last_status_code=200,
+        last_response="ok",
+    )
     return [
         ("dashboard", "/desk/"),
         ("claims by status", "/desk/claims/?status=published"),
@@ -111,6 +126,10 @@ def _desk_pages() -> list[tuple[str, str]]:
         ("import, ready to check", f"/desk/imports/{ready.pk}/"),
         ("import, failed", f"/desk/imports/{failed.pk}/"),
         ("unreachable sources", "/desk/sources/unreachable/"),
+        ("API tokens", "/desk/account/tokens/"),
+        ("webhooks", "/desk/webhooks/"),
+        ("a webhook and its deliveries", f"/desk/webhooks/{webhook.pk}/"),
+        ("export claims", "/desk/claims/export/"),
     ]
 
 

@@ -79,11 +79,11 @@ def webhook_list(request: HttpRequest) -> HttpResponse:
 def webhook_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A webhook: its address, events and secret, and its last deliveries."""
     webhook = _webhook_for(request.user, pk)
-    deliveries = webhook.deliveries.order_by("-created_at")[:SHOWN_DELIVERIES]
+    deliveries = list(webhook.deliveries.order_by("-created_at")[:SHOWN_DELIVERIES])
     return render(
         request,
         "claims/desk/webhook.html",
-        {"webhook": webhook, "deliveries": deliveries, "shown": SHOWN_DELIVERIES},
+        {"webhook": webhook, "deliveries": deliveries, "shown": len(deliveries)},
     )
 
 
