@@ -47,18 +47,7 @@ class ApiTokenAdmin(ReadOnlyAdmin):
     search_fields = ["name", "prefix", "user__username"]
     actions = ["revoke"]
     # Never secret_hash.
-    fields = [
-        "name",
-        "user",
-        "prefix_shown",
-        "scopes_shown",
-        "created_at",
-        "last_used_at",
-        "expires_at",
-        "status_shown",
-        "revoked_at",
-        "revoked_by",
-    ]
+    fields = [*list_display, "revoked_at", "revoked_by"]
     readonly_fields = fields
 
     def has_module_permission(self, request) -> bool:

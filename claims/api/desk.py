@@ -137,6 +137,15 @@ def _article(user, pk: int) -> Article:
 _CLAIMS = Claim.objects.select_related("rating", "assignee")
 
 
+def _created(request: HttpRequest, response: HttpResponse, article: Article) -> Status:
+    """201 with the new article and its address."""
+    article.refresh_from_db()
+    response["Location"] = absolute(
+        request, reverse("api:desk-article", kwargs={"pk": article.pk})
+    )
+    return Status(201, article_data(request, article))
+
+
 # --- Articles -----------------------------------------------------------------------------
 @router.post(
     "/articles",
@@ -184,11 +193,7 @@ def article_new(request: HttpRequest, response: HttpResponse, payload: schemas.A
             code="invalid",
             errors=[{"location": "body", "name": "text", "detail": str(error)}],
         ) from None
-    article.refresh_from_db()
-    response["Location"] = absolute(
-        request, reverse("api:desk-article", kwargs={"pk": article.pk})
-    )
-    return Status(201, article_data(request, article))
+    return _created(request, response, article)
 
 
 @router.get(
@@ -244,12 +249,8 @@ def import_to_article(request: HttpRequest, response: HttpResponse, pk: int):
         )
     except ArticleImportError as error:
         raise Problem(422, str(error), code="invalid") from None
-    article.refresh_from_db()
     _private(response)
-    response["Location"] = absolute(
-        request, reverse("api:desk-article", kwargs={"pk": article.pk})
-    )
-    return Status(201, article_data(request, article))
+    return _created(request, response, article)
 
 
 @router.get(
