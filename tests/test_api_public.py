@@ -346,3 +346,20 @@ def test_the_methodology_page_links_the_feed_and_the_api(client):
     assert 'href="/api/docs"' in page
     german = client.get("/de/methodology/").content.decode()
     assert "Datenfeed" in german
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/claims?q=a%00b",
+        "/api/v1/claims?article=x%00",
+        "/api/v1/claims?cursor=%00",
+        "/api/v1/claims/mond%00",
+        "/api/v1/articles/a%20b",
+    ],
+)
+def test_a_nul_character_or_a_non_slug_is_a_400_in_words_on_every_database(client, url):
+    """PostgreSQL text cannot hold NUL: such a parameter is refused before any query."""
+    body = _problem(client.get(url, HTTP_ACCEPT_LANGUAGE="de"), 400)
+    assert body["code"] == "invalid_parameters"
+    assert "nicht erlaubt" in body["errors"][0]["detail"]

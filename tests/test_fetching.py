@@ -293,6 +293,9 @@ class FakeDNS:
         self.lookups: list[str] = []  # names looked up (not IP literals)
         self.literal_lookups: list[str] = []
         self.connections: list[str] = []
+        # The fetch runs in the test's thread; connections other threads make meanwhile
+        # (a Redis client's reconnect, a server left by another test) are not its own.
+        self.thread = threading.get_ident()
 
     def add(self, name: str, *answers: list[str]) -> None:
         """Answer ``name`` with ``answers[0]`` the first time, ``answers[1]`` next, …"""
@@ -318,7 +321,8 @@ class FakeDNS:
         return result
 
     def connect(self, sock: socket.socket, address) -> None:
-        self.connections.append(address[0])
+        if threading.get_ident() == self.thread:
+            self.connections.append(address[0])
         return _real_connect(sock, address)
 
 

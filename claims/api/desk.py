@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
-from ninja import Router, Status
+from ninja import P, Path, Router, Status
 
 from claims.api import schemas
 from claims.api.auth import READ_DESK, WRITE_ARTICLES
@@ -33,6 +33,8 @@ from claims.tasks.imports import start_import
 from claims.text import SpanError
 
 router = Router(tags=["desk"])
+# A row's id: a positive 64-bit integer (a larger one is no id, and PostgreSQL refuses it).
+Id = Path[int, P(ge=1, le=2**63 - 1, description="The id.")]
 
 
 def _private(response: HttpResponse) -> None:
@@ -203,7 +205,7 @@ def article_new(request: HttpRequest, response: HttpResponse, payload: schemas.A
     url_name="desk-import",
     summary="Where a web address's import stands",
 )
-def import_detail(request: HttpRequest, response: HttpResponse, pk: int):
+def import_detail(request: HttpRequest, response: HttpResponse, pk: Id):
     _require(request.user, "use_desk")
     job = get_object_or_404(ArticleImport.objects.visible_to(request.user), pk=pk)
     _private(response)
@@ -217,7 +219,7 @@ def import_detail(request: HttpRequest, response: HttpResponse, pk: int):
     url_name="desk-import-article",
     summary="Make the article from a ready import",
 )
-def import_to_article(request: HttpRequest, response: HttpResponse, pk: int):
+def import_to_article(request: HttpRequest, response: HttpResponse, pk: Id):
     """The article from the page's text and metadata (what was given with the import
     wins). On the desk an editor checks this preview first; a system takes it as is."""
     _require(request.user, "use_desk")
@@ -260,7 +262,7 @@ def import_to_article(request: HttpRequest, response: HttpResponse, pk: int):
     url_name="desk-article",
     summary="An article in any status, with its current text",
 )
-def article_detail(request: HttpRequest, response: HttpResponse, pk: int):
+def article_detail(request: HttpRequest, response: HttpResponse, pk: Id):
     article = _article(request.user, pk)
     _private(response)
     return article_data(request, article)
@@ -273,7 +275,7 @@ def article_detail(request: HttpRequest, response: HttpResponse, pk: int):
     url_name="desk-article-claims",
     summary="The claims marked in an article, in any status",
 )
-def article_claims(request: HttpRequest, response: HttpResponse, pk: int):
+def article_claims(request: HttpRequest, response: HttpResponse, pk: Id):
     """Every claim with a passage in the article's current text, and those passages."""
     article = _article(request.user, pk)
     mentions = Mention.objects.filter(revision=article.current_revision_id).select_related(
@@ -296,7 +298,7 @@ def article_claims(request: HttpRequest, response: HttpResponse, pk: int):
     url_name="desk-article-mentions",
     summary="Mark a passage: a new draft claim, or a new appearance of a claim",
 )
-def mark(request: HttpRequest, response: HttpResponse, pk: int, payload: schemas.MarkIn):
+def mark(request: HttpRequest, response: HttpResponse, pk: Id, payload: schemas.MarkIn):
     """As on the desk: offsets in code points of the current revision and the quote,
     which must match the text there. A passage a draft claim marks already answers that
     claim (200). With `claim`, the passage is linked to it; for a published claim the
@@ -371,7 +373,7 @@ def _span_sentence(code: str) -> str:
     url_name="desk-claim",
     summary="A claim's status, in any status",
 )
-def claim_detail(request: HttpRequest, response: HttpResponse, pk: int):
+def claim_detail(request: HttpRequest, response: HttpResponse, pk: Id):
     _require(request.user, "use_desk")
     claim = get_object_or_404(
         _CLAIMS.prefetch_related(

@@ -161,6 +161,10 @@ _PARAMETER_ERRORS = {
     "url_parsing": _("Enter a web address."),
     "url_scheme": _("Enter a web address starting with http:// or https://."),
     "extra_forbidden": _("This field is not known."),
+    "string_pattern_mismatch": _(
+        "This holds a character that is not allowed here (e.g. a NUL character, or in a "
+        "slug anything but letters, digits, hyphens and underscores)."
+    ),
 }
 
 

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date, urlencode
 from django.utils.translation import gettext
-from ninja import P, Query, Router
+from ninja import P, Path, Query, Router
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
@@ -45,8 +45,15 @@ router = Router(tags=["public"])
 
 PUBLIC_MAX_AGE = 60
 FEED_MEDIA_TYPE = "application/ld+json"
+# Text parameters hold no NUL character: PostgreSQL text cannot, and a parameter that
+# would fail there is refused as invalid (400) on every database.
+TEXT = r"^[^\x00]*$"
+SLUG = r"^[-a-zA-Z0-9_]+$"  # as Django's SlugField
 Limit = Query[int, P(ge=1, le=100, description="Items per page (1–100).")]
-Cursor = Query[str, P(max_length=400, description="The previous page's `next_cursor`.")]
+Cursor = Query[
+    str, P(max_length=400, pattern=TEXT, description="The previous page's `next_cursor`.")
+]
+SlugPath = Path[str, P(max_length=100, pattern=SLUG, description="The public address's slug.")]
 
 
 def _iso_8601(value):
@@ -234,13 +241,25 @@ def claim_list(
     request: HttpRequest,
     response: HttpResponse,
     q: Query[
-        str, P(max_length=200, description="Words in the claim, its claimant or its verdict.")
+        str,
+        P(
+            max_length=200,
+            pattern=TEXT,
+            description="Words in the claim, its claimant or its verdict.",
+        ),
     ] = "",
-    rating: Query[str, P(max_length=200, description="A verdict's slug (see /ratings).")] = "",
-    claimant: Query[str, P(max_length=200, description="Part of the claimant's name.")] = "",
-    language: Query[str, P(max_length=200, description="A language tag, e.g. `de`.")] = "",
+    rating: Query[
+        str, P(max_length=200, pattern=TEXT, description="A verdict's slug (see /ratings).")
+    ] = "",
+    claimant: Query[
+        str, P(max_length=200, pattern=TEXT, description="Part of the claimant's name.")
+    ] = "",
+    language: Query[
+        str, P(max_length=200, pattern=TEXT, description="A language tag, e.g. `de`.")
+    ] = "",
     article: Query[
-        str, P(max_length=200, description="An article's slug: the claims marked in it.")
+        str,
+        P(max_length=200, pattern=TEXT, description="An article's slug: the claims marked in it."),
     ] = "",
     published_since: Query[
         Since | None,
@@ -301,7 +320,7 @@ def claim_list(
     url_name="claim",
     summary="A published claim with its evidence",
 )
-def claim_detail(request: HttpRequest, response: HttpResponse, slug: str):
+def claim_detail(request: HttpRequest, response: HttpResponse, slug: SlugPath):
     """The claim with its sources, where it appears (article, quote, offsets), its
     published corrections and the ClaimReview object of its page."""
     claim = (
@@ -401,7 +420,7 @@ def published_article(slug: str) -> Article:
     url_name="article",
     summary="A published article with its text and checked passages",
 )
-def article_detail(request: HttpRequest, response: HttpResponse, slug: str):
+def article_detail(request: HttpRequest, response: HttpResponse, slug: SlugPath):
     """The article's current text and the passages of published claims marked in it
     (offsets in code points of that text)."""
     article = published_article(slug)
@@ -470,7 +489,7 @@ def _documented(media_type: str, description: str) -> dict:
 )
 def article_annotation_list(
     request: HttpRequest,
-    slug: str,
+    slug: SlugPath,
     page: Query[int | None, P(ge=1, description="`1`: the first (and only) page alone.")] = None,
 ):
     """One `Annotation` per published passage (motivation `assessing`): the verdict and

@@ -184,17 +184,25 @@ DESK_ERRORS = {
 }
 
 
+# No NUL character in text a client sends: PostgreSQL text cannot hold one.
+TEXT = r"^[^\x00]*$"
+
+
 class ArticleIn(Schema):
     """A new article: its text, or a web address to load it from (in the background)."""
 
-    title: str = Field("", max_length=300, description="Empty: taken from the page.")
-    text: str = Field("", max_length=2_000_000, description="The article's text.")
-    url: str = Field("", max_length=2000, description="Load the article from this page.")
-    outlet: str = Field("", max_length=200)
-    byline: str = Field("", max_length=300)
-    original_url: str = Field("", max_length=2000)
+    title: str = Field("", pattern=TEXT, max_length=300, description="Empty: taken from the page.")
+    text: str = Field("", pattern=TEXT, max_length=2_000_000, description="The article's text.")
+    url: str = Field(
+        "", pattern=TEXT, max_length=2000, description="Load the article from this page."
+    )
+    outlet: str = Field("", pattern=TEXT, max_length=200)
+    byline: str = Field("", pattern=TEXT, max_length=300)
+    original_url: str = Field("", pattern=TEXT, max_length=2000)
     published_on: date | None = None
-    language: str = Field("", max_length=35, description="Empty: from the page, else `de`.")
+    language: str = Field(
+        "", pattern=TEXT, max_length=35, description="Empty: from the page, else `de`."
+    )
 
 
 class DeskRevision(Schema):
@@ -269,7 +277,7 @@ class MarkIn(Schema):
     revision: int = Field(ge=1, description="The current revision's id (`revision.id`).")
     start: int = Field(ge=0, le=10_000_000)
     end: int = Field(ge=1, le=10_000_000)
-    exact: str = Field(min_length=1, max_length=20_000)
+    exact: str = Field(min_length=1, max_length=20_000, pattern=TEXT)
     claim: int | None = Field(
         None, ge=1, description="Link the passage to this existing claim instead of a new draft."
     )
