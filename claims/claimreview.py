@@ -138,9 +138,7 @@ def published_claims_for_feed():
         .prefetch_related(
             Prefetch(
                 "mentions",
-                queryset=Mention.objects.in_public_articles()
-                .select_related("revision__article")
-                .order_by("revision__article__published_on", "pk"),
+                queryset=Mention.objects.appearances(),
             )
         )
         .order_by("-updated_at", "-pk")

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -31,6 +30,7 @@ from claims.roles import may
 from claims.services import StaleRevision, article_create, claim_create_with_mention, mention_link
 from claims.tasks.imports import start_import
 from claims.text import SpanError
+from claims.views.access import get_article_for_user, get_claim_for_user, get_import_for_user
 
 router = Router(tags=["desk"])
 # A row's id: a positive 64-bit integer (a larger one is no id, and PostgreSQL refuses it).
@@ -131,11 +131,6 @@ def claim_data(request: HttpRequest, claim: Claim, mentions: list[Mention]) -> d
     }
 
 
-def _article(user, pk: int) -> Article:
-    _require(user, "use_desk")
-    return get_object_or_404(Article.objects.select_related("current_revision"), pk=pk)
-
-
 _CLAIMS = Claim.objects.select_related("rating", "assignee")
 
 
@@ -206,8 +201,7 @@ def article_new(request: HttpRequest, response: HttpResponse, payload: schemas.A
     summary="Where a web address's import stands",
 )
 def import_detail(request: HttpRequest, response: HttpResponse, pk: Id):
-    _require(request.user, "use_desk")
-    job = get_object_or_404(ArticleImport.objects.visible_to(request.user), pk=pk)
+    job = get_import_for_user(request.user, pk)
     _private(response)
     return import_data(request, job)
 
@@ -222,8 +216,7 @@ def import_detail(request: HttpRequest, response: HttpResponse, pk: Id):
 def import_to_article(request: HttpRequest, response: HttpResponse, pk: Id):
     """The article from the page's text and metadata (what was given with the import
     wins). On the desk an editor checks this preview first; a system takes it as is."""
-    _require(request.user, "use_desk")
-    job = get_object_or_404(ArticleImport.objects.visible_to(request.user), pk=pk)
+    job = get_import_for_user(request.user, pk)
     if job.article_id is not None:
         raise Problem(409, gettext("The article was made from this import already."))
     if job.status != ArticleImport.Status.READY:
@@ -263,7 +256,7 @@ def import_to_article(request: HttpRequest, response: HttpResponse, pk: Id):
     summary="An article in any status, with its current text",
 )
 def article_detail(request: HttpRequest, response: HttpResponse, pk: Id):
-    article = _article(request.user, pk)
+    article = get_article_for_user(request.user, pk)
     _private(response)
     return article_data(request, article)
 
@@ -277,7 +270,7 @@ def article_detail(request: HttpRequest, response: HttpResponse, pk: Id):
 )
 def article_claims(request: HttpRequest, response: HttpResponse, pk: Id):
     """Every claim with a passage in the article's current text, and those passages."""
-    article = _article(request.user, pk)
+    article = get_article_for_user(request.user, pk)
     mentions = Mention.objects.filter(revision=article.current_revision_id).select_related(
         "revision"
     )
@@ -303,7 +296,7 @@ def mark(request: HttpRequest, response: HttpResponse, pk: Id, payload: schemas.
     which must match the text there. A passage a draft claim marks already answers that
     claim (200). With `claim`, the passage is linked to it; for a published claim the
     new appearance waits for a reviewer."""
-    article = _article(request.user, pk)
+    article = get_article_for_user(request.user, pk)
     if not can_mark_claims(request.user):
         raise Problem(403, gettext("Your account may not mark claims."), code="forbidden")
     if payload.revision != article.current_revision_id:
@@ -328,7 +321,7 @@ def mark(request: HttpRequest, response: HttpResponse, pk: Id, payload: schemas.
     status = 201
     try:
         if payload.claim is not None:
-            claim = get_object_or_404(_CLAIMS, pk=payload.claim)
+            claim = get_claim_for_user(request.user, payload.claim)
             mention_link(claim=claim, **span)
         else:
             marked = claim_create_with_mention(**span)
@@ -346,9 +339,10 @@ def mark(request: HttpRequest, response: HttpResponse, pk: Id, payload: schemas.
     mentions = list(
         claim.mentions.filter(revision=article.current_revision).select_related("revision")
     )
+    data = claim_data(request, claim, mentions)
     _private(response)
-    response["Location"] = claim_data(request, claim, [])["api_url"]
-    return Status(status, claim_data(request, claim, mentions))
+    response["Location"] = data["api_url"]
+    return Status(status, data)
 
 
 def _span_sentence(code: str) -> str:
@@ -374,17 +368,9 @@ def _span_sentence(code: str) -> str:
     summary="A claim's status, in any status",
 )
 def claim_detail(request: HttpRequest, response: HttpResponse, pk: Id):
-    _require(request.user, "use_desk")
-    claim = get_object_or_404(
-        _CLAIMS.prefetch_related(
-            Prefetch(
-                "mentions",
-                queryset=Mention.objects.select_related("revision").order_by(
-                    "revision__number", "start", "pk"
-                ),
-            )
-        ),
-        pk=pk,
+    claim = get_claim_for_user(request.user, pk)
+    mentions = claim.mentions.select_related("revision").order_by(
+        "revision__number", "start", "pk"
     )
     _private(response)
-    return claim_data(request, claim, list(claim.mentions.all()))
+    return claim_data(request, claim, list(mentions))

@@ -337,9 +337,7 @@ def claim_detail(request: HttpRequest, response: HttpResponse, slug: SlugPath):
             ),
             Prefetch(
                 "mentions",
-                queryset=Mention.objects.in_public_articles()
-                .select_related("revision__article")
-                .order_by("revision__article__published_on", "pk"),
+                queryset=Mention.objects.appearances(),
             ),
         )
         .filter(slug=slug)
@@ -434,13 +432,7 @@ def article_detail(request: HttpRequest, response: HttpResponse, slug: SlugPath)
             "created_at": revision.created_at,
             "text": revision.text,
         }
-        mentions = list(
-            Mention.objects.published()
-            .in_revision(revision)
-            .shown()
-            .select_related("claim__rating")
-            .order_by("start", "-end", "pk")
-        )
+        mentions = published_mentions(revision)
         data["mentions"] = [
             {
                 "claim": mention.claim.slug,

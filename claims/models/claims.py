@@ -281,6 +281,16 @@ class MentionQuerySet(models.QuerySet):
             .approved()
         )
 
+    def appearances(self) -> "MentionQuerySet":
+        """Where readers see claims appear: in the current text of published articles,
+        with their article, the earliest published article first (claim pages, their
+        ClaimReview, the API, the data feed)."""
+        return (
+            self.in_public_articles()
+            .select_related("revision__article")
+            .order_by("revision__article__published_on", "pk")
+        )
+
     def shown(self) -> "MentionQuerySet":
         """Without mentions whose quoted text changed in a new revision and that nobody
         has confirmed yet: the verdict may not apply to the new wording."""

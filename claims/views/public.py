@@ -54,9 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
         .prefetch_related(
             Prefetch(
                 "mentions",
-                queryset=Mention.objects.in_public_articles()
-                .select_related("revision__article")
-                .order_by("revision__article__published_on", "pk"),
+                queryset=Mention.objects.appearances(),
                 to_attr="appearances",
             )
         )
@@ -233,9 +231,7 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
             ),
             Prefetch(
                 "mentions",
-                queryset=Mention.objects.in_public_articles()
-                .select_related("revision__article")
-                .order_by("revision__article__published_on", "pk"),
+                queryset=Mention.objects.appearances(),
             ),
         ),
         slug=slug,
