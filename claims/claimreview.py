@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Max, Min, Prefetch
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -29,6 +30,20 @@ def absolute(request, path: str) -> str:
     cache keys include that host (claims.caching)."""
     base = settings.FACTCHECK_SITE_URL
     return f"{base.rstrip('/')}{path}" if base else request.build_absolute_uri(path)
+
+
+# Stand-ins for a slug and an id in a reversed address: no object has them.
+SLUG_STAND_IN, ID_STAND_IN = "0stand0in0", 987654321
+
+
+def absolute_url_maker(request, name: str, kwarg: str = "slug"):
+    """A function value → the absolute URL of the pattern ``name`` with ``kwarg`` set to
+    the value: the pattern is reversed once, not once per object (a list of 100 claims
+    with two addresses each would otherwise reverse 200 times)."""
+    stand_in = SLUG_STAND_IN if kwarg == "slug" else ID_STAND_IN
+    url = absolute(request, reverse(name, kwargs={kwarg: stand_in}))
+    head, _sep, tail = url.rpartition(str(stand_in))
+    return lambda value: f"{head}{value}{tail}"
 
 
 def on_site(path: str) -> str:

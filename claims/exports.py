@@ -25,11 +25,10 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from claims.claimreview import absolute
+from claims.claimreview import absolute_url_maker
 from claims.models import Claim, Correction, Mention, Source
 from claims.search import search_claims
 
@@ -119,11 +118,6 @@ def matching_count(filters: ClaimFilters) -> int:
 
 
 # --- Columns ------------------------------------------------------------------------------
-# Stand-ins for a claim's slug and id in its reversed addresses; the last occurrence is
-# the one reverse() put there.
-_SLUG, _PK = "0export0slug0", 987654321
-
-
 class Context:
     """What every row of one export shares, worked out once: the status labels in the
     request's language and the absolute addresses of a claim's pages as templates (a
@@ -131,25 +125,17 @@ class Context:
 
     def __init__(self, request) -> None:
         self.status_labels = {value: str(label) for value, label in Claim.Status.choices}
-        self._public = self._split(request, "claims:claim", "slug", _SLUG)
-        self._desk = self._split(request, "claims:desk-claim-review", "pk", _PK)
-
-    @staticmethod
-    def _split(request, name: str, kwarg: str, stand_in) -> tuple[str, str]:
-        url = absolute(request, reverse(name, kwargs={kwarg: stand_in}))
-        head, _sep, tail = url.rpartition(str(stand_in))
-        return head, tail
+        self._public = absolute_url_maker(request, "claims:claim")
+        self._desk = absolute_url_maker(request, "claims:desk-claim-review", "pk")
 
     def public_url(self, claim: Claim) -> str:
         """The claim's public page, in the request's language; none before publication."""
         if claim.status != Claim.Status.PUBLISHED:
             return ""
-        head, tail = self._public
-        return f"{head}{claim.slug}{tail}"
+        return self._public(claim.slug)
 
     def desk_url(self, claim: Claim) -> str:
-        head, tail = self._desk
-        return f"{head}{claim.pk}{tail}"
+        return self._desk(claim.pk)
 
 
 @dataclass(frozen=True)

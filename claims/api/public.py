@@ -34,6 +34,7 @@ from claims.api.problems import Problem
 from claims.caching import public_last_modified
 from claims.claimreview import (
     absolute,
+    absolute_url_maker,
     claim_review,
     claimreview_feed,
     published_claims_for_feed,
@@ -82,18 +83,12 @@ def _api_url(request: HttpRequest, name: str, **kwargs) -> str:
     return absolute(request, reverse(f"api:{name}", kwargs=kwargs))
 
 
-_SLUG = "0slug0"  # a slug no object has: the place of the slug in a URL pattern
-
-
 def _by_slug(request: HttpRequest, name: str):
-    """A function slug → the absolute URL of ``name``: reversed once per request, not
-    once per item (a page of 100 claims needs 200 addresses)."""
-    cache = request.__dict__.setdefault("_api_urls", {})
-    if name not in cache:
-        pattern = absolute(request, reverse(name, kwargs={"slug": _SLUG}))
-        before, after = pattern.split(_SLUG)
-        cache[name] = lambda slug: f"{before}{slug}{after}"
-    return cache[name]
+    """A function slug → the absolute URL of ``name``, made once per request."""
+    makers = request.__dict__.setdefault("_api_urls", {})
+    if name not in makers:
+        makers[name] = absolute_url_maker(request, name)
+    return makers[name]
 
 
 def _next_link(request: HttpRequest, page: Page) -> str | None:
