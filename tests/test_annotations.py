@@ -1,11 +1,14 @@
 """W3C Web Annotations of an article's fact-checks (claims/annotations.py), checked against
 the W3C test suite's JSON schemas of the Web Annotation Data Model.
 
-The 21 schema files are in ``shared/standards/w3c-annotation-model/definitions`` beside the
-repository (see its README): JSON Schema Draft 4, named by relative ``id``s and pointing at
-each other with relative ``$ref``s, so all of them go into one ``referencing.Registry``
-under a shared base URI. Most files are libraries of named checks; each test below points
-at the checks that apply to the part of the document it validates.
+The 21 schema files are read from ``shared/standards/w3c-annotation-model/definitions``
+beside the repository (see its README) when it is there, else from the same bytes copied
+into ``tests/vendor/w3c-annotation-model`` (a clone elsewhere has no ``shared/``; a test
+checks the copy against the original whenever both exist): JSON Schema Draft 4, named
+by relative ``id``s and pointing at each other with relative ``$ref``s, so all of them go
+into one ``referencing.Registry`` under a shared base URI. Most files are libraries of
+named checks; each test below points at the checks that apply to the part of the
+document it validates.
 """
 
 import copy
@@ -28,9 +31,9 @@ from tests.factories import make_article, make_claim, make_rating, mark, mark_qu
 
 pytestmark = pytest.mark.django_db
 
-DEFINITIONS = (
-    Path(__file__).resolve().parents[2] / "shared/standards/w3c-annotation-model/definitions"
-)
+SHARED = Path(__file__).resolve().parents[2] / "shared/standards/w3c-annotation-model/definitions"
+VENDORED = Path(__file__).resolve().parent / "vendor/w3c-annotation-model/definitions"
+DEFINITIONS = SHARED if SHARED.is_dir() else VENDORED
 BASE = "https://w3c-annotation-model.invalid/definitions/"
 COLLECTION_URL = "http://testserver/api/v1/articles/the-article/annotations"
 
@@ -48,6 +51,12 @@ def _registry() -> Registry:
 
 
 REGISTRY = _registry()
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="no shared/ beside this clone to compare with")
+def test_the_vendored_schemas_are_the_shared_ones_byte_for_byte():
+    shared = {path.name: path.read_bytes() for path in SHARED.glob("*.json")}
+    assert shared == {path.name: path.read_bytes() for path in VENDORED.glob("*.json")}
 
 
 def errors(check: str, instance) -> list[str]:
