@@ -12,7 +12,7 @@ PIP := $(PY) -m pip --disable-pip-version-check -q
 # (an exported DATABASE_URL must never receive the demo accounts).
 DEV_ENV := env -u DATABASE_URL DEBUG=1
 
-.PHONY: run worker serve test test-rq lint format bench loadtest check messages chromium services clean help
+.PHONY: run worker serve test test-rq lint format bench eval loadtest check messages chromium services clean help
 
 help:
 	@echo "make run [PORT=8000]   set up everything and serve the demo on http://127.0.0.1:$(PORT)"
@@ -22,6 +22,7 @@ help:
 	@echo "make worker            a task worker of the production configuration (see docs/tasks.md)"
 	@echo "make serve             the production configuration locally (gunicorn, DEBUG off; see docs/deploy.md)"
 	@echo "make bench             benchmarks, then the load test; writes docs/performance.md"
+	@echo "make eval              claim matching and check-worthiness on the evaluation set (tests/eval)"
 	@echo "make loadtest          load test of the production stack (needs PostgreSQL and Redis)"
 	@echo "make messages          update and compile the translation catalogues (needs gettext)"
 
@@ -147,6 +148,11 @@ format: $(VENV)/.installed-test
 
 # Benchmarks on generated data (a throw-away SQLite database), then the load test (below);
 # writes docs/performance.md. BENCH_ARGS=--no-load skips the load test.
+# The claim matching and the check-worthiness hints against the labelled data in tests/eval:
+# prints the figures, confusion tables and worst misses; fails when a target is missed.
+eval: $(VENV)/.installed-base
+	$(VENV)/bin/python scripts/evaluate.py
+
 bench: $(VENV)/.installed-test
 	env -u DATABASE_URL $(VENV)/bin/python scripts/bench.py --write $(BENCH_ARGS)
 
