@@ -28,9 +28,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from claims.text.sentences import sentences  # noqa: E402
-from claims.text.similarity import MATCH_THRESHOLD, Index, profile  # noqa: E402
-from claims.text.worthiness import HINT_THRESHOLD, sentence_hint  # noqa: E402
+from claims.text.sentences import sentences
+from claims.text.similarity import MATCH_THRESHOLD, Index, profile
+from claims.text.worthiness import HINT_THRESHOLD, sentence_hint
 
 EVAL = Path(__file__).resolve().parent.parent / "tests" / "eval"
 TARGETS = {
@@ -103,8 +103,16 @@ def evaluate_matching(claims, pairs, threshold=MATCH_THRESHOLD, show=5) -> dict:
                 wrong.append((sentence, top_id, label, top.score))
         # The confusion table: what kind of sentence, suggested or not.
         kind = "same" if same[sentence] else "no claim"
-        confusion[(kind, "suggested right" if shown and top_id in same[sentence]
-                   else "suggested wrong" if shown else "nothing suggested")] += 1
+        confusion[
+            (
+                kind,
+                "suggested right"
+                if shown and top_id in same[sentence]
+                else "suggested wrong"
+                if shown
+                else "nothing suggested",
+            )
+        ] += 1
         if shown and top_id in same[sentence]:
             suggested_same += 1
     sentences_with_claim = sum(1 for sentence in ranked if same[sentence])
@@ -143,7 +151,7 @@ def evaluate_worthiness(show=5) -> dict:
         for item in data["sentences"]:
             labelled += 1
             found_whole += item["text"] in split
-            score, reasons, speaker = sentence_hint(item["text"], language)
+            score, reasons, _speaker = sentence_hint(item["text"], language)
             hinted = score >= HINT_THRESHOLD and bool(reasons)
             confusion[(item["worth_checking"], hinted)] += 1
             if item["worth_checking"] and not hinted:
@@ -171,7 +179,8 @@ def report(matching: dict, worthiness: dict) -> list[str]:
     )
     for name in ("recall@3", "precision of the top suggestion", "recall of the top suggestion"):
         target = TARGETS.get(name)
-        suffix = f"  (target ≥ {target}: {'met' if matching[name] >= target else 'NOT MET'})" if target else ""
+        verdict = "met" if target and matching[name] >= target else "NOT MET"
+        suffix = f"  (target ≥ {target}: {verdict})" if target else ""
         lines.append(f"  {name}: {matching[name]:.3f}{suffix}")
     lines.append("  Confusion (sentence → what the desk suggests first):")
     for (kind, outcome), count in sorted(matching["confusion"].items()):
@@ -216,9 +225,7 @@ def main() -> int:
     matching = evaluate_matching(claims, pairs, show=args.show)
     worthiness = evaluate_worthiness(show=args.show)
     print("\n".join(report(matching, worthiness)))
-    met = all(
-        (matching | worthiness)[name] >= target for name, target in TARGETS.items()
-    )
+    met = all((matching | worthiness)[name] >= target for name, target in TARGETS.items())
     return 0 if met or args.no_targets else 1
 
 

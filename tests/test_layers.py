@@ -151,6 +151,7 @@ FLOORS = {
     "claims.permissions": 3,
     "claims.diffing": 3,
     "claims.search": 3,
+    "claims.matching": 3,
     "claims.abuse": 3,
     "claims.signals": 3,
     "claims.signin": 3,

@@ -6,6 +6,12 @@ from claims.models.claims import Claim, Mention, Source
 from claims.models.imports import ArticleImport
 from claims.models.lifecycle import WorkflowError
 from claims.models.links import SourceCheck
+from claims.models.matching import (
+    ClaimProfile,
+    ClaimSuggestion,
+    SuggestionDismissal,
+    TextAnalysis,
+)
 from claims.models.ratings import Rating
 from claims.models.reader_input import ErrorReport, ReaderRateCount, Tip
 from claims.models.tokens import ApiToken
@@ -29,6 +35,8 @@ __all__ = [
     "BackgroundTask",
     "Claim",
     "ClaimEvent",
+    "ClaimProfile",
+    "ClaimSuggestion",
     "Correction",
     "DeskProfile",
     "EmailFrequency",
@@ -41,7 +49,9 @@ __all__ = [
     "ScheduledJob",
     "Source",
     "SourceCheck",
+    "SuggestionDismissal",
     "TaskWorker",
+    "TextAnalysis",
     "Tip",
     "Webhook",
     "WebhookDelivery",

@@ -13,6 +13,8 @@ in is plain data or unsaved model instances, never a form. Each function is name
 - ``moderation``: a reader's tip or error report, and what moderators do with them.
 - ``webhooks``: webhooks of a newsroom's systems and their deliveries.
 - ``sources``: a source's link check and its archived copy (the tasks' findings).
+- ``matching``: a revision's hints and "Already checked" suggestions, stored; linking or
+  dismissing a suggestion.
 
 The lifecycle of a claim (submit for review, approve, publish, corrections, appearances
 of a published claim) writes ``Claim``, ``Review``, ``Correction`` and ``ClaimEvent``
@@ -44,6 +46,13 @@ from claims.services.mentions import (
     mention_delete,
     mention_link,
     mention_move,
+)
+from claims.services.matching import (
+    analysis_fail,
+    analysis_request,
+    revision_analyse,
+    suggestion_dismiss,
+    suggestion_link,
 )
 from claims.services.moderation import (
     claim_create_from_tip,
@@ -92,6 +101,8 @@ __all__ = [
     "SameText",
     "SourceData",
     "StaleRevision",
+    "analysis_fail",
+    "analysis_request",
     "article_create",
     "article_revise",
     "article_revise_from_publisher",
@@ -116,10 +127,13 @@ __all__ = [
     "reader_input_moderate",
     "reader_input_purge",
     "reader_input_reply",
+    "revision_analyse",
     "revision_block_set",
     "source_archive_answer",
     "source_archive_request",
     "source_check_record",
+    "suggestion_dismiss",
+    "suggestion_link",
     "tip_submit",
     "webhook_create",
     "webhook_delete",

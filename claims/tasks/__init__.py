@@ -11,6 +11,7 @@ administrator may retry any failed task from the admin.
 - ``watch``: articles fetched again to notice the publisher's silent edits.
 - ``links``: the sources of published claims checked; archived copies requested.
 - ``email``: notifications (at once and daily digests), password resets, replies to readers.
+- ``matching``: a new revision's check-worthiness hints and "Already checked" suggestions.
 - ``webhooks``: signed deliveries of public events to the newsroom's systems (docs/api.md).
 - ``maintenance``: the housekeeping jobs of the scheduler (``settings.FACTCHECK_SCHEDULE``).
 
