@@ -6,75 +6,157 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0029_claim_status_newest'),
+        ("claims", "0029_claim_status_newest"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ClaimProfile',
+            name="ClaimProfile",
             fields=[
-                ('claim', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='match_profile', serialize=False, to='claims.claim')),
-                ('keys', models.TextField(blank=True, default='')),
-                ('profiles', models.JSONField(default=list)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "claim",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="match_profile",
+                        serialize=False,
+                        to="claims.claim",
+                    ),
+                ),
+                ("keys", models.TextField(blank=True, default="")),
+                ("profiles", models.JSONField(default=list)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'claim profile for matching',
-                'verbose_name_plural': 'claim profiles for matching',
+                "verbose_name": "claim profile for matching",
+                "verbose_name_plural": "claim profiles for matching",
             },
         ),
         migrations.CreateModel(
-            name='TextAnalysis',
+            name="TextAnalysis",
             fields=[
-                ('revision', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='analysis', serialize=False, to='claims.articlerevision')),
-                ('status', models.CharField(choices=[('queued', 'waiting'), ('done', 'done'), ('failed', 'failed')], default='queued', max_length=10)),
-                ('hints', models.JSONField(blank=True, default=list)),
-                ('claims_compared', models.PositiveIntegerField(default=0)),
-                ('requested_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "revision",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="analysis",
+                        serialize=False,
+                        to="claims.articlerevision",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("queued", "waiting"), ("done", "done"), ("failed", "failed")],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("hints", models.JSONField(blank=True, default=list)),
+                ("claims_compared", models.PositiveIntegerField(default=0)),
+                ("requested_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': 'text analysis',
-                'verbose_name_plural': 'text analyses',
+                "verbose_name": "text analysis",
+                "verbose_name_plural": "text analyses",
             },
         ),
         migrations.CreateModel(
-            name='ClaimSuggestion',
+            name="ClaimSuggestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.PositiveIntegerField()),
-                ('end', models.PositiveIntegerField()),
-                ('sentence_key', models.CharField(max_length=64)),
-                ('score', models.FloatField()),
-                ('words', models.JSONField(default=list)),
-                ('position', models.PositiveSmallIntegerField(default=1)),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='claims.claim')),
-                ('revision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='suggestions', to='claims.articlerevision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.PositiveIntegerField()),
+                ("end", models.PositiveIntegerField()),
+                ("sentence_key", models.CharField(max_length=64)),
+                ("score", models.FloatField()),
+                ("words", models.JSONField(default=list)),
+                ("position", models.PositiveSmallIntegerField(default=1)),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="claims.claim",
+                    ),
+                ),
+                (
+                    "revision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="suggestions",
+                        to="claims.articlerevision",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'claim suggestion',
-                'verbose_name_plural': 'claim suggestions',
-                'ordering': ['start', 'position'],
-                'constraints': [models.UniqueConstraint(fields=('revision', 'start', 'claim'), name='suggestion_once_per_sentence'), models.CheckConstraint(condition=models.Q(('start__lt', models.F('end'))), name='suggestion_start_before_end')],
+                "verbose_name": "claim suggestion",
+                "verbose_name_plural": "claim suggestions",
+                "ordering": ["start", "position"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("revision", "start", "claim"), name="suggestion_once_per_sentence"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("start__lt", models.F("end"))),
+                        name="suggestion_start_before_end",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SuggestionDismissal',
+            name="SuggestionDismissal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sentence_key', models.CharField(max_length=64)),
-                ('dismissed_at', models.DateTimeField(auto_now_add=True)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='claims.article')),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='claims.claim')),
-                ('dismissed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sentence_key", models.CharField(max_length=64)),
+                ("dismissed_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="claims.article",
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="claims.claim",
+                    ),
+                ),
+                (
+                    "dismissed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'dismissed suggestion',
-                'verbose_name_plural': 'dismissed suggestions',
-                'constraints': [models.UniqueConstraint(fields=('article', 'claim', 'sentence_key'), name='dismissal_once')],
+                "verbose_name": "dismissed suggestion",
+                "verbose_name_plural": "dismissed suggestions",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("article", "claim", "sentence_key"), name="dismissal_once"
+                    )
+                ],
             },
         ),
     ]

@@ -37,6 +37,13 @@ from claims.services.claims import (
     correction_update,
     default_claim_text,
 )
+from claims.services.matching import (
+    analysis_fail,
+    analysis_request,
+    revision_analyse,
+    suggestion_dismiss,
+    suggestion_link,
+)
 from claims.services.mentions import (
     Marked,
     Removal,
@@ -46,13 +53,6 @@ from claims.services.mentions import (
     mention_delete,
     mention_link,
     mention_move,
-)
-from claims.services.matching import (
-    analysis_fail,
-    analysis_request,
-    revision_analyse,
-    suggestion_dismiss,
-    suggestion_link,
 )
 from claims.services.moderation import (
     claim_create_from_tip,

@@ -69,7 +69,7 @@ def analysis_fail(revision_pk: int) -> None:
 
 
 def suggestion_dismiss(*, suggestion: ClaimSuggestion, user: AbstractBaseUser) -> None:
-    """"Not the same claim": never suggest this claim for this sentence of this article
+    """ "Not the same claim": never suggest this claim for this sentence of this article
     again, in this revision or a later one."""
     SuggestionDismissal.objects.get_or_create(
         article_id=suggestion.revision.article_id,

@@ -256,15 +256,45 @@ _CUES = {
         "opinion",
         "wish",
     },
-    "first_person": {"ich", "wir", "mich", "mir", "uns", "unser", "i", "we", "me", "us",
-                     "our", "my"},
+    "first_person": {
+        "ich",
+        "wir",
+        "mich",
+        "mir",
+        "uns",
+        "unser",
+        "i",
+        "we",
+        "me",
+        "us",
+        "our",
+        "my",
+    },
     "conditional": {"wenn", "falls", "sofern", "if", "unless"},
     "clock": {"uhr", "o'clock", "am", "pm", "a.m", "p.m"},
 }
 # Verb forms of the subjunctive II: what would be, not what is ("wäre", "hätte", "müsste").
-_HYPOTHETICAL = {"wäre", "wären", "wärst", "hätte", "hätten", "hättest", "würde", "würden",
-                 "müsste", "müssten", "sollte", "sollten", "könnte", "könnten", "dürfte",
-                 "dürften", "möchte", "möchten", "wollte"}
+_HYPOTHETICAL = {
+    "wäre",
+    "wären",
+    "wärst",
+    "hätte",
+    "hätten",
+    "hättest",
+    "würde",
+    "würden",
+    "müsste",
+    "müssten",
+    "sollte",
+    "sollten",
+    "könnte",
+    "könnten",
+    "dürfte",
+    "dürften",
+    "möchte",
+    "möchten",
+    "wollte",
+}
 # How teasers and calls to action start ("Read more: …", "Lesen Sie auch …").
 _META = regex.compile(
     r"^(?:read more|lesen sie|mehr zum thema|jetzt unterstützen|support us|subscribe|"
