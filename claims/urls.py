@@ -13,6 +13,7 @@ from claims.views import (
     reader_input,
     revisions,
     sources,
+    suggestions,
     webhooks,
     workflow,
 )
@@ -131,6 +132,22 @@ urlpatterns = [
     path("desk/articles/<int:pk>/claims/<int:claim_pk>/", desk.claim_panel, name="desk-claim"),
     path("desk/articles/<int:pk>/mark/", marking.mark_claim, name="desk-mark"),
     path("desk/articles/<int:pk>/link/", marking.link_claim, name="desk-link"),
+    path("desk/articles/<int:pk>/analysis/", suggestions.analysis_status, name="desk-analysis"),
+    path(
+        "desk/articles/<int:pk>/analysis/compare/",
+        suggestions.analysis_compare,
+        name="desk-analysis-compare",
+    ),
+    path(
+        "desk/suggestions/<int:pk>/link/",
+        suggestions.suggestion_link,
+        name="desk-suggestion-link",
+    ),
+    path(
+        "desk/suggestions/<int:pk>/dismiss/",
+        suggestions.suggestion_dismiss,
+        name="desk-suggestion-dismiss",
+    ),
     path(
         "desk/mentions/<int:mention_pk>/adjust/",
         marking.adjust_mention,

@@ -9,10 +9,15 @@ of these pages do not depend on the number of mentions (tests assert it).
 
 from datetime import timedelta
 
-from django.db.models import Case, Count, Min, Q, When, Window
+from django.db.models import Case, Count, Exists, Min, OuterRef, Q, When, Window
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.functional import SimpleLazyObject
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from claims.forms.desk import (
     ClaimForm,
@@ -23,7 +28,17 @@ from claims.forms.desk import (
 )
 from claims.highlights.runs import paragraph_runs
 from claims.markdown import render_markdown
-from claims.models import Article, ArticleWatch, Claim, Mention, Source
+from claims.models import (
+    Article,
+    ArticleRevision,
+    ArticleWatch,
+    Claim,
+    ClaimSuggestion,
+    Mention,
+    Source,
+    SuggestionDismissal,
+    TextAnalysis,
+)
 from claims.models.lifecycle import required_approvals
 from claims.models.watch import published_claims_in
 from claims.permissions import can_change_mentions, can_edit_claim
@@ -80,6 +95,8 @@ def workspace_context(article: Article, active: Claim | None = None) -> dict:
         "claims_count": len(first_mentions),
         "active": active,
         "anchors_to_check": Mention.objects.needing_review(article).count(),
+        # Hints and "Already checked": read only where the full page draws them.
+        "checks": SimpleLazyObject(lambda: checks_context(revision)),
     }
 
 
@@ -341,4 +358,146 @@ def block_update_context(article: Article, index: int) -> dict:
         "index": index,
         "runs": runs,
         "blocks": revision.blocks,
+    }
+
+
+# --- Hints and "Already checked" (claims.matching) ----------------------------------------
+# The reasons of a check-worthiness hint (claims.text.worthiness.REASONS), as the desk
+# names them in "Worth checking: number + comparison".
+HINT_REASON_LABELS = {
+    "number": pgettext_lazy("why worth checking", "number"),
+    "date": pgettext_lazy("why worth checking", "date"),
+    "comparison": pgettext_lazy("why worth checking", "comparison"),
+    "statistics": pgettext_lazy("why worth checking", "statistics"),
+    "attribution": pgettext_lazy("why worth checking", "quotation"),
+    "causal": pgettext_lazy("why worth checking", "cause and effect"),
+    "entity": pgettext_lazy("why worth checking", "named institution or person"),
+}
+
+
+def hint_label(reasons, speaker: str = "") -> str:
+    """ "Worth checking: number + comparison, attributed to Lena Brandt": why a sentence
+    carries a hint, in the request's language."""
+    named = [
+        str(HINT_REASON_LABELS.get(code, code))
+        for code in reasons
+        if not (code == "attribution" and speaker)
+    ]
+    what = " + ".join(named)
+    if speaker and what:
+        return gettext("Worth checking: %(reasons)s, attributed to %(speaker)s") % {
+            "reasons": what,
+            "speaker": speaker,
+        }
+    if speaker:
+        return gettext("Worth checking: attributed to %(speaker)s") % {"speaker": speaker}
+    return gettext("Worth checking: %(reasons)s") % {"reasons": what}
+
+
+def suggestion_sentence_html(text: str, suggestion: ClaimSuggestion):
+    """The suggested sentence, escaped, with the words it shares with the claim in
+    ``<mark>`` (``suggestion.words``: offsets into the revision's text)."""
+    parts = []
+    at = suggestion.start
+    for start, end in sorted(tuple(span) for span in suggestion.words):
+        start, end = max(start, at), min(end, suggestion.end)
+        if start >= end:
+            continue
+        parts.append((text[at:start], text[start:end]))
+        at = end
+    return format_html(
+        "{}{}",
+        format_html_join("", "{}<mark>{}</mark>", parts),
+        text[at : suggestion.end],
+    )
+
+
+def suggestion_label(suggestion: ClaimSuggestion) -> str:
+    """ "False (12 March 2019)": the verdict of the suggested claim and when it appeared."""
+    claim = suggestion.claim
+    rating = claim.rating.local_label if claim.rating else gettext("no rating")
+    if claim.published_at is None:
+        return rating
+    return gettext("%(rating)s (%(date)s)") % {
+        "rating": rating,
+        "date": date_format(claim.published_at, "DATE_FORMAT"),
+    }
+
+
+def visible_suggestions(revision: ArticleRevision):
+    """The revision's "Already checked" suggestions an editor still has to decide on, one
+    query: of published claims, without the ones dismissed for that sentence of the
+    article ("Not the same claim") and the ones linked there since (a passage of the
+    claim overlaps the sentence). The best one left per sentence, in reading order."""
+    dismissed = SuggestionDismissal.objects.filter(
+        article_id=revision.article_id,
+        claim_id=OuterRef("claim_id"),
+        sentence_key=OuterRef("sentence_key"),
+    )
+    linked = Mention.objects.filter(
+        revision_id=revision.pk,
+        claim_id=OuterRef("claim_id"),
+        start__lt=OuterRef("end"),
+        end__gt=OuterRef("start"),
+    )
+    rows = (
+        ClaimSuggestion.objects.filter(revision=revision, claim__status=Claim.Status.PUBLISHED)
+        .exclude(Exists(dismissed))
+        .exclude(Exists(linked))
+        .select_related("claim__rating")
+        .only(
+            "start",
+            "end",
+            "words",
+            "position",
+            "revision_id",
+            "claim__slug",
+            "claim__claim_reviewed",
+            "claim__language",
+            "claim__published_at",
+            "claim__status",
+            "claim__rating",
+        )
+        .order_by("start", "position")
+    )
+    best: dict[int, ClaimSuggestion] = {}
+    for row in rows:
+        best.setdefault(row.start, row)
+    return list(best.values())
+
+
+def checks_context(revision: ArticleRevision | None) -> dict:
+    """What the workspace shows of the revision's analysis: its state (``analysis``: a
+    ``TextAnalysis`` or None), the "Already checked" items and the data desk.js draws
+    the hints and suggestions with (``marks``), in two queries."""
+    if revision is None:
+        return {"analysis": None, "suggestions": [], "marks": [], "hints_count": 0}
+    analysis = TextAnalysis.objects.filter(revision=revision).first()
+    done = analysis is not None and analysis.status == TextAnalysis.Status.DONE
+    suggestions = visible_suggestions(revision) if done else []
+    marks = []
+    for start, end, _score, reasons, speaker in analysis.hints if done else []:
+        marks.append({"kind": "hint", "start": start, "end": end, "label": hint_label(reasons, speaker)})
+    for suggestion in suggestions:
+        suggestion.sentence_html = suggestion_sentence_html(revision.text, suggestion)
+        suggestion.verdict = suggestion_label(suggestion)
+        marks.append(
+            {
+                "kind": "suggestion",
+                "start": suggestion.start,
+                "end": suggestion.end,
+                "id": suggestion.pk,
+                "label": gettext(
+                    "Already checked: „%(claim)s“ — %(verdict)s. Press A to link it as an "
+                    "appearance."
+                )
+                % {"claim": suggestion.claim.claim_reviewed, "verdict": suggestion.verdict},
+            }
+        )
+    marks.sort(key=lambda mark: (mark["start"], mark["kind"] != "suggestion"))
+    return {
+        "analysis": analysis,
+        "suggestions": suggestions,
+        "marks": marks,
+        "hints_count": len(analysis.hints) if done else 0,
     }
