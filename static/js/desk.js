@@ -140,6 +140,7 @@
 
   function showToolbar(span, range) {
     current = span;
+    showReason(span);
     setField("start", span.start);
     setField("end", span.end);
     setField("exact", span.exact);
@@ -252,6 +253,99 @@
     select(start, end);
   }
 
+  // --- Hints and "Already checked" (claims.matching) -------------------------------------
+  // The server ships the sentences as data (#desk-marks: code-point start/end, kind "hint"
+  // or "suggestion", a ready label). They are drawn with the CSS Custom Highlight API, so
+  // the text's DOM never changes; N / Shift+N select them in text order as S would.
+  let marks = [];
+  let landed = null; // the mark N last selected
+
+  // Each run's text node and code-point start: built once per drawing, not per mark.
+  function runIndex() {
+    const runs = [];
+    for (const run of text.querySelectorAll(".run")) {
+      if (run.firstChild) {
+        runs.push({ start: Number(run.dataset.start), length: cpLength(run.textContent), run });
+      }
+    }
+    return runs;
+  }
+
+  function pointIn(runs, offset) {
+    let low = 0;
+    let high = runs.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      const r = runs[mid];
+      if (offset < r.start) high = mid - 1;
+      else if (offset > r.start + r.length) low = mid + 1;
+      else return [r.run.firstChild, utf16Index(r.run.textContent, offset - r.start)];
+    }
+    return null;
+  }
+
+  function readMarks() {
+    const data = document.getElementById("desk-marks");
+    const all = data ? JSON.parse(data.textContent) : [];
+    // A suggestion linked or dismissed since has left the list: it is no longer drawn.
+    marks = all.filter(
+      (mark) => mark.kind !== "suggestion" || document.getElementById(`suggestion-${mark.id}`),
+    );
+  }
+
+  function drawMarks() {
+    readMarks();
+    if (!(window.CSS && CSS.highlights && window.Highlight)) return; // selection still works
+    const runs = runIndex();
+    const groups = { hint: new Highlight(), suggestion: new Highlight() };
+    for (const mark of marks) {
+      const a = pointIn(runs, mark.start);
+      const b = pointIn(runs, mark.end);
+      if (!a || !b) continue;
+      const range = new StaticRange({
+        startContainer: a[0], startOffset: a[1], endContainer: b[0], endOffset: b[1],
+      });
+      groups[mark.kind]?.add(range);
+    }
+    CSS.highlights.set("worth-checking", groups.hint);
+    CSS.highlights.set("already-checked", groups.suggestion);
+  }
+
+  const reason = document.getElementById("toolbar-reason");
+  function showReason(span) {
+    if (!reason) return;
+    const on = landed && span && landed.start === span.start && landed.end === span.end;
+    reason.hidden = !on;
+    reason.textContent = on ? landed.label : "";
+    if (!on) landed = null;
+  }
+
+  function goToMark(backwards) {
+    if (!marks.length) return;
+    const here = current && !toolbar.hidden ? current.start : landed ? landed.start : null;
+    let next;
+    if (backwards) {
+      next = here === null ? marks.at(-1) : marks.filter((m) => m.start < here).pop() || marks.at(-1);
+    } else {
+      next = here === null ? marks[0] : marks.find((m) => m.start > here) || marks[0];
+    }
+    landed = next;
+    select(next.start, next.end);
+    const point = pointAt(next.start);
+    point?.[0].parentElement.scrollIntoView({ block: "center" });
+    showReason(current);
+    const status = document.getElementById("desk-status");
+    if (status) status.textContent = next.label;
+  }
+
+  function linkLanded() {
+    if (!landed || landed.kind !== "suggestion" || !current || toolbar.hidden) return false;
+    const button = document.querySelector(`[data-suggestion-link="${landed.id}"]`);
+    if (!button) return false;
+    button.click();
+    return true;
+  }
+
   // --- Opening claims ------------------------------------------------------------------
   function discardChanges() {
     const form = document.getElementById("claim-form");
@@ -358,8 +452,19 @@
     } else if ((event.key === "l" || event.key === "L") && toolbar && !toolbar.hidden) {
       event.preventDefault();
       document.getElementById("link-claim-button").click();
+    } else if ((event.key === "n" || event.key === "N") && text && toolbar) {
+      event.preventDefault();
+      goToMark(event.shiftKey);
+    } else if ((event.key === "a" || event.key === "A") && text && toolbar && linkLanded()) {
+      event.preventDefault();
     }
   });
+
+  if (text && toolbar) {
+    drawMarks();
+    // New paragraphs (after a mark or link) or new data (the analysis finished): again.
+    document.body.addEventListener("htmx:afterSettle", drawMarks);
+  }
 
   // --- Error summaries -------------------------------------------------------------------
   // A form that failed to save comes back with a summary of its problems at its top: it
@@ -392,6 +497,13 @@
     const config = event.detail.requestConfig;
     const source = config && config.elt;
     if (!source || !document.getElementById("claim-panel")) return;
+    if (source.matches("form[hx-target='#claim-panel'][hx-post*='/suggestions/']")) {
+      // A suggested sentence linked (button or A): its item is gone; on to the panel.
+      window.getSelection().removeAllRanges();
+      hideToolbar();
+      document.getElementById("panel-heading")?.focus();
+      return;
+    }
     if (source.id === "mark-claim-button" || source.closest("#link-results")) {
       hideToolbar();
       const panel = document.getElementById("link-panel");
