@@ -475,9 +475,13 @@ def checks_context(revision: ArticleRevision | None) -> dict:
     analysis = TextAnalysis.objects.filter(revision=revision).first()
     done = analysis is not None and analysis.status == TextAnalysis.Status.DONE
     suggestions = visible_suggestions(revision) if done else []
-    marks = []
-    for start, end, _score, reasons, speaker in analysis.hints if done else []:
-        marks.append({"kind": "hint", "start": start, "end": end, "label": hint_label(reasons, speaker)})
+    # A sentence already checked is drawn and visited as that, not as a hint too.
+    suggested = {suggestion.start for suggestion in suggestions}
+    marks = [
+        {"kind": "hint", "start": start, "end": end, "label": hint_label(reasons, speaker)}
+        for start, end, _score, reasons, speaker in (analysis.hints if done else [])
+        if start not in suggested
+    ]
     for suggestion in suggestions:
         suggestion.sentence_html = suggestion_sentence_html(revision.text, suggestion)
         suggestion.verdict = suggestion_label(suggestion)
@@ -488,13 +492,13 @@ def checks_context(revision: ArticleRevision | None) -> dict:
                 "end": suggestion.end,
                 "id": suggestion.pk,
                 "label": gettext(
-                    "Already checked: „%(claim)s“ — %(verdict)s. Press A to link it as an "
+                    "Already checked: “%(claim)s” — %(verdict)s. Press A to link it as an "
                     "appearance."
                 )
                 % {"claim": suggestion.claim.claim_reviewed, "verdict": suggestion.verdict},
             }
         )
-    marks.sort(key=lambda mark: (mark["start"], mark["kind"] != "suggestion"))
+    marks.sort(key=lambda mark: mark["start"])
     return {
         "analysis": analysis,
         "suggestions": suggestions,
