@@ -7,6 +7,7 @@ their pages from these functions; none of them renders anything itself. The quer
 of these pages do not depend on the number of mentions (tests assert it).
 """
 
+import json
 from datetime import timedelta
 
 from django.db.models import Case, Count, Exists, Min, OuterRef, Q, When, Window
@@ -471,7 +472,13 @@ def checks_context(revision: ArticleRevision | None) -> dict:
     ``TextAnalysis`` or None), the "Already checked" items and the data desk.js draws
     the hints and suggestions with (``marks``), in two queries."""
     if revision is None:
-        return {"analysis": None, "suggestions": [], "marks": [], "hints_count": 0}
+        return {
+            "analysis": None,
+            "suggestions": [],
+            "marks": [],
+            "marks_json": "[]",
+            "hints_count": 0,
+        }
     analysis = TextAnalysis.objects.filter(revision=revision).first()
     done = analysis is not None and analysis.status == TextAnalysis.Status.DONE
     suggestions = visible_suggestions(revision) if done else []
@@ -503,5 +510,8 @@ def checks_context(revision: ArticleRevision | None) -> dict:
         "analysis": analysis,
         "suggestions": suggestions,
         "marks": marks,
+        # As an attribute's value (escaped by the template): htmx drops <script> elements
+        # of its answers (allowScriptTags is off), so json_script would not survive a poll.
+        "marks_json": json.dumps(marks, ensure_ascii=False),
         "hints_count": len(analysis.hints) if done else 0,
     }

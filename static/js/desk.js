@@ -254,7 +254,7 @@
   }
 
   // --- Hints and "Already checked" (claims.matching) -------------------------------------
-  // The server ships the sentences as data (#desk-marks: code-point start/end, kind "hint"
+  // The server ships the sentences as data (#checks-data's data-marks: code-point start/end, kind "hint"
   // or "suggestion", a ready label). They are drawn with the CSS Custom Highlight API, so
   // the text's DOM never changes; N / Shift+N select them in text order as S would.
   let marks = [];
@@ -285,8 +285,8 @@
   }
 
   function readMarks() {
-    const data = document.getElementById("desk-marks");
-    const all = data ? JSON.parse(data.textContent) : [];
+    const data = document.getElementById("checks-data");
+    const all = data ? JSON.parse(data.dataset.marks || "[]") : [];
     // A suggestion linked or dismissed since has left the list: it is no longer drawn.
     marks = all.filter(
       (mark) => mark.kind !== "suggestion" || document.getElementById(`suggestion-${mark.id}`),
