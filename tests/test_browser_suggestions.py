@@ -58,9 +58,9 @@ def test_an_editor_links_a_repeated_claim_with_one_key(live_server, seeded, edit
     _analysed(page, article, "Der Text wird mit früheren Faktenchecks abgeglichen …")
 
     sidebar = page.get_by_role("region", name="Bereits geprüft")
-    expect(sidebar.get_by_text(re.compile(r"Mit \d+ veröffentlichten Faktenchecks"))).to_be_visible(
-        timeout=10_000
-    )
+    expect(
+        sidebar.get_by_text(re.compile(r"Mit \d+ veröffentlichten Faktenchecks"))
+    ).to_be_visible(timeout=10_000)
     expect(sidebar.get_by_role("link", name=published.claim_reviewed)).to_be_visible()
     expect(sidebar.locator("mark", has_text="Waffenstillstand")).to_be_visible()
     assert page.evaluate("() => window.notReloaded") is True

@@ -97,7 +97,8 @@ def test_a_queued_analysis_is_polled_and_shows_its_result_once_done(desk, seeded
     assert "article-text" not in done
     assert "Already checked:" in done
     kinds = [mark["kind"] for mark in _marks(done)]
-    assert "suggestion" in kinds and "hint" in kinds
+    assert "suggestion" in kinds
+    assert "hint" in kinds
 
 
 def test_a_failed_analysis_says_so_and_offers_to_try_again(desk, seeded):
@@ -149,7 +150,10 @@ def test_hint_labels_name_the_reasons_and_the_speaker_in_both_languages():
 
 
 def test_hints_are_shipped_as_data_in_code_points_and_the_text_is_unchanged(desk, seeded):
-    text = "Emoji 👍🏽 vorweg.\n\nDie Zahl der Arbeitslosen stieg 2023 um 12 Prozent, sagte Lena Brandt."
+    text = (
+        "Emoji 👍🏽 vorweg.\n\n"
+        "Die Zahl der Arbeitslosen stieg 2023 um 12 Prozent, sagte Lena Brandt."
+    )
     article = _analysed(text)
     html = _workspace(desk, article).content.decode()
     hints = [mark for mark in _marks(html) if mark["kind"] == "hint"]
@@ -161,7 +165,8 @@ def test_hints_are_shipped_as_data_in_code_points_and_the_text_is_unchanged(desk
     assert "sentence worth checking — press N to go to the next one." in html
     # The text's markup carries no trace of the hints.
     text_html = html[html.index('id="article-text"') : html.index('id="selection-toolbar"')]
-    assert "worth" not in text_html.lower() and "hint" not in text_html
+    assert "worth" not in text_html.lower()
+    assert "hint" not in text_html
 
 
 # --- "Already checked" -------------------------------------------------------------------
@@ -173,8 +178,9 @@ def test_the_repeated_claim_is_suggested_with_its_shared_words(desk, published):
     assert f'href="{published.get_absolute_url()}"' in item
     assert published.claim_reviewed in item
     assert "True (1 March 2019)" in item or "True (March 1, 2019)" in item
-    assert ">Link as appearance</button>" in item and ">Not the same claim</button>" in item
-    suggestion = [m for m in _marks(html) if m["kind"] == "suggestion"][0]
+    assert ">Link as appearance</button>" in item
+    assert ">Not the same claim</button>" in item
+    suggestion = next(m for m in _marks(html) if m["kind"] == "suggestion")
     start = TEXT.index(REPEAT)
     assert (suggestion["start"], suggestion["end"]) == (start, start + len(REPEAT))
     assert "Press A to link it as an appearance." in suggestion["label"]
@@ -249,7 +255,8 @@ def test_who_may_link_and_dismiss(client, django_user_model, reviewer, published
     suggestion = ClaimSuggestion.objects.get(revision=article.current_revision, position=1)
     # Anonymous: to the sign-in page.
     for answer in (_link(client, suggestion), _dismiss(client, suggestion)):
-        assert answer.status_code == 302 and "/login/" in answer["Location"]
+        assert answer.status_code == 302
+        assert "/login/" in answer["Location"]
     # A signed-in reader without a desk role: refused.
     reader = django_user_model.objects.create_user("reader", password="x")
     client.force_login(reader)
@@ -267,9 +274,7 @@ def test_who_may_link_and_dismiss(client, django_user_model, reviewer, published
     assert _dismiss(client, suggestion, **HTMX).status_code == 200
 
 
-def test_a_desk_user_who_may_not_mark_sees_no_buttons_and_is_refused(
-    client, moderator, published
-):
+def test_a_desk_user_who_may_not_mark_sees_no_buttons_and_is_refused(client, moderator, published):
     article = _analysed()
     suggestion = ClaimSuggestion.objects.get(revision=article.current_revision, position=1)
     client.force_login(moderator)
@@ -311,13 +316,15 @@ def test_hostile_claim_text_is_escaped(desk, seeded):
         words=[[14, 21]],
     )
     html = _workspace(desk, article).content.decode()
-    assert "<img src=x" not in html and "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert "<script>alert" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "<mark>&lt;Krieg&gt;</mark>" in html
     assert "&lt;b&gt;Falsch&lt;/b&gt;" in html
-    # The data for desk.js cannot end its <script> either.
+    # The data for desk.js (an attribute's value) is escaped too.
     assert "</script><script>" not in html
-    assert [m for m in _marks(html) if m["kind"] == "suggestion"][0]["label"].count(hostile) == 1
+    suggestion = next(m for m in _marks(html) if m["kind"] == "suggestion")
+    assert suggestion["label"].count(hostile) == 1
 
 
 # --- Query count ------------------------------------------------------------------------

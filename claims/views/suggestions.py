@@ -21,6 +21,7 @@ from claims.views.access import desk_required, get_article_for_user
 from claims.views.responses import error_response
 from claims.workspace import WORKSPACE, checks_context, mention_update_context, panel_url
 
+
 def _stale(request) -> HttpResponse:
     return error_response(
         request,
@@ -130,4 +131,3 @@ def suggestion_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
         "status_message": _("Suggestion dismissed: it will not be shown for this sentence again."),
     }
     return render(request, f"{WORKSPACE}#suggestion-dismissed", context)
-
