@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from claims import services
-from claims.models import ClaimSuggestion
+from claims.models import ClaimSuggestion, TextAnalysis
 from claims.permissions import can_mark_claims
 from claims.tasks.matching import request_analysis
 from claims.views.access import desk_required, get_article_for_user
@@ -47,6 +47,13 @@ def analysis_status(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_article_for_user(request.user, pk)
     if not request.htmx:
         return redirect("claims:desk-article", pk=article.pk)
+    still = TextAnalysis.objects.filter(
+        revision_id=article.current_revision_id, status=TextAnalysis.Status.QUEUED
+    )
+    if still.exists():
+        # Nothing changed: no swap (htmx keeps polling), so the live region around the
+        # state is not read out again every two seconds.
+        return HttpResponse(status=204)
     return _checks_answer(request, article)
 
 
