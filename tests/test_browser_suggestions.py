@@ -85,7 +85,7 @@ def test_an_editor_links_a_repeated_claim_with_one_key(live_server, seeded, edit
     expect(status).to_contain_text(re.compile(r"verknüpft"))
     panel = page.locator("#claim-panel")
     expect(panel).to_contain_text(published.claim_reviewed)
-    expect(panel.get_by_text(re.compile("Prüfung|Freigabe|wartet", re.I)).first).to_be_visible()
+    expect(panel.get_by_text("Wartet auf Prüfung · neue Fundstelle")).to_be_visible()
     expect(sidebar.get_by_role("button", name="Als Fundstelle verknüpfen")).to_have_count(0)
     mention = Mention.objects.get(claim=published, revision=article.current_revision)
     assert mention.awaiting == Mention.Awaiting.ADDITION

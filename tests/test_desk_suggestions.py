@@ -71,6 +71,8 @@ def test_a_text_not_yet_compared_offers_compare_now(desk, seeded):
     assert "Not yet compared with earlier fact-checks." in html
     assert ">Compare now</button>" in html
     assert _marks(html) == []
+    # What N says when there is nothing to go to.
+    assert 'data-none="The text has not been compared with earlier fact-checks yet."' in html
 
 
 def test_a_queued_analysis_is_polled_and_shows_its_result_once_done(desk, seeded):
@@ -273,17 +275,23 @@ def test_who_may_link_and_dismiss(client, django_user_model, reviewer, published
     assert _dismiss(client, suggestion, **HTMX).status_code == 200
 
 
-def test_a_desk_user_who_may_not_mark_sees_no_buttons_and_is_refused(client, moderator, published):
+def test_a_moderator_without_a_desk_role_is_refused(client, moderator, published):
     article = _analysed()
     suggestion = ClaimSuggestion.objects.get(revision=article.current_revision, position=1)
     client.force_login(moderator)
-    page = _workspace(client, article)
-    if page.status_code != 200:  # moderators may not use the desk at all
-        assert page.status_code == 403
-    else:
-        assert "Link as appearance" not in page.content.decode()
+    assert _workspace(client, article).status_code == 403
     assert _link(client, suggestion, **HTMX).status_code == 403
+    status_url = reverse("claims:desk-analysis", args=[article.pk])
+    assert client.get(status_url, **HTMX).status_code == 403
     assert not Mention.objects.filter(claim=published, revision__article=article).exists()
+
+
+def test_a_reviewer_may_link_dismiss_and_compare_as_an_editor_may(client, reviewer, published):
+    article = _analysed()
+    client.force_login(reviewer)
+    html = _workspace(client, article).content.decode()
+    assert ">Link as appearance</button>" in html
+    assert ">Compare again</button>" in html
 
 
 def test_writes_need_the_csrf_token(editor, published):

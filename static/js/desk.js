@@ -321,7 +321,12 @@
   }
 
   function goToMark(backwards) {
-    if (!marks.length) return;
+    if (!marks.length) {
+      const status = document.getElementById("desk-status");
+      const none = document.getElementById("checks-data")?.dataset.none;
+      if (status && none) status.textContent = none;
+      return;
+    }
     const here = current && !toolbar.hidden ? current.start : landed ? landed.start : null;
     let next;
     if (backwards) {
