@@ -91,6 +91,23 @@ def appearance_waiting(w: World) -> None:
     )
 
 
+def suggested(w: World) -> None:
+    """The published claim is suggested ("Already checked") for the text's second sentence."""
+    from claims.models import ClaimSuggestion
+
+    published(w)
+    sentence = "Ein zweiter Satz."
+    start = w.article.current_revision.text.index(sentence)
+    w.suggestion = ClaimSuggestion.objects.create(
+        revision=w.article.current_revision,
+        start=start,
+        end=start + len(sentence),
+        sentence_key="k",
+        claim=w.claim,
+        score=0.8,
+    )
+
+
 def nothing(w: World) -> None:
     pass
 
@@ -309,6 +326,24 @@ ROWS = [
     Row("desk-mention-delete", args="mention"),
     Row("desk-mention-delete", method="post", args="mention", ok=302, writes=True),
     Row("desk-article-revise", args="article"),
+    # The text's analysis and its "Already checked" suggestions (without htmx: redirects).
+    Row("desk-analysis", args="article", ok=302),
+    Row(
+        "desk-analysis-compare",
+        method="post",
+        args="article",
+        data=lambda w: {"revision": w.article.current_revision_id},
+        ok=302,
+    ),
+    Row(
+        "desk-suggestion-link",
+        method="post",
+        args="suggestion",
+        state=suggested,
+        ok=302,
+        writes=True,
+    ),
+    Row("desk-suggestion-dismiss", method="post", args="suggestion", state=suggested, ok=302),
     Row(
         "desk-article-revise",
         method="post",
@@ -541,6 +576,7 @@ def _url(row: Row, w: World) -> str:
         "source": w.source.pk,
         "webhook": w.webhook.pk,
         "token": w.token.pk,
+        "suggestion": getattr(getattr(w, "suggestion", None), "pk", None),
         "reset": "MQ/set-password",  # a link that is not (any more) valid
     }
     args = [part for name in row.args.split(",") if name for part in str(objects[name]).split("/")]
