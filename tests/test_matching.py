@@ -113,9 +113,9 @@ def test_analyse_suggests_the_claim_for_the_sentence_and_hints_the_checkable_one
     assert found.claims_compared == 1
 
 
-def test_a_claim_marked_on_the_sentence_is_not_suggested_for_it(armistice):
+def test_a_claim_marked_in_the_text_is_not_suggested_again(armistice):
     article = make_article(NEW_TEXT)
-    mark_quote(armistice, article, REPEAT)
+    mark_quote(armistice, article, "Die Gespräche in Panmunjom")
     assert analyse(article.current_revision).suggestions == []
 
 
