@@ -22,8 +22,8 @@ from claims.forms.desk import (
     SourceFormSet,
 )
 from claims.highlights.runs import paragraph_runs
-from claims.matching import Similar, similar_claims
 from claims.markdown import render_markdown
+from claims.matching import Similar, similar_claims
 from claims.models import Article, ArticleWatch, Claim, Mention, Source
 from claims.models.lifecycle import required_approvals
 from claims.models.watch import published_claims_in
