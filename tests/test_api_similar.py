@@ -50,7 +50,8 @@ def test_similar_finds_the_published_claim_with_score_and_matched_words(client, 
     assert [item["slug"] for item in body["items"]] == ["bremen"]
     item = body["items"][0]
     assert 0 < item["score"] <= 1
-    assert item["url"].startswith("http") and item["url"].endswith("/bremen/")
+    assert item["url"].startswith("http")
+    assert item["url"].endswith("/bremen/")
     assert item["rating"]["slug"] == "false"
     matched = {word["text"] for word in item["matched"]}
     assert {"Arbeitslosigkeit", "Bremen", "2023"} <= matched

@@ -19,7 +19,7 @@ TEXT = (
 PASSAGE = "die Arbeitslosigkeit in Bremen sei im Jahr 2023 um zwölf Prozent gesunken"
 
 
-def _mark(client, article, quote=PASSAGE, *, htmx=True, **extra):
+def _mark(client, article, quote=PASSAGE, *, htmx=True, prefix="", **extra):
     start = article.current_revision.text.index(quote)
     data = {
         "revision": article.current_revision_id,
@@ -29,7 +29,8 @@ def _mark(client, article, quote=PASSAGE, *, htmx=True, **extra):
         **extra,
     }
     headers = {"HX-Request": "true"} if htmx else {}
-    return client.post(reverse("claims:desk-mark", args=[article.pk]), data, headers=headers)
+    url = prefix + reverse("claims:desk-mark", args=[article.pk])
+    return client.post(url, data, headers=headers)
 
 
 @pytest.fixture
@@ -74,8 +75,7 @@ def test_similar_claims_are_shown_and_nothing_is_created(desk, repeated):
 
 def test_the_similar_claims_are_in_german_for_a_german_desk(desk, repeated):
     article = make_article(TEXT)
-    desk.cookies["django_language"] = "de"
-    html = _mark(desk, article).content.decode()
+    html = _mark(desk, article, prefix="/de").content.decode()
     assert "2 ähnliche Behauptungen gibt es bereits" in html
     assert "Trotzdem als neue Behauptung markieren" in html
 
