@@ -283,9 +283,7 @@ def similar_before_mark(revision, start: int, end: int, exact: str) -> list[Simi
     if here.filter(claim__status=Claim.Status.DRAFT).exists():
         return []
     others = Claim.objects.exclude(pk__in=here.values("claim_id"))
-    return similar_claims(
-        exact, revision.article.language, others, limit=SIMILAR_BEFORE_MARK
-    )
+    return similar_claims(exact, revision.article.language, others, limit=SIMILAR_BEFORE_MARK)
 
 
 def _shorten(stretch: str) -> str:

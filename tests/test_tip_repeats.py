@@ -57,7 +57,7 @@ def test_the_change_form_lists_possible_repeats_in_any_status(client, moderator,
     html = client.get(change(_tip())).content.decode()
     assert "Possible repeats of existing claims" in html
     assert published.claim_reviewed in html
-    assert "Arbeitslosigkeit in Bremen 2023 um zwölf Prozent gesunken &lt;b&gt;fett&lt;/b&gt;" in html
+    assert "zwölf Prozent gesunken &lt;b&gt;fett&lt;/b&gt;" in html
     assert "<b>fett</b>" not in html
     assert "Hamburg" not in html
     assert reverse("claims:desk-claim-review", args=[published.pk]) in html
@@ -93,7 +93,11 @@ def _reload(obj):
 
 
 def test_answering_links_resolves_and_emails_the_reader(
-    client, moderator, claims, inbox, django_capture_on_commit_callbacks  # noqa: F811
+    client,
+    moderator,
+    claims,
+    inbox,
+    django_capture_on_commit_callbacks,  # noqa: F811
 ):
     published, _draft = claims
     client.force_login(moderator)
@@ -123,7 +127,11 @@ def test_answering_links_resolves_and_emails_the_reader(
 
 
 def test_without_consent_the_tip_is_answered_but_nobody_is_written_to(
-    client, moderator, claims, inbox, django_capture_on_commit_callbacks  # noqa: F811
+    client,
+    moderator,
+    claims,
+    inbox,
+    django_capture_on_commit_callbacks,  # noqa: F811
 ):
     published, _draft = claims
     client.force_login(moderator)

@@ -469,8 +469,7 @@ class TipAdmin(ReaderInputAdmin):
         initial = {
             "claim": first.pk,
             "reply": gettext(
-                "Thank you for your tip. We have checked this claim already:\n\n%(claim)s\n"
-                "%(url)s"
+                "Thank you for your tip. We have checked this claim already:\n\n%(claim)s\n%(url)s"
             )
             % {"claim": first.claim_reviewed, "url": link(first)},
             "note": gettext("Answered with the published fact-check."),
