@@ -96,8 +96,8 @@ def test_answering_links_resolves_and_emails_the_reader(
     client,
     moderator,
     claims,
-    inbox,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    inbox,  # noqa: F811 (the fixture)
+    django_capture_on_commit_callbacks,
 ):
     published, _draft = claims
     client.force_login(moderator)
@@ -130,8 +130,8 @@ def test_without_consent_the_tip_is_answered_but_nobody_is_written_to(
     client,
     moderator,
     claims,
-    inbox,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    inbox,  # noqa: F811 (the fixture)
+    django_capture_on_commit_callbacks,
 ):
     published, _draft = claims
     client.force_login(moderator)
