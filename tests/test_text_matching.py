@@ -249,3 +249,12 @@ def test_hints_are_whole_sentences_of_the_text_and_leave_it_as_it_was(text):
     assert all((hint.start, hint.end) in spans for hint in found)
     assert all(hint.score >= HINT_THRESHOLD and hint.reasons for hint in found)
     assert text == before  # nothing about the text changed
+
+
+@pytest.mark.parametrize("language", ["oaa", "zz", "de-CH-1996", "x-klingon", "", "EN"])
+def test_any_language_tag_is_handled(language):
+    text = "Am 3. Oktober stieg der Preis um 1.000 Euro, sagte Lena Brandt. Ist das so?"
+    assert [text[s.start : s.end] for s in sentences(text, language)][-1] == "Ist das so?"
+    assert words(text, language)
+    assert isinstance(hints(text, language), list)
+    assert compare(profile(text, language), profile(text, language)).score > 0

@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import regex
+from babel.core import UnknownLocaleError
 from babel.dates import get_month_names
 
 from .sentences import Sentence, sentences
@@ -342,7 +343,7 @@ def _months(language: str) -> frozenset[str]:
             for width in ("wide", "abbreviated")
             for name in get_month_names(width, locale=language).values()
         )
-    except (ValueError, LookupError):
+    except (ValueError, LookupError, UnknownLocaleError):
         return frozenset()
 
 
