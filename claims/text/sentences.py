@@ -60,7 +60,7 @@ def _months(language: str) -> tuple[str, ...]:
             for width in ("wide", "abbreviated")
             for name in get_month_names(width, locale=language).values()
         ]
-    except (ValueError, LookupError, UnknownLocaleError):  # an unknown language tag: no month names
+    except (ValueError, LookupError, UnknownLocaleError):  # an unknown tag: no month names
         return ()
     return tuple(sorted(set(names), key=len, reverse=True))
 
