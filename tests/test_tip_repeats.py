@@ -60,8 +60,8 @@ def test_the_change_form_lists_possible_repeats_in_any_status(client, moderator,
     assert "zwölf Prozent gesunken &lt;b&gt;fett&lt;/b&gt;" in html
     assert "<b>fett</b>" not in html
     assert "Hamburg" not in html
-    assert reverse("claims:desk-claim-review", args=[published.pk]) in html
-    assert reverse("claims:desk-claim-review", args=[draft.pk]) in html
+    assert reverse("admin:claims_claim_change", args=[published.pk]) in html
+    assert reverse("admin:claims_claim_change", args=[draft.pk]) in html
     assert published.get_absolute_url() in html  # the public page: published only
     assert draft.get_absolute_url() not in html
     assert "False" in html  # the published claim's rating

@@ -405,7 +405,8 @@ class TipAdmin(ReaderInputAdmin):
             claim = one.claim
             parts = (claim.get_status_display(), *_verdict(claim))
             details = " · ".join(part for part in parts if part)
-            desk = reverse("claims:desk-claim-review", args=[claim.pk])
+            # Moderators work in the admin (the desk is for editors and reviewers).
+            desk = reverse("admin:claims_claim_change", args=[claim.pk])
             public = (
                 format_html(
                     ' · <a href="{}">{}</a>', claim.get_absolute_url(), gettext("public page")
@@ -418,7 +419,7 @@ class TipAdmin(ReaderInputAdmin):
                     claim.claim_reviewed,
                     details,
                     desk,
-                    gettext("on the desk"),
+                    gettext("in the admin"),
                     public,
                 )
             )
