@@ -272,8 +272,8 @@ class Analysis:
 def analyse(revision: ArticleRevision) -> Analysis:
     """Hints for the sentences of ``revision``'s text worth checking, and the published
     claims its sentences may repeat (at most ``PER_SENTENCE`` each, scoring at least the
-    threshold; a claim already marked on that sentence is not suggested for it). Writes
-    nothing (``services.revision_analyse`` stores it)."""
+    threshold; a claim already marked in this text is in its claims list and is not
+    suggested again). Writes nothing (``services.revision_analyse`` stores it)."""
     text, language = revision.text, revision.article.language
     found = words(text, language)
     spans = sentences(text, language)
@@ -282,24 +282,20 @@ def analyse(revision: ArticleRevision) -> Analysis:
     profiles = [profile_of_words(inside) for _sentence, inside in pieces]
     published = [Claim.Status.PUBLISHED.value]
     pools = candidates(profiles, published)
-    marked: dict[int, list[tuple[int, int]]] = {}
-    for claim_id, start, end in Mention.objects.filter(revision=revision).values_list(
-        "claim_id", "start", "end"
-    ):
-        marked.setdefault(claim_id, []).append((start, end))
+    # Claims marked in this text already are in its claims list: not suggested again.
+    marked = set(
+        Mention.objects.filter(revision=revision).values_list("claim_id", flat=True).distinct()
+    )
     suggestions = []
     for (sentence, inside), one, pool in zip(pieces, profiles, pools, strict=True):
+        pool = {claim: texts for claim, texts in pool.items() if claim not in marked}
         if not pool:
             continue
         ranked: list[Ranked] = [
             found_rank
-            for found_rank in rank(one, pool, limit=PER_SENTENCE + 2)
+            for found_rank in rank(one, pool, limit=PER_SENTENCE)
             if found_rank.score >= MATCH_THRESHOLD
-            and not any(
-                start < sentence.end and sentence.start < end
-                for start, end in marked.get(found_rank.claim, ())
-            )
-        ][:PER_SENTENCE]
+        ]
         if not ranked:
             continue
         key = sentence_key(text[sentence.start : sentence.end], language)

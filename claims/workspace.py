@@ -28,6 +28,7 @@ from claims.forms.desk import (
 )
 from claims.highlights.runs import paragraph_runs
 from claims.markdown import render_markdown
+from claims.matching import Similar, similar_claims
 from claims.models import (
     Article,
     ArticleRevision,
@@ -279,6 +280,66 @@ def _insertion_point(article: Article, mention: Mention) -> dict:
     return {
         "insert_before": row["claim_id"] if row["after"] == 0 else None,
         "claims_count": row["others"] + 1,
+    }
+
+
+# --- Similar claims before a new one is marked ---------------------------------------------
+# How many similar claims the panel shows before a new claim is marked.
+SIMILAR_BEFORE_MARK = 3
+# Unmarked stretches of a selection longer than this are shortened in the panel.
+_LONG_STRETCH = 80
+_STRETCH_KEPT = 30
+
+
+def similar_before_mark(revision, start: int, end: int, exact: str) -> list[Similar]:
+    """The claims (any status) the passage ``[start, end)`` may repeat, best first — or
+    none when a draft claim marks exactly that passage (marking returns that one). Claims
+    already marked at exactly this passage are left out. A fixed number of queries,
+    however many claims there are."""
+    here = Mention.objects.filter(revision=revision, start=start, end=end)
+    if here.filter(claim__status=Claim.Status.DRAFT).exists():
+        return []
+    others = Claim.objects.exclude(pk__in=here.values("claim_id"))
+    return similar_claims(exact, revision.article.language, others, limit=SIMILAR_BEFORE_MARK)
+
+
+def _shorten(stretch: str) -> str:
+    if len(stretch) <= _LONG_STRETCH:
+        return stretch
+    return f"{stretch[:_STRETCH_KEPT]} … {stretch[-_STRETCH_KEPT:]}"
+
+
+def selection_segments(exact: str, words) -> list[tuple[str, bool]]:
+    """``exact`` as ``(text, marked)`` pieces, the shared ``words`` (offsets into it)
+    marked; long unmarked stretches shortened. Plain text: the template escapes it."""
+    pieces, at = [], 0
+    for start, end in sorted(words):
+        if start < at:
+            continue
+        if start > at:
+            pieces.append((_shorten(exact[at:start]), False))
+        pieces.append((exact[start:end], True))
+        at = end
+    if at < len(exact):
+        pieces.append((_shorten(exact[at:]), False))
+    return pieces
+
+
+def similar_context(article: Article, span: dict, similar: list[Similar]) -> dict:
+    """The claim panel in its "similar claims" state: the claims a selection may repeat,
+    each with the selection's shared words marked, and the selection to link or mark."""
+    return {
+        "claim": None,
+        "article": article,
+        "similar_span": span,
+        "similar_claims": [
+            {
+                "claim": found.claim,
+                "score": found.score,
+                "segments": selection_segments(span["exact"], found.words),
+            }
+            for found in similar
+        ],
     }
 
 

@@ -36,6 +36,9 @@ def test_every_domain_model_is_registered():
         "WebhookDelivery",
         # API tokens (claims/admin/tokens.py).
         "ApiToken",
+        # The matching: "Not the same claim" decisions, analyses (claims/admin/matching.py).
+        "SuggestionDismissal",
+        "TextAnalysis",
     }
     for model in CLAIMS_MODELS:
         model_admin = admin.site._registry[model]

@@ -69,6 +69,37 @@ def drag_select(page: Page, phrase: str) -> None:
     page.mouse.up()
 
 
+ANYWAY = {"en": "Mark as a new claim anyway", "de": "Trotzdem als neue Behauptung markieren"}
+
+
+def mark_claim(page: Page, *, button: str = "Mark claim", key: str = "", language: str = "en"):
+    """Choose Mark claim (or press ``key``) and, where the panel first lists similar
+    claims (there are such claims in the demo data), mark a new claim anyway — by
+    keyboard when the mark was made by keyboard."""
+    with page.expect_response(
+        lambda r: r.url.endswith("/mark/") and r.request.method == "POST"
+    ) as answer:
+        if key:
+            page.keyboard.press(key)
+        else:
+            page.get_by_role("button", name=button).click()
+    if "mark-new-claim-button" not in answer.value.text():
+        return
+    anyway = page.get_by_role("button", name=ANYWAY[language])
+    expect(anyway).to_be_visible()
+    if not key:
+        anyway.click()
+        return
+    expect(page.locator("#panel-heading")).to_be_focused()
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "mark-new-claim-button":
+            break
+    else:
+        pytest.fail("Mark as a new claim anyway could not be reached with Tab")
+    page.keyboard.press("Enter")
+
+
 @pytest.fixture
 def desk(live_server, seeded, editor, editor2, page: Page):
     return live_server.url
@@ -85,14 +116,14 @@ def _mark_on_seed_article(page: Page, base: str, phrase: str) -> None:
     sign_in(page, base, "editor")
     _open_seed_article(page, base)
     drag_select(page, phrase)
-    page.get_by_role("button", name="Mark claim").click()
+    mark_claim(page)
 
 
 def test_editor_marks_a_claim_with_the_mouse(desk, page: Page, console_errors):
     sign_in(page, desk, "editor")
     _open_seed_article(page, desk)
     drag_select(page, PASSAGE)
-    page.get_by_role("button", name="Mark claim").click()
+    mark_claim(page)
     expect(page.get_by_role("status").filter(has_text="Claim marked")).to_be_visible()
     expect(page.get_by_label("Claim as reviewed")).to_have_value(PASSAGE)
     mention = Mention.objects.get(exact=PASSAGE)
@@ -209,7 +240,7 @@ def test_editor_marks_a_claim_by_keyboard_alone(desk, page: Page):
     page.keyboard.press("Shift+ArrowLeft")  # drop the full stop…
     page.keyboard.press("Shift+ArrowLeft")  # …and the last word
     expect(page.get_by_role("button", name="Mark claim")).to_be_visible()
-    page.keyboard.press("m")
+    mark_claim(page, key="m")
     field = page.get_by_label("Claim as reviewed")
     expect(field).to_be_focused()
     expected = (
@@ -288,7 +319,7 @@ def test_selections_at_paragraph_edges_and_across_paragraphs(live_server, editor
     page.keyboard.press("Escape")
     # From the end of one paragraph into the next (the DOM has no text between them).
     drag_select(page, "hier.Zweiter")
-    page.get_by_role("button", name="Mark claim").click()
+    mark_claim(page)  # "Zweiter Absatz" is listed as similar first
     expect(page.get_by_text("2 claims in this article")).to_be_visible()
     text = article.current_revision.text
     for mention in Mention.objects.filter(revision__article=article):

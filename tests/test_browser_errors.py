@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from claims.models import Claim
-from tests.test_browser_desk import drag_select, sign_in
+from tests.test_browser_desk import drag_select, mark_claim, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,7 +35,7 @@ def _incomplete_source_then_fix(page: Page, base: str, lang: str, words: dict) -
     page.get_by_role("link", name=re.compile("Trump dämpft Erwartungen")).click()
     expect(page.locator("#article-text")).to_be_visible()
     drag_select(page, "Verbindungsbüro der USA")
-    page.get_by_role("button", name=words["mark"]).click()
+    mark_claim(page, button=words["mark"], language="de" if lang else "en")
     expect(page.get_by_label(words["reviewed"])).to_have_value("Verbindungsbüro der USA")
     page.get_by_label(words["conclusion"], exact=True).fill("Mein Fazit")
     page.get_by_role("button", name=words["add"]).click()

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from claims.models import Article, Claim
-from tests.test_browser_desk import drag_select, sign_in
+from tests.test_browser_desk import drag_select, mark_claim, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -82,7 +82,7 @@ def test_german_newsroom_journey_without_the_admin(
     # 2. The first claim, marked with the mouse; a first save with an incomplete source
     #    shows the error summary, focused and in view, and loses nothing.
     drag_select(page, MOUSE_PASSAGE)
-    page.get_by_role("button", name="Behauptung markieren").click()
+    mark_claim(page, button="Behauptung markieren", language="de")
     expect(page.get_by_label("Geprüfte Behauptung")).to_have_value(MOUSE_PASSAGE)
     fill_panel(page, FIRST_CLAIM, "Falsch", "Falsch: 2019 lag die Neuverschuldung niedriger.")
     add_source(page, kind=None)
@@ -115,7 +115,7 @@ def test_german_newsroom_journey_without_the_admin(
             break
     else:
         pytest.fail(f"S never selected the sentence; last: {selected!r}")
-    page.keyboard.press("m")
+    mark_claim(page, key="m", language="de")
     field = page.get_by_label("Geprüfte Behauptung")
     expect(field).to_be_focused()
     fill_panel(page, SECOND_CLAIM, "Überwiegend falsch", "Überwiegend falsch: nur im Plan.")

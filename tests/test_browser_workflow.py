@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from claims.models import Claim
 from tests.conftest import SEED_ARTICLE_SLUG
-from tests.test_browser_desk import _open_seed_article, drag_select, sign_in
+from tests.test_browser_desk import _open_seed_article, drag_select, mark_claim, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +25,7 @@ def test_editor_and_reviewer_take_a_claim_from_marking_to_publication(
     sign_in(page, base, "editor")
     _open_seed_article(page, base)
     drag_select(page, PASSAGE)
-    page.get_by_role("button", name="Mark claim").click()
+    mark_claim(page)
     page.get_by_label("Claim as reviewed").fill(CLAIM_TEXT)
     page.get_by_label("Claimant", exact=True).fill("Donald Trump")
     page.get_by_label("Rating").select_option(label="True")

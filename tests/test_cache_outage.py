@@ -391,6 +391,7 @@ def test_marking_a_claim_whose_passage_cannot_be_written_leaves_no_claim(desk, a
         "start": start,
         "end": start + len("Kim Jong Un"),
         "exact": "Kim Jong Un",
+        "new": "1",  # past the similar claims shown first: a new claim is made
     }
     with database_down(only='INSERT INTO "claims_mention"') as tried:
         response = desk.post(f"/desk/articles/{article.pk}/mark/", data)

@@ -15,7 +15,14 @@ PASSAGE = "seit mehr als einem Jahr keine Atomwaffen und Raketen mehr getestet"
 
 
 def _mark(client, article, start, end, exact, *, htmx=True, **extra):
-    data = {"revision": article.current_revision_id, "start": start, "end": end, "exact": exact}
+    # These tests make new claims: past the similar claims shown first (test_mark_similar).
+    data = {
+        "revision": article.current_revision_id,
+        "start": start,
+        "end": end,
+        "exact": exact,
+        "new": "1",
+    }
     data.update(extra)
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     return client.post(reverse("claims:desk-mark", args=[article.pk]), data, **headers)

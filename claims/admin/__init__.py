@@ -1,5 +1,6 @@
 """The Django admin: the content (``content``), moderation of reader input (``moderation``),
-the background tasks and periodic jobs (``background``), API tokens (``tokens``) and failed
+the background tasks and periodic jobs (``background``), API tokens (``tokens``), the
+matching's dismissed suggestions and text analyses (``matching``) and failed
 sign-ins (``claims.admin_security``), on the pages and actions of ``base``.
 
 Django's autodiscovery imports this package: importing the modules registers their admins.
@@ -12,4 +13,11 @@ admin.site.site_header = _("Fact-checking desk administration")
 admin.site.site_title = _("Fact-checking desk")
 
 from claims import admin_security  # noqa: E402, F401 (sign-in security: failed sign-ins, unlock)
-from claims.admin import background, content, moderation, tokens, webhooks  # noqa: E402, F401
+from claims.admin import (  # noqa: E402, F401
+    background,
+    content,
+    matching,
+    moderation,
+    tokens,
+    webhooks,
+)

@@ -1,7 +1,10 @@
 """The admin of reader input: moderation of tips and error reports, and the forms of
 their actions (a tip → a draft claim, an error report → a correction)."""
 
+from functools import partial
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth import get_user_model
@@ -9,13 +12,15 @@ from django.db.models.constants import LOOKUP_SEP
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from claims import services
 from claims.admin.base import BOTH_LOCATIONS, HistoryAdmin, LanguageColumn, for_each, form_action
+from claims.claimreview import absolute
+from claims.matching import similar_claims
 from claims.models import Claim, Correction, ErrorReport, Tip, WorkflowError
 from claims.models.reader_input import ModerationStatus
 from claims.roles import desk_users, may
@@ -80,6 +85,73 @@ class ReplyForm(forms.Form):
         ),
         error_messages={"required": _("Write the reply.")},
     )
+
+
+class PublishedClaimChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Claim) -> str:
+        return " — ".join(str(part) for part in (obj.claim_reviewed, *_verdict(obj)) if part)
+
+
+class AnswerWithClaimForm(forms.Form):
+    """Answer a tip with a published fact-check: which one, the reply, the note."""
+
+    claim = PublishedClaimChoice(
+        label=_("Published fact-check"),
+        queryset=Claim.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        help_text=_(
+            "The published claims the tip may repeat, and the claim linked to the tip if it "
+            "is published."
+        ),
+    )
+    reply = forms.CharField(
+        label=_("Your reply"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "Sent by email to the address the reader gave. The link to the fact-check you "
+            "choose is added if the reply does not contain it."
+        ),
+        error_messages={"required": _("Write the reply.")},
+    )
+    note = forms.CharField(
+        label=_("Moderator note"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For the newsroom. Readers do not see it."),
+    )
+
+    def __init__(self, data=None, *, claims, answerable: bool, initial=None):
+        super().__init__(data, initial=initial)
+        self.fields["claim"].queryset = claims
+        if not answerable:
+            del self.fields["reply"]
+
+
+def _verdict(claim: Claim) -> list[str]:
+    """A published claim's rating and publication date, for the moderators' lists."""
+    if claim.status != Claim.Status.PUBLISHED:
+        return []
+    return [
+        claim.rating.local_label if claim.rating else "",
+        date_format(timezone.localtime(claim.published_at), "DATE_FORMAT")
+        if claim.published_at
+        else "",
+    ]
+
+
+def _tip_language(tip: Tip) -> str:
+    """The language the tip's words are read in: its page's, or the site's default."""
+    primary = (tip.language or "").split("-")[0].lower()
+    known = {code.split("-")[0] for code, _name in settings.LANGUAGES}
+    return primary if primary in known else settings.LANGUAGE_CODE.split("-")[0]
+
+
+def tip_repeats(tip: Tip, *, published_only: bool = False, limit: int = 5):
+    """The claims (any status, or only the published ones) the tip may repeat."""
+    claims = Claim.objects.published() if published_only else Claim.objects.all()
+    return similar_claims(tip.claim_text, _tip_language(tip), claims, limit=limit)
 
 
 class ReaderInputAdmin(LanguageColumn, HistoryAdmin):
@@ -311,11 +383,155 @@ class TipAdmin(ReaderInputAdmin):
     private_fields = ["email", "consent", "client_hash"]
     moderation_fields = ["status", "moderator_note", "claim"]
     editable_fields = ["status", "moderator_note", "claim"]
-    actions = [*ReaderInputAdmin.actions, "make_draft_claim"]
+    actions = [*ReaderInputAdmin.actions, "make_draft_claim", "answer_with_claim"]
 
     @admin.display(description=_("tip"), ordering="claim_text")
     def summary(self, obj) -> str:
         return Truncator(obj.claim_text).chars(80)
+
+    def get_fieldsets(self, request, obj=None):
+        sets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            sets.insert(1, (_("Already checked?"), {"fields": ["possible_repeats"]}))
+        return sets
+
+    @admin.display(description=_("Possible repeats of existing claims"))
+    def possible_repeats(self, obj):
+        found = tip_repeats(obj)
+        if not found:
+            return gettext("No existing claim is like this tip.")
+        rows = []
+        for one in found:
+            claim = one.claim
+            parts = (claim.get_status_display(), *_verdict(claim))
+            details = " · ".join(part for part in parts if part)
+            # Moderators work in the admin (the desk is for editors and reviewers).
+            desk = reverse("admin:claims_claim_change", args=[claim.pk])
+            public = (
+                format_html(
+                    ' · <a href="{}">{}</a>', claim.get_absolute_url(), gettext("public page")
+                )
+                if claim.status == Claim.Status.PUBLISHED
+                else ""
+            )
+            rows.append(
+                (
+                    claim.claim_reviewed,
+                    details,
+                    desk,
+                    gettext("in the admin"),
+                    public,
+                )
+            )
+        return format_html(
+            '<ol class="possible-repeats">{}</ol>',
+            format_html_join(
+                "",
+                '<li><strong>{}</strong> ({}) <a href="{}">{}</a>{}</li>',
+                rows,
+            ),
+        )
+
+    @admin.action(
+        description=_("Answer with an existing fact-check…"),
+        permissions=["moderate"],
+        location=BOTH_LOCATIONS,
+    )
+    def answer_with_claim(self, request, queryset):
+        """Answer one tip that repeats a published claim with its link
+        (``tip_answer_with_claim``)."""
+        tips = list(queryset.select_related("claim"))
+        if len(tips) != 1:
+            self.message_user(
+                request, gettext("Choose one tip to answer with a fact-check."), messages.ERROR
+            )
+            return None
+        tip = tips[0]
+        ids = [one.claim.pk for one in tip_repeats(tip, published_only=True)]
+        if tip.claim is not None and tip.claim.status == Claim.Status.PUBLISHED:
+            ids.append(tip.claim.pk)
+        if not ids:
+            self.message_user(
+                request,
+                gettext(
+                    "No published fact-check is like this tip. Link the tip to a published "
+                    "claim first, then answer with it."
+                ),
+                messages.ERROR,
+            )
+            return None
+        choices = Claim.objects.filter(pk__in=ids).select_related("rating")
+        by_pk = choices.in_bulk()
+        first = by_pk[ids[0]]
+
+        def link(claim: Claim) -> str:
+            return absolute(request, claim.get_absolute_url())
+
+        initial = {
+            "claim": first.pk,
+            "reply": gettext(
+                "Thank you for your tip. We have checked this claim already:\n\n%(claim)s\n%(url)s"
+            )
+            % {"claim": first.claim_reviewed, "url": link(first)},
+            "note": gettext("Answered with the published fact-check."),
+        }
+        form_class = partial(
+            AnswerWithClaimForm,
+            claims=choices,
+            answerable=tip.may_be_answered,
+            initial=initial,
+        )
+
+        def run(form: AnswerWithClaimForm) -> None:
+            claim = form.cleaned_data["claim"]
+            reply = form.cleaned_data.get("reply", "")
+            if reply and link(claim) not in reply:
+                reply = f"{reply.rstrip()}\n\n{link(claim)}"
+            try:
+                replying = services.tip_answer_with_claim(
+                    tip=tip,
+                    claim=claim,
+                    reply=reply,
+                    note=form.cleaned_data["note"],
+                    user=request.user,
+                )
+            except WorkflowError as refusal:
+                form.add_error(None, refusal.message)
+                return
+            if replying:
+                enqueue_on_commit(send_reader_reply, tip._meta.model_name, tip.pk)
+            self.message_user(
+                request,
+                gettext(
+                    "Tip answered with the fact-check; your reply is on its way to the reader."
+                )
+                if replying
+                else gettext(
+                    "Tip linked to the fact-check and accepted. The reader gave no address "
+                    "with consent: no reply is sent."
+                ),
+                messages.SUCCESS,
+            )
+
+        return form_action(
+            self,
+            request,
+            queryset,
+            form_class,
+            action="answer_with_claim",
+            title=gettext("Answer with an existing fact-check"),
+            intro=gettext(
+                "The tip is linked to the fact-check you choose and accepted with your note. "
+                "If the reader allowed us to write to them, your reply is sent by email."
+            )
+            if tip.may_be_answered
+            else gettext(
+                "The tip is linked to the fact-check you choose and accepted with your note. "
+                "The reader gave no address with consent: no reply can be sent."
+            ),
+            submit=gettext("Answer the tip"),
+            run=run,
+        )
 
     @admin.action(
         description=_("Turn into a draft claim…"),

@@ -39,6 +39,7 @@ from claims.claimreview import (
     claimreview_feed,
     published_claims_for_feed,
 )
+from claims.matching import similar_claims
 from claims.models import Article, Claim, Correction, Mention, Rating, Source
 from claims.search import search_claims
 
@@ -306,6 +307,60 @@ def claim_list(
         "items": [claim_data(request, claim) for claim in page.items],
         "next": _next_link(request, page),
         "next_cursor": page.next_cursor,
+    }
+
+
+# Before /claims/{slug}, which would take "similar" for a slug.
+@router.get(
+    "/claims/similar",
+    response={200: schemas.SimilarClaims, **schemas.READ_ERRORS},
+    url_name="claims-similar",
+    summary="Published claims that a text may repeat",
+)
+def claim_similar(
+    request: HttpRequest,
+    response: HttpResponse,
+    text: Query[
+        str,
+        P(
+            min_length=1,
+            max_length=2000,
+            pattern=TEXT,
+            description="The text to compare: a sentence or a passage (up to 2,000 characters).",
+        ),
+    ],
+    language: Query[
+        str,
+        P(
+            max_length=35,
+            # The languages the matching reads (a region, `de-AT`, reads as its language).
+            pattern=r"^(de|en)(-[A-Za-z0-9]{1,8})*$",
+            description=(
+                "The text's language, `de` or `en` (a region such as `de-AT` is read as its "
+                "language): how its words are read."
+            ),
+        ),
+    ] = "de",
+    limit: Query[int, P(ge=1, le=20, description="At most this many claims (1–20).")] = 5,
+):
+    """The published claims that `text` most likely repeats, best first, found by the
+    desk's claim matching (lemmas, stems and numbers, no semantic guessing). Each has
+    its `score` and the words of `text` it shares (`matched`, with code-point offsets
+    into `text`). Claims below the matching threshold are left out."""
+    found = similar_claims(text, language, limit=limit)
+    _public(response)
+    return {
+        "items": [
+            {
+                **claim_data(request, claim_row(one.claim)),
+                "score": round(one.score, 3),
+                "matched": [
+                    {"text": text[start:end], "start": start, "end": end}
+                    for start, end in one.words
+                ],
+            }
+            for one in found
+        ]
     }
 
 

@@ -78,6 +78,23 @@ class ClaimPage(Schema):
     next_cursor: str | None
 
 
+class MatchedWord(Schema):
+    text: str = Field(description="A word of the given text that the claim shares.")
+    start: int = Field(description="Its start: a code-point offset into the given text.")
+    end: int = Field(description="Its end (exclusive).")
+
+
+class SimilarClaim(ClaimSummary):
+    score: float = Field(description="How alike the text and the claim are, 0–1.")
+    matched: list[MatchedWord] = Field(
+        description="The words of the given text that matched, in the text's order."
+    )
+
+
+class SimilarClaims(Schema):
+    items: list[SimilarClaim] = Field(description="Best match first; empty when none is alike.")
+
+
 class Source(Schema):
     title: str
     url: str

@@ -61,6 +61,7 @@ from claims.services.moderation import (
     reader_input_moderate,
     reader_input_purge,
     reader_input_reply,
+    tip_answer_with_claim,
     tip_submit,
 )
 from claims.services.revisions import (
@@ -134,6 +135,7 @@ __all__ = [
     "source_check_record",
     "suggestion_dismiss",
     "suggestion_link",
+    "tip_answer_with_claim",
     "tip_submit",
     "webhook_create",
     "webhook_delete",

@@ -1,6 +1,6 @@
 """Reader input: storing a reader's tip or error report, and what moderators do with them
-(in the admin): set their status, turn a tip into a draft claim, open a correction from
-an error report."""
+(in the admin): set their status, turn a tip into a draft claim, answer a tip with an
+existing fact-check, open a correction from an error report."""
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -176,6 +176,36 @@ def reader_input_reply(*, item: Tip | ErrorReport, text: str, user: AbstractBase
     item._history_user = user
     item._change_reason = "reply written"
     item.save()
+
+
+@transaction.atomic
+def tip_answer_with_claim(
+    *, tip: Tip, claim: Claim, reply: str, note: str, user: AbstractBaseUser
+) -> bool:
+    """Answer a tip that repeats a published ``claim``: the tip points to the claim and
+    is accepted with the moderator's ``note``; when the reader gave an address and
+    consent, ``reply`` (with the claim's link) is recorded as by ``reader_input_reply``
+    and True returned: the caller enqueues ``claims.tasks.email.send_reader_reply``."""
+    _require_moderator(user)
+    if claim.status != Claim.Status.PUBLISHED:
+        raise WorkflowError(
+            _("Only a published fact-check can answer a tip; this claim is %(status)s.")
+            % {"status": claim.status_in_sentence()},
+            "not_published",
+        )
+    tip = Tip.objects.select_for_update().get(pk=tip.pk)
+    reply = reply.strip()
+    replying = tip.may_be_answered
+    if replying and not reply:
+        raise WorkflowError(_("Write the reply."), "empty")
+    tip.claim, tip.status, tip.handled_by = claim, ModerationStatus.ACCEPTED, user
+    tip.moderator_note = note.strip()
+    if replying:
+        tip.reply, tip.reply_by, tip.reply_sent_at = reply, user, None
+    tip._history_user = user
+    tip._change_reason = "answered with an existing fact-check"
+    tip.save()
+    return replying
 
 
 def reader_input_purge(*, dry_run: bool = False) -> tuple[datetime, list[tuple[str, int]]]:

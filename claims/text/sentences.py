@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import regex
+from babel.core import UnknownLocaleError
 from babel.dates import get_month_names
 from syntok.segmenter import split as _split
 from syntok.tokenizer import Tokenizer
@@ -59,7 +60,7 @@ def _months(language: str) -> tuple[str, ...]:
             for width in ("wide", "abbreviated")
             for name in get_month_names(width, locale=language).values()
         ]
-    except (ValueError, LookupError):  # an unknown language tag: no month names
+    except (ValueError, LookupError, UnknownLocaleError):  # an unknown tag: no month names
         return ()
     return tuple(sorted(set(names), key=len, reverse=True))
 

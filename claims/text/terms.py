@@ -30,6 +30,7 @@ from functools import cache
 
 import regex
 import simplemma
+from babel.core import UnknownLocaleError
 from babel.numbers import NumberFormatError, parse_decimal
 from Stemmer import Stemmer
 from text_to_num import text2num
@@ -155,7 +156,7 @@ def _key(lemma: str, language: str) -> str:
 def _weight(lemma: str, language: str) -> float:
     try:
         zipf = zipf_frequency(lemma, language)
-    except LookupError:  # no word list for the language: every word counts alike
+    except (LookupError, ValueError):  # no word list for the language: all words alike
         return 1.0
     return max(0.0, min(_MAX_WEIGHT, 6.0 - zipf))
 
@@ -213,7 +214,7 @@ def _number(digits: str, language: str) -> str | None:
     compact = regex.sub(r"[\u00a0\u202f'’]", "", digits)
     try:
         value = parse_decimal(compact, locale=language, strict=False)
-    except (NumberFormatError, ValueError, LookupError):
+    except (NumberFormatError, ValueError, LookupError, UnknownLocaleError):
         try:
             value = Decimal(compact.replace(",", "."))
         except InvalidOperation:

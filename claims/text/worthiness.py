@@ -8,6 +8,7 @@ from features a fact-checker can read back, found on the sentence's lemmas
 feature         score  found by
 ==============  =====  ============================================================
 number           +1.0  a number in digits or words ("3,5", "zwölf"), not a lone day
+                       of the month or a clock time ("21 Uhr")
 date             +0.8  a year, a month name, or a span of time with "seit", "vor",
                        "since", "ago" … ("seit mehr als einem Jahr")
 comparison       +1.0  "mehr/weniger als", "so … wie nie", a superlative ("höchste"),
@@ -16,13 +17,22 @@ statistics       +0.9  "Prozent", "Anteil", "Durchschnitt", "Studie", "percent" 
 attribution      +0.7  a verb of saying or "laut"/"zufolge"/"according to"; the
                        speaker's name is given when it stands next to the cue
 causal           +0.6  "weil", "wegen", "deshalb", "because", "due to", "caused" …
+entity           +0.5  a named person or organisation: an acronym ("AfD"), a
+                       capitalised word the lemmatiser does not know ("Keuter")
+statement        +0.3  a declarative sentence of five words or more (no reason shown)
 question         -2.0  the sentence ends with a question mark
-hedge            -0.8  "soll", "könnte", "dürfte", "vielleicht", "might", "could" …
-forecast         -0.8  "wird/werde", "voraussichtlich", "expects", "will" …
-opinion          -0.8  "ich finde/glaube/meine", "hoffen", "I think", "believe" …
+meta             -2.0  a teaser or call to action ("Read more:", "Lesen Sie auch")
+hedge            -0.8  "soll", "könnte", "dürfte", "vielleicht", "might", "could" …,
+                       and the subjunctive II ("wäre", "hätte", "müsste")
+forecast         -0.8  "wird/werde", "voraussichtlich", "wollen", "expects", "will" …
+opinion          -0.8  first person ("ich", "wir", "unser", "I", "we")
+conditional      -0.5  "wenn", "falls", "if", "unless"
 ==============  =====  ============================================================
 
-A sentence whose score reaches :data:`HINT_THRESHOLD` is hinted. The cue words are small
+A sentence whose score reaches :data:`HINT_THRESHOLD` (0.7) and that has a reason is
+hinted: a number, a date with a statement, a name with a statement, an attribution. The
+weights and the threshold were set on the labelled sentences of tests/eval (``make
+eval``: precision and recall of "worth checking"). The cue words are small
 closed sets of the grammar (verbs of saying, modal verbs, conjunctions), looked up by
 lemma; the languages' own tools find the lemmas, numbers and sentences. A hint never
 changes the text and never marks anything: it is a list of spans and reasons the desk
@@ -34,6 +44,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import regex
+from babel.core import UnknownLocaleError
 from babel.dates import get_month_names
 
 from .sentences import Sentence, sentences
@@ -332,7 +343,7 @@ def _months(language: str) -> frozenset[str]:
             for width in ("wide", "abbreviated")
             for name in get_month_names(width, locale=language).values()
         )
-    except (ValueError, LookupError):
+    except (ValueError, LookupError, UnknownLocaleError):
         return frozenset()
 
 

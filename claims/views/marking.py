@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from claims.forms.desk import AdjustMentionForm, LinkForm, SpanForm
@@ -23,7 +23,14 @@ from claims.services import (
     mention_link,
     mention_move,
 )
-from claims.text import SpanError, narrow_end, narrow_start, widen_end, widen_start
+from claims.text import (
+    SpanError,
+    narrow_end,
+    narrow_start,
+    validate_span,
+    widen_end,
+    widen_start,
+)
 from claims.views.access import (
     desk_required,
     get_article_for_user,
@@ -37,6 +44,8 @@ from claims.workspace import (
     mention_update_context,
     panel_context,
     panel_url,
+    similar_before_mark,
+    similar_context,
     workspace_context,
 )
 
@@ -147,9 +156,12 @@ def mark_claim(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_article_for_user(request.user, pk)
     if not can_mark_claims(request.user):
         return error_response(request, _("You may not mark claims."), 403)
-    marked, refusal = _apply_selection(
-        request, article, SpanForm(request.POST), claim_create_with_mention
-    )
+    form = SpanForm(request.POST)
+    if request.POST.get("new") != "1":
+        similar = _similar_first(request, article, form)
+        if similar is not None:
+            return similar
+    marked, refusal = _apply_selection(request, article, form, claim_create_with_mention)
     if refusal:
         return refusal
     mention = marked.mention
@@ -170,6 +182,41 @@ def mark_claim(request: HttpRequest, pk: int) -> HttpResponse:
         new_row=mention,
         created=True,
         status_message=_("Claim marked. Fill in the panel to check it."),
+    )
+
+
+def _similar_first(request, article, form) -> HttpResponse | None:
+    """Before a new claim is made: the claim panel listing the existing claims (any
+    status) the selection may repeat, with nothing created — or None when there are none
+    (or the selection is refused: ``_apply_selection`` answers that in words)."""
+    if not form.is_valid():
+        return None
+    revision = _revision_of(request, article, form)
+    if revision is None:
+        return None
+    data = form.cleaned_data
+    try:
+        validate_span(revision.text, data["start"], data["end"], data["exact"])
+    except SpanError:
+        return None
+    similar = similar_before_mark(revision, data["start"], data["end"], data["exact"])
+    if not similar:
+        return None
+    span = {key: data[key] for key in ("revision", "start", "end", "exact")}
+    context = similar_context(article, span, similar)
+    count = len(similar)
+    status = ngettext(
+        "%(count)s similar claim already exists.",
+        "%(count)s similar claims already exist.",
+        count,
+    ) % {"count": count}
+    if request.htmx:
+        context["status_message"] = status
+        return render(request, "claims/desk/_similar_update.html", context)
+    return render(
+        request,
+        WORKSPACE,
+        workspace_context(article) | context | {"status_message": status},
     )
 
 

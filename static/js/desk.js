@@ -509,13 +509,20 @@
       document.getElementById("panel-heading")?.focus();
       return;
     }
-    if (source.id === "mark-claim-button" || source.closest("#link-results")) {
+    if (
+      source.id === "mark-claim-button" ||
+      source.closest("#link-results") ||
+      source.closest("[data-after-mark]")
+    ) {
       hideToolbar();
       const panel = document.getElementById("link-panel");
       if (panel) panel.hidden = true;
+      // A new claim's first field, or the heading of the similar claims shown first.
       const field = document.getElementById("id_claim_reviewed");
-      field?.focus();
-      field?.select();
+      if (field) {
+        field.focus();
+        field.select();
+      } else document.getElementById("panel-heading")?.focus();
       return;
     }
     const submitter = config.triggeringEvent && config.triggeringEvent.submitter;

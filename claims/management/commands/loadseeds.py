@@ -29,6 +29,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
 
+from claims import services
 from claims.models import (
     Article,
     ArticleRevision,
@@ -102,6 +103,15 @@ class Command(BaseCommand):
             users = self._load_users() if demo_users else {}
             ratings = self._load_ratings()
             self._load_article(ratings, users)
+        # Its text's hints and "Already checked" suggestions at once (no task was started).
+        self._analyse_texts()
+
+    def _analyse_texts(self) -> None:
+        pending = ArticleRevision.objects.filter(
+            pk__in=Article.objects.values("current_revision"), analysis__isnull=True
+        ).select_related("article")
+        for revision in pending:
+            services.revision_analyse(revision)
 
     # --- Accounts -----------------------------------------------------------------
     def _load_users(self) -> dict:
