@@ -43,9 +43,11 @@ from claims.text.similarity import (
 from claims.text.terms import Word, words
 from claims.text.worthiness import Hint, hints, sentence_words
 
-# Candidates per sentence from PostgreSQL's index, and keys per sentence in its query.
+# Candidates per sentence from PostgreSQL's index. Each sentence asks with all its
+# informative keys, as the in-process index does: with only the heaviest ten, claims that
+# share a lighter key were missed and the two disagreed (tests/test_matching_postgres.py).
 CANDIDATES = 20
-QUERY_KEYS = 10
+QUERY_KEYS = None
 # Suggestions kept per sentence.
 PER_SENTENCE = 3
 
