@@ -50,7 +50,7 @@ def test_the_postgresql_query_ranks_every_evaluation_sentence_as_the_index_does(
     assert set(index.claims) == set(archive), "every claim has its profile"
     pairs = json.loads((EVAL / "pairs.json").read_text(encoding="utf-8"))
     sentences = {pair["sentence"]: pair["language"] for pair in pairs}
-    differ = []
+    differ, found_any = [], 0
     for sentence, language in sentences.items():
         expected = [
             (archive[r.claim], r.score) for r in index.rank(profile(sentence, language), limit=3)
@@ -59,8 +59,8 @@ def test_the_postgresql_query_ranks_every_evaluation_sentence_as_the_index_does(
             (archive[s.claim.pk], s.score)
             for s in similar_claims(sentence, language, limit=3, threshold=0)
         ]
+        found_any += bool(found)
         if found != expected:
             differ.append((sentence, expected, found))
     assert not differ, f"{len(differ)} of {len(sentences)} sentences differ: {differ[:3]}"
-    # Not vacuous: most sentences have candidates.
-    assert sum(bool(similar_claims(s, l, threshold=0)) for s, l in list(sentences.items())[:40])
+    assert found_any > len(sentences) * 0.9  # not vacuous: nearly all find claims
