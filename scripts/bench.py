@@ -1077,7 +1077,9 @@ def matching_section(runs: int) -> str:
         "as frequent as in a real archive; their profiles were computed by the text engine "
         f"and written in bulk ({archive['seconds']:.0f} s), then `VACUUM ANALYZE`. The "
         "archive is still drawn from the texts the article is made of, so it matches the "
-        "article more than a real one would: nearly every sentence finds candidates.",
+        "article more than a real one would: nearly every sentence finds candidates. "
+        "The query, what its time is made of and what changed: "
+        "[performance-work.md](performance-work.md).",
         "",
         "| what | median | min–max | |",
         "|---|---:|---:|---|",
