@@ -43,9 +43,11 @@ from claims.text.similarity import (
 from claims.text.terms import Word, words
 from claims.text.worthiness import Hint, hints, sentence_words
 
-# Candidates per sentence from PostgreSQL's index, and keys per sentence in its query.
+# Candidates per sentence from PostgreSQL's index. Each sentence asks with all its
+# informative keys, as the in-process index does: with only the heaviest ten, claims that
+# share a lighter key were missed and the two disagreed (tests/test_matching_postgres.py).
 CANDIDATES = 20
-QUERY_KEYS = 10
+QUERY_KEYS = None
 # Suggestions kept per sentence.
 PER_SENTENCE = 3
 
@@ -108,50 +110,96 @@ def connect_signals() -> None:
 
 
 # --- Candidates ----------------------------------------------------------------------------
+def _quoted(key: str) -> str:
+    return "'" + key.replace("'", "''") + "'"
+
+
 def _tsquery(keys: list[str]) -> str:
     """A tsquery literal OR-ing ``keys`` as they are (no parsing, no stemming again)."""
-    return " | ".join("'" + key.replace("'", "''") + "'" for key in keys)
+    return " | ".join(_quoted(key) for key in keys)
 
 
+def _two_of(keys: list[str]) -> str:
+    """A tsquery literal matching documents with at least two of ``keys``."""
+    quoted = [_quoted(key) for key in keys]
+    return " | ".join(
+        f"{key} & ({' | '.join(quoted[i + 1 :])})" for i, key in enumerate(quoted[:-1])
+    )
+
+
+# For each sentence, the CANDIDATES claims whose documents share the most of its keys:
+# ``ts_rank`` against the OR of the keys (``s.q``) counts them, as the documents have no
+# positions; ties go to the older claim. ``s.filter`` says which documents may be ranked at
+# all: the same OR, or "at least two keys" (see ``_postgres_candidates``).
+#
+# The queries arrive as tsquery[]: each is parsed once, not once for every profile it is
+# tested against and ranked by (as a cast inside the LATERAL part is). The statuses are
+# checked against a hashed set of the claims *not* in them (few: drafts and claims in
+# review), built once per query, instead of a join for every matching profile; ``NOT IN``
+# because PostgreSQL turns ``IN`` into that join (docs/performance-work.md).
 _CANDIDATES_SQL = """
 SELECT s.i, p.claim_id
-FROM unnest(%s::text[]) WITH ORDINALITY AS s(q, i)
+FROM unnest(%s::text[]::tsquery[], %s::text[]::tsquery[]) WITH ORDINALITY AS s(q, filter, i)
 CROSS JOIN LATERAL (
     SELECT p.claim_id
     FROM claims_claimprofile p
-    JOIN claims_claim c ON c.id = p.claim_id
-    WHERE array_to_tsvector(string_to_array(p.keys, ' ')) @@ s.q::tsquery
-      AND c.status = ANY(%s)
-    ORDER BY ts_rank(array_to_tsvector(string_to_array(p.keys, ' ')), s.q::tsquery) DESC,
+    WHERE array_to_tsvector(string_to_array(p.keys, ' ')) @@ s.filter
+      AND p.claim_id NOT IN (SELECT c.id FROM claims_claim c WHERE c.status <> ALL(%s))
+    ORDER BY ts_rank(array_to_tsvector(string_to_array(p.keys, ' ')), s.q) DESC,
              p.claim_id
     LIMIT %s
 ) p
 """
 
 
+def _ranked_candidates(asked: list[tuple[str, str]], statuses: list[str]) -> list[list[int]]:
+    """For each (OR query, filter query) of ``asked``, the ids ``_CANDIDATES_SQL`` finds."""
+    found: list[list[int]] = [[] for _one in asked]
+    if not asked:
+        return found
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _CANDIDATES_SQL,
+            [[q for q, _f in asked], [f for _q, f in asked], statuses, CANDIDATES],
+        )
+        for ordinal, claim_id in cursor.fetchall():
+            found[ordinal - 1].append(claim_id)
+    return found
+
+
 def _postgres_candidates(
     found: list[Profile], statuses: list[str]
 ) -> list[dict[int, list[Profile]]]:
-    queries = [_tsquery(informative_keys(one, QUERY_KEYS)) for one in found]
-    asked = [(index, query) for index, query in enumerate(queries) if query]
-    if not asked:
-        return [{} for _one in found]
-    with connection.cursor() as cursor:
-        cursor.execute(_CANDIDATES_SQL, [[query for _i, query in asked], statuses, CANDIDATES])
-        rows = cursor.fetchall()
-    ids = {claim_id for _i, claim_id in rows}
+    """The CANDIDATES claims sharing the most keys with each profile, in two steps with
+    the same result: ranking every claim that shares one key is what costs (a sentence's
+    keys reach thousands of claims of a large archive), and any claim sharing two keys
+    ranks above all that share one. So first only claims sharing at least two keys are
+    ranked; a sentence that finds fewer than CANDIDATES of them (or has one key) is asked
+    again with the plain OR."""
+    keys = [informative_keys(one, QUERY_KEYS) for one in found]
+    first = [index for index, own in enumerate(keys) if len(own) >= 2]
+    ids: dict[int, list[int]] = dict(
+        zip(
+            first,
+            _ranked_candidates([(_tsquery(keys[i]), _two_of(keys[i])) for i in first], statuses),
+            strict=True,
+        )
+    )
+    again = [i for i, own in enumerate(keys) if own and len(ids.get(i, ())) < CANDIDATES]
+    plain = [(_tsquery(keys[i]), _tsquery(keys[i])) for i in again]
+    ids.update(zip(again, _ranked_candidates(plain, statuses), strict=True))
+    wanted = {claim_id for found_ids in ids.values() for claim_id in found_ids}
     stored = dict(
-        ClaimProfile.objects.filter(claim_id__in=ids).values_list("claim_id", "profiles")
+        ClaimProfile.objects.filter(claim_id__in=wanted).values_list("claim_id", "profiles")
     )
     loaded = {
         claim_id: [profile_from_data(data) for data in profiles]
         for claim_id, profiles in stored.items()
     }
-    result: list[dict[int, list[Profile]]] = [{} for _one in found]
-    for ordinal, claim_id in rows:
-        index = asked[ordinal - 1][0]
-        result[index][claim_id] = loaded.get(claim_id, [])
-    return result
+    return [
+        {claim_id: loaded.get(claim_id, []) for claim_id in ids.get(index, ())}
+        for index in range(len(found))
+    ]
 
 
 class _IndexCache:

@@ -261,11 +261,31 @@ def main() -> None:
     parser.add_argument(
         "--no-load", action="store_true", help="skip the load test (scripts/loadtest.py)"
     )
+    parser.add_argument(
+        "--only",
+        choices=["matching"],
+        help="only these figures (matching: issue #20's, on PostgreSQL); with --write, "
+        "their section of docs/performance.md is replaced and the rest kept",
+    )
     parser.add_argument("--search-only", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--matching-only", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     rng = random.Random(20190228)
 
+    if args.only == "matching":
+        section = matching_section(args.runs)
+        print(section)
+        if args.write:
+            performance = ROOT / "docs" / "performance.md"
+            report = performance.read_text(encoding="utf-8")
+            performance.write_text(
+                replace_section(report, MATCHING_HEADING, section), encoding="utf-8"
+            )
+        return
     call_command("migrate", verbosity=0)
+    if args.matching_only:  # issue #20's figures, on PostgreSQL, in their own process
+        write_matching_only(rng, args.runs, args.matching_only)
+        return
     if args.search_only:  # the PostgreSQL half of the search figures, in its own process
         write_search_only(rng, args.runs, args.search_only)
         return
@@ -299,6 +319,7 @@ def main() -> None:
     notes.append(postgres_note)
     report = render(results, args.runs, notes)
     report += "\n" + budgets_section(judge(dict(results), transfer, postgres))
+    report += "\n" + matching_section(args.runs)
     report += "\n" + task_queue_section()
     if not args.no_load:
         report += "\n" + load_test_section()
@@ -450,23 +471,22 @@ def load_test_section() -> str:
     )
 
 
-def postgres_search_figures(runs: int) -> tuple[list | None, str]:
-    """The search figures again on PostgreSQL (a fresh database, dropped afterwards), in a
-    child process: this one is bound to its own database. ``BENCH_POSTGRES_URL`` names
-    the server (default: the local one). Whatever goes wrong is said in the note and
-    leaves the figures ``None``; it never stops the report."""
+def in_postgres(flag: str, name: str, runs: int) -> tuple[dict | None, str]:
+    """Run this script with ``flag`` on a fresh PostgreSQL database (dropped afterwards) in
+    a child process (this one is bound to its own database), which writes its figures as
+    JSON into a file ``name``: (the figures, "") or (None, why not). ``BENCH_POSTGRES_URL``
+    names the server (default: the local one). Whatever goes wrong is said, never raised."""
     import subprocess
     from urllib.parse import urlsplit, urlunsplit
 
     import psycopg
 
     server = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    name = f"factcheck_bench_{os.getpid()}"
-    url = urlunsplit(urlsplit(server)._replace(path="/" + name))  # keeps ?host=… etc.
+    database = f"factcheck_bench_{os.getpid()}"
+    url = urlunsplit(urlsplit(server)._replace(path="/" + database))  # keeps ?host=… etc.
 
     def not_measured(why: object) -> tuple[None, str]:
-        reason = " ".join(str(why).split())[:160]  # one line, for the Markdown
-        return None, f"Search on PostgreSQL: not measured ({reason})."
+        return None, " ".join(str(why).split())[:160]  # one line, for the Markdown
 
     try:
         admin = psycopg.connect(server, autocommit=True, connect_timeout=5)
@@ -474,20 +494,28 @@ def postgres_search_figures(runs: int) -> tuple[list | None, str]:
         return not_measured(error)
     try:
         with admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
+            admin.execute(f'CREATE DATABASE "{database}"')
             try:
-                out = Path(tempfile.mkdtemp(prefix="factcheck-bench-pg-")) / "search.json"
+                out = Path(tempfile.mkdtemp(prefix="factcheck-bench-pg-")) / name
                 env = {**os.environ, "BENCH_DATABASE_URL": url}
-                command = [sys.executable, __file__, "--runs", str(runs), "--search-only", out]
-                result = subprocess.run(command, env=env, cwd=ROOT, check=False, timeout=900)
+                command = [sys.executable, __file__, "--runs", str(runs), flag, out]
+                result = subprocess.run(command, env=env, cwd=ROOT, check=False, timeout=1800)
                 if result.returncode or not out.exists():
                     return not_measured(f"the measuring process exited with {result.returncode}")
-                data = json.loads(out.read_text(encoding="utf-8"))
+                return json.loads(out.read_text(encoding="utf-8")), ""
             finally:
                 # WITH (FORCE) needs PostgreSQL 13; the child has disconnected by now anyway.
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                admin.execute(f'DROP DATABASE IF EXISTS "{database}"')
     except (psycopg.Error, subprocess.SubprocessError, OSError, ValueError) as error:
         return not_measured(error)
+
+
+def postgres_search_figures(runs: int) -> tuple[list | None, str]:
+    """The search figures again on PostgreSQL (``in_postgres``): the figures (``None``
+    when not measured) and the note saying them."""
+    data, why = in_postgres("--search-only", "search.json", runs)
+    if data is None:
+        return None, f"Search on PostgreSQL: not measured ({why})."
     figures = data["figures"]
     parts = ", ".join(f"{label.split(', ', 1)[1]} {s['median']:.1f} ms" for label, s in figures)
     return figures, (
@@ -732,6 +760,378 @@ def render(results, runs: int, notes: list[str] = ()) -> str:
         )
     lines += ["", *notes, "", "Reproduce: `make bench` (writes this file).", ""]
     return "\n".join(lines)
+
+
+# --- Claim matching and hints (issue #20), on PostgreSQL --------------------------------------
+# The real German news pages the tests keep (tests/fixtures, extracted as the importer does),
+# and the seed article.
+GERMAN_PAGES = ("correctiv.org.zusage.html", "spiegel.de.albtraum.html", "heise.de.lithium.html")
+# (BENCH_MATCHING_CLAIMS: fewer, for trying the benchmark out)
+MATCHING_CLAIMS = int(os.environ.get("BENCH_MATCHING_CLAIMS", "100000"))
+ARTICLE_WORDS = 10_000
+SUBSTITUTES = 6_000
+
+
+def german_news() -> list[str]:
+    """The paragraphs of real German news text the project keeps: three fixture pages
+    (their text as the importer extracts it) and the seed article."""
+    from claims.importing.html import text_from_html
+
+    texts = [
+        text_from_html((ROOT / "tests" / "fixtures" / name).read_bytes()).text
+        for name in GERMAN_PAGES
+    ]
+    texts.append((ROOT / "seeds" / "hanoi-summit-2019.de.txt").read_text(encoding="utf-8"))
+    return [p.strip() for text in texts for p in text.split("\n\n") if len(p.split()) >= 8]
+
+
+def vary_numbers(text: str, rng: random.Random) -> str:
+    """``text`` with each of its numbers replaced by another of the same size."""
+    import re
+
+    return re.sub(
+        r"\d+", lambda m: str(rng.randint(10 ** (len(m[0]) - 1), 10 ** len(m[0]) - 1)), text
+    )
+
+
+def matching_article(rng: random.Random) -> str:
+    """About ``ARTICLE_WORDS`` words of real German news: the paragraphs of ``german_news``
+    in random order, again and again, each repeat with other numbers."""
+    paragraphs, count, rounds = [], 0, 0
+    news = german_news()
+    while count < ARTICLE_WORDS:
+        for paragraph in rng.sample(news, len(news)):
+            paragraph = vary_numbers(paragraph, rng) if rounds else paragraph
+            paragraphs.append(paragraph)
+            count += len(paragraph.split())
+            if count >= ARTICLE_WORDS:
+                break
+        rounds += 1
+    return "\n\n".join(paragraphs)
+
+
+def claim_fragments() -> list[str]:
+    """Claim-like pieces of German text: every sentence of the news, the evaluation set's
+    claims, passages and sentences, and their clauses (cut at commas)."""
+    from claims.text.sentences import sentences
+
+    eval_dir = ROOT / "tests" / "eval"
+    texts = list(german_news())
+    for claim in json.loads((eval_dir / "claims.json").read_text(encoding="utf-8")):
+        if claim["language"] == "de":
+            texts += [claim["claim"], *claim["passages"]]
+    for pair in json.loads((eval_dir / "pairs.json").read_text(encoding="utf-8")):
+        if pair["language"] == "de":
+            texts.append(pair["sentence"])
+    found = set()
+    for text in texts:
+        for span in sentences(text, "de"):
+            sentence = text[span.start : span.end].strip()
+            if len(sentence.split()) >= 5 and len(sentence) <= 240:
+                found.add(sentence)
+            found.update(
+                clause.strip(" .")
+                for clause in sentence.split(", ")
+                if len(clause.split()) >= 5 and len(clause) <= 200
+            )
+    return sorted(found)
+
+
+def build_claim_archive(rng: random.Random, count: int, rating) -> dict:
+    """``count`` published claims and their profiles, written in bulk: each one sentence or
+    clause of real German news, or two joined, with half their numbers and half their
+    informative words replaced by others. The words of each piece and each substitute are
+    found once by the text engine and reused; a claim's profile is the profile of its
+    words. The evaluation set's German claims are among them, with
+    their passages, as the desk would have profiled them."""
+    from dataclasses import replace
+
+    from wordfreq import top_n_list
+
+    from claims.models.matching import ClaimProfile
+    from claims.text.similarity import (
+        CANDIDATE_WEIGHT,
+        informative_keys,
+        profile,
+        profile_of_words,
+    )
+    from claims.text.terms import words
+
+    fragments = claim_fragments()
+    cache: dict[str, list] = {}
+
+    def words_of(piece: str) -> list:
+        if piece not in cache:
+            cache[piece] = words(piece, "de")
+        return cache[piece]
+
+    now = timezone.now()
+    claims, profiles = [], []
+    eval_claims = [
+        claim
+        for claim in json.loads(
+            (ROOT / "tests" / "eval" / "claims.json").read_text(encoding="utf-8")
+        )
+        if claim["language"] == "de"
+    ]
+    for number, entry in enumerate(eval_claims):
+        claims.append(Claim(slug=f"matching-eval-{number}", claim_reviewed=entry["claim"]))
+        texts = dict.fromkeys([entry["claim"], *entry["passages"]])
+        profiles.append([profile(text, "de") for text in texts])
+    # Other words: a real archive's vocabulary is far larger than a few news pages'. Half
+    # the informative words of a piece are swapped for words of German's frequency list
+    # (wordfreq, beyond its 1,500 commonest), so keys are about as frequent as in a real
+    # archive instead of every key of the article being in thousands of claims.
+    vocabulary = rng.sample(top_n_list("de", 60_000)[1_500:], SUBSTITUTES)
+    while len(claims) < count:
+        texts, found = [], []
+        for _ in range(rng.choice((1, 1, 2))):
+            piece, last = rng.choice(fragments), 0
+            for word in words_of(piece):
+                new = None
+                if word.number and rng.random() < 0.5:
+                    digits = vary_numbers(word.number, rng)
+                    new = digits
+                    word = replace(word, keys=(f"#{digits}",), lemma=digits, number=digits)
+                    found.append(word)
+                elif word.weight >= CANDIDATE_WEIGHT and rng.random() < 0.5:
+                    new = rng.choice(vocabulary)
+                    found.extend(words_of(new))
+                else:
+                    found.append(word)
+                if new is not None:
+                    texts.append(piece[last : word.start] + new)
+                    last = word.end
+            texts.append(piece[last:] + ", und ")
+        text = "".join(texts).removesuffix(", und ")[:250]
+        claims.append(Claim(slug=f"matching-{len(claims)}", claim_reviewed=text))
+        profiles.append([profile_of_words(found)])
+    for claim in claims:
+        claim.status, claim.published_at, claim.rating, claim.language = (
+            Claim.Status.PUBLISHED,
+            now,
+            rating,
+            "de",
+        )
+    Claim.objects.bulk_create(claims, batch_size=2000)
+    ClaimProfile.objects.bulk_create(
+        [
+            ClaimProfile(
+                claim=claim,
+                keys=" ".join(sorted({k for one in found for k in informative_keys(one)})),
+                profiles=[one.to_data() for one in found],
+            )
+            for claim, found in zip(claims, profiles, strict=True)
+        ],
+        batch_size=2000,
+    )
+    with connection.cursor() as cursor:  # as autovacuum would after a bulk load
+        cursor.execute("VACUUM ANALYZE claims_claim")
+        # VACUUM also empties the GIN index's pending list: new entries wait there
+        # (fastupdate) and every search reads them all, 35 ms a sentence after this load.
+        cursor.execute("VACUUM ANALYZE claims_claimprofile")
+    return {"fragments": len(fragments), "substitutes": SUBSTITUTES, "profiled": len(cache)}
+
+
+def matching_figures(rng: random.Random, runs: int) -> dict:
+    """Issue #20's speed figures: hints for a 10,000-word article (cold and warm), matching
+    it against 100,000 published claims (``claims.matching.analyse`` and the service that
+    stores it), and the workspace's query count with 0, 10 and 100 suggestions."""
+    from claims import services
+    from claims.matching import analyse, candidates
+    from claims.models.matching import ClaimSuggestion
+    from claims.text.sentences import sentences
+    from claims.text.similarity import profile_of_words
+    from claims.text.terms import words
+    from claims.text.worthiness import hints, sentence_words
+
+    text = matching_article(rng)
+    figures: dict = {"words": len(text.split()), "characters": len(text)}
+    t0 = time.perf_counter()
+    found_hints = hints(text, "de")  # the first call in this process loads the word lists
+    figures["hints_cold_ms"] = (time.perf_counter() - t0) * 1000
+    warm = measure(lambda: hints(text, "de"), runs)
+    figures["hints"] = {k: v for k, v in warm.items() if k != "result"}
+    figures["hint_count"] = len(found_hints)
+
+    rating, _ = Rating.objects.get_or_create(slug="true", defaults={"label": "True", "value": 6})
+    t0 = time.perf_counter()
+    figures["archive"] = build_claim_archive(rng, MATCHING_CLAIMS, rating)
+    figures["archive"]["seconds"] = time.perf_counter() - t0
+    figures["claims"] = Claim.objects.published().count()
+
+    article = Article.objects.create(
+        title="Matching benchmark", slug="bench-matching", language="de"
+    )
+    revision = ArticleRevision.objects.create(article=article, number=1, text=text)
+    article.current_revision = revision
+    article.save()
+    text = revision.text  # as stored (normalised)
+    spans = sentences(text, "de")
+    profiles = [
+        profile_of_words(inside) for _s, inside in sentence_words(words(text, "de"), spans)
+    ]
+    pools = candidates(profiles, [Claim.Status.PUBLISHED.value])
+    figures["sentences"] = len(spans)
+    figures["candidates"] = sum(len(pool) for pool in pools)
+    figures["distinct candidates"] = len({pk for pool in pools for pk in pool})
+    analyse(revision)  # warm
+    stats = measure(lambda: analyse(revision), max(3, runs // 3))
+    figures["suggestions"] = len(stats.pop("result").suggestions)
+    figures["analyse"] = stats
+    stats = measure(lambda: services.revision_analyse(revision), max(3, runs // 3))
+    stats.pop("result")
+    with CaptureQueriesContext(connection) as queries:
+        services.revision_analyse(revision)
+    stats["queries"] = len(queries)
+    figures["revision_analyse"] = stats
+    figures["stored suggestions"] = ClaimSuggestion.objects.filter(revision=revision).count()
+    figures["workspace"] = workspace_query_counts(rng, text, spans, found_hints, runs)
+    figures["database"] = database_version()
+    return figures
+
+
+def workspace_query_counts(rng, text, spans, found_hints, runs: int) -> list:
+    """The desk workspace of the 10,000-word article with its hints and 0, 10 and 100
+    suggestions: server time and queries."""
+    from claims.models.matching import ClaimSuggestion, TextAnalysis, sentence_key
+
+    editor = get_user_model().objects.create_user("bench-matching-editor", password="x")
+    ensure_role_groups()
+    editor.groups.add(Group.objects.get(name=EDITORS))
+    desk = Client()
+    desk.force_login(editor)
+    claim_ids = list(Claim.objects.published().values_list("pk", flat=True)[:1000])
+    rows = []
+    for count in (0, 10, 100):
+        article = Article.objects.create(
+            title=f"Workspace, {count} suggestions", slug=f"bench-workspace-{count}", language="de"
+        )
+        revision = ArticleRevision.objects.create(article=article, number=1, text=text)
+        article.current_revision = revision
+        article.save()
+        TextAnalysis.objects.update_or_create(
+            revision=revision,
+            defaults={
+                "status": TextAnalysis.Status.DONE,
+                "finished_at": timezone.now(),
+                "claims_compared": len(claim_ids),
+                "hints": [
+                    [h.start, h.end, h.score, list(h.reasons), h.speaker] for h in found_hints
+                ],
+            },
+        )
+        picked = rng.sample(range(len(spans)), count)
+        ClaimSuggestion.objects.bulk_create(
+            ClaimSuggestion(
+                revision=revision,
+                start=spans[i].start,
+                end=spans[i].end,
+                sentence_key=sentence_key(text[spans[i].start : spans[i].end], "de"),
+                claim_id=rng.choice(claim_ids),
+                score=0.5,
+                words=[[spans[i].start, spans[i].start + 3]],
+                position=1,
+            )
+            for i in picked
+        )
+        stats = page(desk, reverse("claims:desk-article", args=[article.pk]), max(3, runs // 3))
+        stats.pop("result")
+        rows.append((count, stats))
+    return rows
+
+
+def write_matching_only(rng: random.Random, runs: int, out: Path) -> None:
+    """The matching figures alone, as JSON in ``out`` (``--matching-only``, on PostgreSQL)."""
+    out.write_text(json.dumps(matching_figures(rng, runs)), encoding="utf-8")
+
+
+def num(value: int) -> str:
+    """``value`` with its thousands apart: 100 000."""
+    return f"{value:,}".replace(",", " ")
+
+
+MATCHING_HEADING = "## Claim matching and hints (issue #20)"
+MATCHING_BUDGETS = {"analyse_s": 1.0, "hints_ms": 200}
+
+
+def matching_section(runs: int) -> str:
+    """The matching figures, measured on PostgreSQL in a child process, as a Markdown
+    section with its budgets."""
+    data, why = in_postgres("--matching-only", "matching.json", runs)
+    lines = [MATCHING_HEADING, ""]
+    if data is None:
+        return "\n".join([*lines, f"Not measured: {why}", ""])
+    b = MATCHING_BUDGETS
+    analysed, stored, hinted = data["analyse"], data["revision_analyse"], data["hints"]
+    archive = data["archive"]
+    lines += [
+        f"On {data['database']}: a German article of {num(data['words'])} words "
+        f"({num(data['characters'])} characters, {num(data['sentences'])} sentences: the "
+        "real news pages of tests/fixtures and the seed article, shuffled and repeated with other "
+        f"numbers) against {num(data['claims'])} published claims. The claims are built from "
+        f"{num(archive['fragments'])} sentences and clauses of the same news and of the "
+        "evaluation set (tests/eval), one or two joined, half their numbers varied and half "
+        f"their informative words swapped for words of wordfreq's German list "
+        f"({num(archive['substitutes'])} words beyond its 1 500 commonest), so keys are about "
+        "as frequent as in a real archive; their profiles were computed by the text engine "
+        f"and written in bulk ({archive['seconds']:.0f} s), then `VACUUM ANALYZE`. The "
+        "archive is still drawn from the texts the article is made of, so it matches the "
+        "article more than a real one would: nearly every sentence finds candidates. "
+        "The query, what its time is made of and what changed: "
+        "[performance-work.md](performance-work.md).",
+        "",
+        "| what | median | min–max | |",
+        "|---|---:|---:|---|",
+        f"| `claims.matching.analyse(revision)` | {analysed['median']:.0f} ms | "
+        f"{analysed['min']:.0f}–{analysed['max']:.0f} ms | {num(data['candidates'])} candidates "
+        f"fetched ({num(data['distinct candidates'])} distinct claims), "
+        f"{num(data['suggestions'])} suggestions |",
+        f"| `services.revision_analyse(revision)` (computes and stores) | "
+        f"{stored['median']:.0f} ms | {stored['min']:.0f}–{stored['max']:.0f} ms | "
+        f"{stored['queries']} queries, {num(data['stored suggestions'])} suggestions stored |",
+        f"| `claims.text.worthiness.hints`, warm | {hinted['median']:.0f} ms | "
+        f"{hinted['min']:.0f}–{hinted['max']:.0f} ms | {data['hint_count']} hints |",
+        f"| … the first call (loads the word lists) | {data['hints_cold_ms']:.0f} ms | | |",
+    ]
+    for count, stats in data["workspace"]:
+        lines.append(
+            f"| Desk workspace of the article, hints and {count} suggestions | "
+            f"{stats['median']:.0f} ms | {stats['min']:.0f}–{stats['max']:.0f} ms | "
+            f"{stats['queries']} queries, {num(stats['bytes'])} HTML bytes |"
+        )
+    counts = [stats["queries"] for _count, stats in data["workspace"]]
+    rows = [
+        (
+            f"Matching {num(data['words'])} words against {num(data['claims'])} claims on "
+            f"PostgreSQL: {b['analyse_s']:g} s or less",
+            f"{analysed['median'] / 1000:.2f} s (`analyse`); "
+            f"{stored['median'] / 1000:.2f} s with storing",
+            analysed["median"] <= b["analyse_s"] * 1000,
+        ),
+        (
+            f"Hints for {num(data['words'])} words: {b['hints_ms']} ms or less (warm)",
+            f"{hinted['median']:.0f} ms; first call {data['hints_cold_ms']:.0f} ms",
+            hinted["median"] <= b["hints_ms"],
+        ),
+        (
+            "Workspace: no extra queries per suggestion",
+            " / ".join(str(n) for n in counts) + " queries (0 / 10 / 100 suggestions)",
+            len(set(counts)) == 1,
+        ),
+    ]
+    return "\n".join([*lines, "", budgets_section(rows).replace("## Budgets", "### Budgets")])
+
+
+def replace_section(report: str, heading: str, section: str) -> str:
+    """``report`` with its section under ``heading`` (up to the next ``## ``) replaced by
+    ``section``, or ``section`` appended."""
+    start = report.find(heading + "\n")
+    if start < 0:
+        return report.rstrip("\n") + "\n\n" + section
+    end = report.find("\n## ", start + len(heading))
+    rest = report[end + 1 :] if end >= 0 else ""
+    return report[:start] + section.rstrip("\n") + "\n\n" + rest
 
 
 if __name__ == "__main__":
