@@ -5,18 +5,18 @@ The comparison itself is the text engine's (``claims.text.similarity``: the same
 on every database); this module finds the candidates to compare and keeps the claims'
 profiles current:
 
-- **PostgreSQL**: one query for all sentences of a text. Each sentence's informative
-  keys (``similarity.informative_keys``: Snowball stems of lemmas, the algorithm of
-  PostgreSQL's "german" and "english" configurations, and numbers) become a ``tsquery``;
-  a ``LATERAL`` join takes, for each, the 20 claims whose profile document (a GIN-indexed
-  ``tsvector`` of the same keys, migration 0030) shares the most keys.
+- **PostgreSQL**: at most two queries for all sentences of a text. Each sentence's
+  informative keys (``similarity.informative_keys``: Snowball stems of lemmas, the
+  algorithm of PostgreSQL's "german" and "english" configurations, and numbers) become a
+  ``tsquery``; a ``LATERAL`` join takes, for each, the 20 claims whose profile document (a
+  GIN-indexed ``tsvector`` of the same keys, migration 0030) shares the most keys.
 - **SQLite** (and any other database): an in-process inverted index of the same keys
   (``similarity.Index``), built once per process and rebuilt when a profile changed.
 
 A claim's profile (``ClaimProfile``) holds its texts as the comparison sees them: the
-claim as reviewed and each passage marked for it. ``refresh_profiles`` remakes them; the
-``post_save``/``post_delete`` hooks of ``claims/signals.py`` call it whenever a claim's
-wording or its passages change.
+claim as reviewed and each passage marked for it. ``refresh_profiles`` remakes them;
+``connect_signals`` (called by ``claims.apps``) hooks it to every change of a claim's
+wording or passages.
 """
 
 from dataclasses import dataclass
