@@ -55,15 +55,21 @@ class TextAnalysis(models.Model):
         FAILED = "failed", _("failed")
 
     revision = models.OneToOneField(
-        ArticleRevision, on_delete=models.CASCADE, primary_key=True, related_name="analysis"
+        ArticleRevision,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="analysis",
+        verbose_name=_("revision"),
     )
-    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.QUEUED
+    )
     # [[start, end, score, [reason codes], speaker], …] in text order.
-    hints = models.JSONField(default=list, blank=True)
+    hints = models.JSONField(_("hints"), default=list, blank=True)
     # How many published claims the text was compared with.
-    claims_compared = models.PositiveIntegerField(default=0)
-    requested_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    claims_compared = models.PositiveIntegerField(_("fact-checks compared"), default=0)
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("text analysis")
@@ -110,13 +116,21 @@ class SuggestionDismissal(models.Model):
     """An editor's "Not the same claim": this claim is not suggested again for this
     sentence of this article, in this revision or any later one."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
-    sentence_key = models.CharField(max_length=64)
-    dismissed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="+", verbose_name=_("article")
     )
-    dismissed_at = models.DateTimeField(auto_now_add=True)
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="+", verbose_name=_("claim")
+    )
+    sentence_key = models.CharField(_("sentence key"), max_length=64)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("dismissed by"),
+    )
+    dismissed_at = models.DateTimeField(_("dismissed"), auto_now_add=True)
 
     class Meta:
         constraints = [
