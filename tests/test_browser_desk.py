@@ -72,6 +72,18 @@ def drag_select(page: Page, phrase: str) -> None:
 ANYWAY = {"en": "Mark as a new claim anyway", "de": "Trotzdem als neue Behauptung markieren"}
 
 
+def htmx_ready(page: Page, selector: str) -> None:
+    """Wait until htmx has taken over the form of the element at ``selector`` (just
+    swapped in): a key pressed before that submits it without htmx, as a whole page."""
+    page.wait_for_function(
+        """(selector) => {
+            const form = document.querySelector(selector)?.closest("form");
+            return Boolean(form && form["htmx-internal-data"]);
+        }""",
+        arg=selector,
+    )
+
+
 def mark_claim(page: Page, *, button: str = "Mark claim", key: str = "", language: str = "en"):
     """Choose Mark claim (or press ``key``) and, where the panel first lists similar
     claims (there are such claims in the demo data), mark a new claim anyway — by
@@ -87,6 +99,7 @@ def mark_claim(page: Page, *, button: str = "Mark claim", key: str = "", languag
         return
     anyway = page.get_by_role("button", name=ANYWAY[language])
     expect(anyway).to_be_visible()
+    htmx_ready(page, "#mark-new-claim-button")
     if not key:
         anyway.click()
         return

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from claims.models import Claim, Mention
 from tests.test_browser_a11y import serious_violations
-from tests.test_browser_desk import PASSAGE, _open_seed_article, drag_select, sign_in
+from tests.test_browser_desk import PASSAGE, _open_seed_article, drag_select, htmx_ready, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -55,6 +55,7 @@ def test_by_keyboard_m_shows_the_similar_claims_and_enter_marks_a_new_one(
     page.keyboard.press("m")
     heading = page.get_by_role("heading", name=SIMILAR)
     expect(heading).to_be_focused()
+    htmx_ready(page, "#mark-new-claim-button")
     page.get_by_role("button", name="Mark as a new claim anyway").focus()
     page.keyboard.press("Enter")
     field = page.get_by_label("Claim as reviewed")
