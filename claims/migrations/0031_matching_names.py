@@ -6,66 +6,93 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0030_matching'),
+        ("claims", "0030_matching"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='suggestiondismissal',
-            name='article',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='claims.article', verbose_name='article'),
+            model_name="suggestiondismissal",
+            name="article",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="claims.article",
+                verbose_name="article",
+            ),
         ),
         migrations.AlterField(
-            model_name='suggestiondismissal',
-            name='claim',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='claims.claim', verbose_name='claim'),
+            model_name="suggestiondismissal",
+            name="claim",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="claims.claim",
+                verbose_name="claim",
+            ),
         ),
         migrations.AlterField(
-            model_name='suggestiondismissal',
-            name='dismissed_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='dismissed'),
+            model_name="suggestiondismissal",
+            name="dismissed_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="dismissed"),
         ),
         migrations.AlterField(
-            model_name='suggestiondismissal',
-            name='dismissed_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='dismissed by'),
+            model_name="suggestiondismissal",
+            name="dismissed_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="dismissed by",
+            ),
         ),
         migrations.AlterField(
-            model_name='suggestiondismissal',
-            name='sentence_key',
-            field=models.CharField(max_length=64, verbose_name='sentence key'),
+            model_name="suggestiondismissal",
+            name="sentence_key",
+            field=models.CharField(max_length=64, verbose_name="sentence key"),
         ),
         migrations.AlterField(
-            model_name='textanalysis',
-            name='claims_compared',
-            field=models.PositiveIntegerField(default=0, verbose_name='fact-checks compared'),
+            model_name="textanalysis",
+            name="claims_compared",
+            field=models.PositiveIntegerField(default=0, verbose_name="fact-checks compared"),
         ),
         migrations.AlterField(
-            model_name='textanalysis',
-            name='finished_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='finished'),
+            model_name="textanalysis",
+            name="finished_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="finished"),
         ),
         migrations.AlterField(
-            model_name='textanalysis',
-            name='hints',
-            field=models.JSONField(blank=True, default=list, verbose_name='hints'),
+            model_name="textanalysis",
+            name="hints",
+            field=models.JSONField(blank=True, default=list, verbose_name="hints"),
         ),
         migrations.AlterField(
-            model_name='textanalysis',
-            name='requested_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='requested'),
+            model_name="textanalysis",
+            name="requested_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="requested"),
         ),
         migrations.AlterField(
-            model_name='textanalysis',
-            name='revision',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='analysis', serialize=False, to='claims.articlerevision', verbose_name='revision'),
+            model_name="textanalysis",
+            name="revision",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                primary_key=True,
+                related_name="analysis",
+                serialize=False,
+                to="claims.articlerevision",
+                verbose_name="revision",
+            ),
         ),
         migrations.AlterField(
-            model_name='textanalysis',
-            name='status',
-            field=models.CharField(choices=[('queued', 'waiting'), ('done', 'done'), ('failed', 'failed')], default='queued', max_length=10, verbose_name='status'),
+            model_name="textanalysis",
+            name="status",
+            field=models.CharField(
+                choices=[("queued", "waiting"), ("done", "done"), ("failed", "failed")],
+                default="queued",
+                max_length=10,
+                verbose_name="status",
+            ),
         ),
     ]

@@ -61,9 +61,7 @@ class TextAnalysis(models.Model):
         related_name="analysis",
         verbose_name=_("revision"),
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status, default=Status.QUEUED
-    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
     # [[start, end, score, [reason codes], speaker], …] in text order.
     hints = models.JSONField(_("hints"), default=list, blank=True)
     # How many published claims the text was compared with.
