@@ -30,7 +30,7 @@ from syntok.tokenizer import Tokenizer
 
 from .normalize import paragraph_spans
 
-__all__ = ["Sentence", "sentences"]
+__all__ = ["Sentence", "month_names", "sentences"]
 
 # "don't" stays as written: the tokens must be the characters of the text.
 _TOKENIZER = Tokenizer(replace_not_contraction=False)
@@ -52,8 +52,9 @@ class Sentence:
 
 
 @cache
-def _months(language: str) -> tuple[str, ...]:
-    """Month names and their abbreviations in ``language`` (lower case), from Babel."""
+def month_names(language: str) -> tuple[str, ...]:
+    """Month names and their abbreviations in ``language`` (lower case, longest first),
+    from Babel; none for a language Babel does not know. The hints use them too."""
     try:
         names = [
             name.casefold().rstrip(".")
@@ -69,7 +70,7 @@ def _starts_with_month(text: str, language: str) -> bool:
     head = text[:12].casefold()
     return any(
         head.startswith(month) and not head[len(month) : len(month) + 1].isalpha()
-        for month in _months(language)
+        for month in month_names(language)
     )
 
 

@@ -41,13 +41,10 @@ shows (tests check that the text is untouched).
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 
 import regex
-from babel.core import UnknownLocaleError
-from babel.dates import get_month_names
 
-from .sentences import Sentence, sentences
+from .sentences import Sentence, month_names, sentences
 from .terms import Word, known_word, language_of, words
 
 __all__ = ["HINT_THRESHOLD", "REASONS", "Hint", "hints", "sentence_hint", "sentence_words"]
@@ -335,18 +332,6 @@ class Hint:
     speaker: str = ""
 
 
-@cache
-def _months(language: str) -> frozenset[str]:
-    try:
-        return frozenset(
-            name.casefold().rstrip(".")
-            for width in ("wide", "abbreviated")
-            for name in get_month_names(width, locale=language).values()
-        )
-    except (ValueError, LookupError, UnknownLocaleError):
-        return frozenset()
-
-
 def _is_name(text: str, word: Word, first: bool) -> bool:  # offsets into ``text``
     surface = text[word.start : word.end]
     return bool(_NAME.fullmatch(surface)) and not first and word.weight >= 1.0
@@ -429,7 +414,7 @@ def _judge(
         features.add("number")
     if (
         years
-        or lemma_set & _months(language)
+        or lemma_set & set(month_names(language))
         or (lemma_set & _CUES["time_unit"] and (lemma_set & _CUES["date_anchor"] or numbers))
     ):
         features.add("date")
