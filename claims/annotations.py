@@ -12,6 +12,7 @@ Builds plain data from models the caller loaded; reads nothing itself except thr
 
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.utils import translation
@@ -28,6 +29,41 @@ CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 MEDIA_TYPE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 # Code points of context before and after the quote (the model stores as many).
 CONTEXT_WIDTH = 32
+
+
+def page_addresses(url: str) -> list[str]:
+    """The forms under which the desk may have stored the article of the publisher's page
+    ``url`` (an absolute http(s) address, as the embed script sends its canonical URL):
+    without the fragment, with and without a trailing slash on the path, on http and
+    https. Query strings are kept: on some sites they name the article."""
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
+        return []
+    host = parts.netloc.lower()
+    path = parts.path or "/"
+    paths = {path, path.rstrip("/") or "/", path if path.endswith("/") else f"{path}/"}
+    return sorted(
+        {
+            urlunsplit((scheme, host, variant, parts.query, ""))
+            for scheme in ("https", "http")
+            for variant in paths
+        }
+    )
+
+
+def article_at(url: str) -> Article | None:
+    """The public article whose original address is the page ``url`` (``page_addresses``),
+    the most recently published where several are; ``None`` if there is none."""
+    addresses = page_addresses(url)
+    if not addresses:
+        return None
+    return (
+        Article.objects.published()
+        .filter(original_url__in=addresses)
+        .select_related("current_revision")
+        .order_by("-published_at", "-pk")
+        .first()
+    )
 
 
 def published_mentions(revision: ArticleRevision) -> list[Mention]:
@@ -104,7 +140,11 @@ def _annotation(
         "created": _timestamp(mention.created_at),
         "modified": _timestamp(max(mention.created_at, claim.updated_at)),
         "creator": _organisation(request),
-        "body": [_verdict_body(claim), _claim_link_body(claim, request)],
+        "body": [
+            _verdict_body(claim),
+            _claim_link_body(claim, request),
+            *_parts_bodies(claim),
+        ],
         "target": {
             "source": _article_url(article, request),
             "selector": [
@@ -135,6 +175,42 @@ def _verdict_body(claim: Claim) -> dict[str, Any]:
         "language": claim.language,
         "purpose": "assessing",
     }
+
+
+def _parts_bodies(claim: Claim) -> list[dict[str, Any]]:
+    """The verdict's parts one by one, for clients that show them apart (the embed
+    script's popover): the rating's name ("classifying", with its slug and colour), the
+    claim as reviewed ("identifying": what the passage claims) and the conclusion
+    ("describing"). Each in the claim's language; an empty part is left out."""
+    bodies = []
+    with translation.override(claim.language):
+        if claim.rating is not None:
+            bodies.append(
+                {
+                    "type": "TextualBody",
+                    "value": claim.rating.local_label,
+                    "format": "text/plain",
+                    "language": claim.language,
+                    "purpose": "classifying",
+                    "schema:identifier": claim.rating.slug,
+                    "schema:color": claim.rating.colour,
+                }
+            )
+    for purpose, value in (
+        ("identifying", claim.claim_reviewed),
+        ("describing", claim.conclusion),
+    ):
+        if value:
+            bodies.append(
+                {
+                    "type": "TextualBody",
+                    "value": value,
+                    "format": "text/plain",
+                    "language": claim.language,
+                    "purpose": purpose,
+                }
+            )
+    return bodies
 
 
 def _claim_link_body(claim: Claim, request) -> dict[str, Any]:

@@ -8,13 +8,18 @@ large, a server error):
 - the public reads are open to every origin (CORS, without credentials: no cookie, no
   token is ever sent cross-origin on a reader's behalf), preflights answered here; the
   token-authenticated desk endpoints (/api/v1/desk/) answer no CORS at all — a CMS calls
-  them from its server.
+  them from its server;
+- the Web Annotation endpoints, which the embed script reads on publishers' pages
+  (docs/embed.md), answer CORS only for the origins in ``FACTCHECK_EMBED_ORIGINS``.
 """
 
 import json
+import re
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from claims.api.problems import PROBLEM_TYPE as PROBLEM
 from claims.api.problems import problem_body
@@ -26,6 +31,37 @@ EXPOSED = (
     "ETag, Last-Modified, Link, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset"
 )
 ALLOWED_HEADERS = "If-None-Match, If-Modified-Since, Accept-Language"
+# The annotations of one article (by slug) and of a page address (the embed script's).
+ANNOTATIONS = re.compile(r"^/api/v1/(annotations|articles/[^/]+/annotations)/?$")
+
+
+def embed_origin_allowed(origin: str) -> bool:
+    """Whether a page of ``origin`` (as a browser sends it: scheme, host, port) may read
+    the annotations: it is listed in ``FACTCHECK_EMBED_ORIGINS``, or matches a listed
+    ``https://*.example.org`` (any subdomain, not the bare domain), or "*" is listed."""
+    for allowed in settings.FACTCHECK_EMBED_ORIGINS:
+        if allowed == "*" or allowed == origin:
+            return True
+        scheme, _, host = allowed.partition("://*.")
+        if host and origin.startswith(f"{scheme}://") and origin.endswith(f".{host}"):
+            return True
+    return False
+
+
+def _allow_origin(request, response) -> None:
+    """Access-Control-Allow-Origin for the request's origin, by the path's policy."""
+    if ANNOTATIONS.match(request.path_info):
+        # Answers differ by Origin: caches keep one per origin.
+        patch_vary_headers(response, ["Origin"])
+        origin = request.META.get("HTTP_ORIGIN", "")
+        if origin and embed_origin_allowed(origin):
+            response["Access-Control-Allow-Origin"] = (
+                "*" if "*" in settings.FACTCHECK_EMBED_ORIGINS else origin
+            )
+            response["Access-Control-Expose-Headers"] = EXPOSED
+        return
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Expose-Headers"] = EXPOSED
 
 
 def _problem(request, status: int) -> HttpResponse:
@@ -54,8 +90,7 @@ class ApiCorsMiddleware:
         else:
             response = self.get_response(request)
         if public:
-            response["Access-Control-Allow-Origin"] = "*"
-            response["Access-Control-Expose-Headers"] = EXPOSED
+            _allow_origin(request, response)
         # Counted by the API's throttle (claims.api.main.ClientThrottle), also for errors.
         decision = getattr(request, "rate_limit", None)
         if decision is not None and decision.count:

@@ -413,6 +413,22 @@ for _origin in FACTCHECK_FRAME_ANCESTORS:
             "FACTCHECK_FRAME_ANCESTORS must list origins such as https://www.example.org "
             f"(scheme and host, no path; got {_origin!r})."
         )
+# The publishers' sites that may show the verdicts on their own article pages with the
+# embed script (/embed.js, docs/embed.md), as origins: "https://www.example.org,
+# https://*.example.org"; "*" lets every site. Only these origins get CORS answers from
+# the Web Annotation endpoints the script reads; the rest of the public API stays open to
+# every origin. Empty (the default): no site can embed.
+FACTCHECK_EMBED_ORIGINS = [
+    origin.rstrip("/") for origin in env_list("FACTCHECK_EMBED_ORIGINS", [])
+]
+for _origin in FACTCHECK_EMBED_ORIGINS:
+    if _origin != "*" and not re.fullmatch(
+        r"https?://(\*\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?", _origin
+    ):
+        raise ImproperlyConfigured(
+            "FACTCHECK_EMBED_ORIGINS must list origins such as https://www.example.org "
+            f"(scheme and host, no path), or *; got {_origin!r}."
+        )
 FACTCHECK_REQUIRED_APPROVALS = env_int("FACTCHECK_REQUIRED_APPROVALS", 1, minimum=1)
 # The approval that completes the quota publishes in the same step ("Approve and publish");
 # off keeps publishing a separate step for newsrooms that want it.

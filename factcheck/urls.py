@@ -10,6 +10,7 @@ from django.views.generic import RedirectView
 from claims.api.main import api
 from claims.db_errors import DATABASE_UNAVAILABLE
 from claims.sitemaps import SITEMAPS
+from claims.views.embed_script import embed_loader, embed_script
 from claims.views.public import ratings_css, robots_txt
 from factcheck.health import healthz
 from factcheck.middleware import database_unavailable
@@ -23,6 +24,10 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("healthz", healthz, name="healthz"),
+    # The embed script for publishers' pages (docs/embed.md): a short-lived loader and
+    # the versioned script it loads.
+    path("embed.js", embed_loader, name="embed-loader"),
+    path("embed/<slug:version>/<slug:language>.js", embed_script, name="embed-script"),
     # The JSON API (docs/api.md): version 1 under /api/v1/, one address in every language
     # (the request's Accept-Language picks the language of labels and errors).
     path("api/", api.urls),

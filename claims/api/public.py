@@ -26,8 +26,9 @@ from ninja import P, Path, Query, Router
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
+from claims.annotations import CONTEXT as ANNOTATION_CONTEXT
 from claims.annotations import MEDIA_TYPE as ANNOTATION_MEDIA_TYPE
-from claims.annotations import article_annotations, published_mentions
+from claims.annotations import article_annotations, article_at, published_mentions
 from claims.api import schemas
 from claims.api.paging import Page, keyset_page
 from claims.api.problems import Problem
@@ -549,6 +550,56 @@ def article_annotation_list(
         if page != 1:
             raise Problem(404, gettext("All annotations are on page 1."))
         collection = {"@context": collection["@context"], **collection["first"]}
+    response = _json_ld(collection, ANNOTATION_MEDIA_TYPE)
+    _public(response)
+    return response
+
+
+@router.get(
+    "/annotations",
+    response={200: dict, **schemas.READ_ERRORS},
+    url_name="annotations",
+    summary="The checked passages of a publisher's page, as W3C Web Annotations",
+    openapi_extra=_documented(
+        ANNOTATION_MEDIA_TYPE, "An AnnotationCollection (W3C Web Annotation Data Model)."
+    ),
+)
+def page_annotation_list(
+    request: HttpRequest,
+    url: Query[
+        str,
+        P(
+            min_length=1,
+            max_length=2000,
+            pattern=r"^[hH][tT][tT][pP][sS]?://[^\x00-\x20]+$",
+            description="The page's address where it was published (its canonical URL).",
+        ),
+    ],
+):
+    """What the embed script reads on a publisher's page (docs/embed.md): the same
+    collection as `/articles/{slug}/annotations`, for the public article whose original
+    address is `url` (without its fragment, with or without a trailing slash, http or
+    https). A page the desk has no public article of answers an empty collection, so the
+    script quietly does nothing. CORS answers only the origins in
+    `FACTCHECK_EMBED_ORIGINS`."""
+    article = article_at(url)
+    if article is None or article.current_revision is None:
+        collection = {
+            "@context": ANNOTATION_CONTEXT,
+            "id": f"{_api_url(request, 'annotations')}?{urlencode({'url': url})}",
+            "type": "AnnotationCollection",
+            "total": 0,
+        }
+    else:
+        # The article's own collection, under its own address: an annotation has one id.
+        revision = article.current_revision
+        collection = article_annotations(
+            article,
+            revision,
+            published_mentions(revision),
+            collection_url=_api_url(request, "article-annotations", slug=article.slug),
+            request=request,
+        )
     response = _json_ld(collection, ANNOTATION_MEDIA_TYPE)
     _public(response)
     return response

@@ -1,0 +1,515 @@
+/* Fact-checks on the publisher's own page (docs/embed.md).
+ *
+ * Loaded by the desk's /embed.js, which passes on the data-* attributes of the newsroom's
+ * <script> tag. Fetches the page's published W3C Web Annotations (one request), finds
+ * each passage in the page by its TextQuoteSelector (exact, prefix, suffix; the text
+ * position only breaks ties), marks it with a verdict label that opens a popover, and
+ * lists every fact-check, found or not, in a box at the end of the article.
+ *
+ * Never harms the host page: no globals, no cookies, no inline code or style attributes
+ * (strict CSP), styles only under the "fcx-" prefix or in Shadow DOM, no layout change
+ * outside the highlights, and silence when the API is down or there is nothing to show.
+ * The desk's view puts the strings of the page's language into STRINGS.
+ */
+(() => {
+  "use strict";
+  const script = document.currentScript;
+  const ONCE = Symbol.for("factchecks.embed");
+  if (!script || window[ONCE]) return;
+  window[ONCE] = true;
+
+  // Filled in by the desk's view: the strings of the page's language, the API's address.
+  const CONFIG = /*config*/ { strings: {}, api: "/api/v1/annotations" } /*end*/;
+  const t = (key, value) => (CONFIG.strings[key] || key).replace("%s", value || "");
+  const data = script.dataset;
+  const api = new URL(data.api || CONFIG.api, script.src).href;
+  const SKIP = /^(SCRIPT|STYLE|NOSCRIPT|TEMPLATE|TEXTAREA|SELECT|OPTION|IFRAME|OBJECT|SVG|CANVAS|MATH|HEAD|TITLE|BUTTON)$/;
+  const BLOCK = /^(ADDRESS|ARTICLE|ASIDE|BLOCKQUOTE|BR|DD|DETAILS|DIV|DL|DT|FIELDSET|FIGCAPTION|FIGURE|FOOTER|FORM|H[1-6]|HEADER|HR|LI|MAIN|NAV|OL|P|PRE|SECTION|SUMMARY|TABLE|TD|TH|TR|UL)$/;
+  const FLOW = /^(ARTICLE|ASIDE|BLOCKQUOTE|BODY|DIV|MAIN|SECTION|TD)$/;
+
+  // --- Text as matching sees it -------------------------------------------------------
+  // Case, accents, ligatures, quotation marks, dashes, white space, soft hyphens and
+  // zero-width characters never tell two texts apart.
+  const folded = new Map();
+  const foldChar = (c) => {
+    if (c < "\u0080") return /\s/.test(c) ? " " : c.toLowerCase();
+    let f = folded.get(c);
+    if (f === undefined) {
+      f = c
+        .normalize("NFKD")
+        .replace(/[\u0300-\u036f\u00ad\u200b-\u200d\u2060\ufeff]/g, "")
+        .replace(/[\u2018\u2019\u201a\u201b\u2032\u2039\u203a]/g, "'")
+        .replace(/[\u201c-\u201f\u2033\u00ab\u00bb]/g, '"')
+        .replace(/[\u2010-\u2015\u2212]/g, "-")
+        .replace(/\s/g, " ")
+        .toLowerCase();
+      folded.set(c, f);
+    }
+    return f;
+  };
+  const fold = (text) => {
+    const out = [];
+    let space = true;
+    for (const c of text) {
+      const f = foldChar(c);
+      if (f === " " && space) continue;
+      if (f) space = f.endsWith(" ");
+      out.push(f);
+    }
+    return out.join("");
+  };
+
+  // The page's visible text, folded, with where each character came from.
+  const pageText = () => {
+    const nodes = [];
+    const from = []; // folded index -> [node index, offset]
+    const text = [];
+    let space = true; // the text so far is empty or ends in a space
+    let block = null;
+    let breakBefore = false;
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
+      acceptNode(node) {
+        if (node.nodeType === Node.TEXT_NODE) return NodeFilter.FILTER_ACCEPT;
+        if (SKIP.test(node.tagName.toUpperCase()) || node.hidden || node.className === "fcx-host") {
+          return NodeFilter.FILTER_REJECT;
+        }
+        if (node.checkVisibility && !node.checkVisibility({ visibilityProperty: true })) {
+          return NodeFilter.FILTER_REJECT;
+        }
+        return NodeFilter.FILTER_ACCEPT;
+      },
+    });
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.nodeType !== Node.TEXT_NODE) {
+        if (node.tagName === "BR") breakBefore = true;
+        continue;
+      }
+      let parent = node.parentElement;
+      while (parent && !BLOCK.test(parent.tagName) && parent !== document.body) parent = parent.parentElement;
+      if (parent !== block) breakBefore = true;
+      block = parent;
+      const index = nodes.push(node) - 1;
+      const value = node.data;
+      for (let offset = 0; offset < value.length; offset++) {
+        let c = value[offset];
+        const code = c.charCodeAt(0);
+        if (code >= 0xd800 && code < 0xdc00 && offset + 1 < value.length) c += value[offset + 1];
+        let f = foldChar(c);
+        if (breakBefore && f !== "") {
+          if (!space) {
+            text.push(" ");
+            from.push([index, offset]);
+            space = true;
+          }
+          breakBefore = false;
+        }
+        if (f === " " && space) f = "";
+        if (f) {
+          for (let k = 0; k < f.length; k++) from.push([index, offset]);
+          text.push(f);
+          space = f.endsWith(" ");
+        }
+        if (c.length === 2) offset++;
+      }
+    }
+    return { nodes, from, text: text.join("") };
+  };
+
+  // --- Finding a passage ----------------------------------------------------------------
+  const commonTail = (a, b) => {
+    let n = 0;
+    while (n < a.length && n < b.length && a[a.length - 1 - n] === b[b.length - 1 - n]) n++;
+    return n;
+  };
+  const commonHead = (a, b) => {
+    let n = 0;
+    while (n < a.length && n < b.length && a[n] === b[n]) n++;
+    return n;
+  };
+
+  // The best [start, end) of the folded quote in the folded page text, or null: among
+  // the occurrences, the one whose context agrees most, then the one nearest the hint
+  // (the passage's relative position in the desk's text).
+  const locate = (page, quote, hint) => {
+    const exact = fold(quote.exact || "").trim();
+    if (!exact) return null;
+    const prefix = fold(quote.prefix || "");
+    const suffix = fold(quote.suffix || "");
+    let best = null;
+    for (let at = page.text.indexOf(exact), n = 0; at !== -1 && n < 100; at = page.text.indexOf(exact, at + 1), n++) {
+      const end = at + exact.length;
+      const context =
+        commonTail(prefix.trimEnd(), page.text.slice(Math.max(0, at - prefix.length - 1), at).trimEnd()) +
+        commonHead(suffix.trimStart(), page.text.slice(end, end + suffix.length + 1).trimStart());
+      const distance = Math.abs(at / Math.max(1, page.text.length) - hint);
+      if (!best || context > best.context || (context === best.context && distance < best.distance)) {
+        best = { start: at, end, context, distance };
+      }
+    }
+    return best;
+  };
+
+  // --- Marking ----------------------------------------------------------------------------
+  const element = (tag, className, text) => {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  };
+
+  // Split the page's text nodes at every passage boundary, then wrap each passage's
+  // pieces in <mark>s; the pieces of one node are in text order.
+  const wrap = (page, found) => {
+    const cuts = new Map();
+    const point = (i) => page.from[i];
+    const addCut = ([node, offset]) => {
+      if (!cuts.has(node)) cuts.set(node, new Set([0]));
+      cuts.get(node).add(offset);
+    };
+    for (const item of found) {
+      item.first = point(item.start);
+      const [index, offset] = point(item.end - 1);
+      const code = page.nodes[index].data.charCodeAt(offset);
+      item.last = [index, offset + (code >= 0xd800 && code < 0xdc00 ? 2 : 1)];
+      addCut(item.first);
+      addCut(item.last);
+    }
+    const pieces = new Map(); // node index -> [[offset in the original node, text node], …]
+    for (const [index, offsets] of cuts) {
+      let node = page.nodes[index];
+      let base = 0;
+      const list = [[0, node]];
+      for (const offset of [...offsets].sort((a, b) => a - b)) {
+        if (offset <= base || offset >= base + node.length) continue;
+        node = node.splitText(offset - base);
+        base = offset;
+        list.push([offset, node]);
+      }
+      pieces.set(index, list);
+    }
+    const inRange = (item) => {
+      const result = [];
+      for (let index = item.first[0]; index <= item.last[0]; index++) {
+        const list = pieces.get(index) || [[0, page.nodes[index]]];
+        for (const [offset, node] of list) {
+          if (index === item.first[0] && offset < item.first[1]) continue;
+          if (index === item.last[0] && offset >= item.last[1]) continue;
+          if (node.data.trim() !== "") result.push(node);
+        }
+      }
+      return result;
+    };
+    for (const item of found) {
+      item.marks = inRange(item).map((node) => {
+        const mark = element("mark", `fcx-mark fcx-v-${item.tone}`);
+        mark.dataset.fcx = item.id;
+        node.before(mark);
+        mark.append(node);
+        mark.addEventListener("click", (event) => {
+          if (event.target.closest("a")) return;
+          open(item);
+        });
+        return mark;
+      });
+      if (!item.marks.length) continue;
+      item.label = element("span", `fcx-label fcx-v-${item.tone}`, item.verdict || t("checked"));
+      item.label.tabIndex = 0;
+      item.label.dataset.fcx = item.id;
+      item.label.setAttribute("role", "button");
+      item.label.setAttribute("aria-haspopup", "dialog");
+      item.label.setAttribute("aria-expanded", "false");
+      item.label.setAttribute("aria-label", t("open", item.verdict || t("checked")));
+      item.label.addEventListener("click", () => open(item));
+      item.label.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          open(item);
+        }
+      });
+      item.marks[0].before(item.label);
+      item.marks[item.marks.length - 1].after(element("span", "fcx-sr", t("end")));
+    }
+  };
+
+  // --- The popover and the list, in Shadow DOM --------------------------------------------
+  const sheet = (css) => {
+    const style = new CSSStyleSheet();
+    style.replaceSync(css);
+    return style;
+  };
+  const toneCss = (items) =>
+    [...new Map(items.map((item) => [item.tone, item.colour])).entries()]
+      .map(([tone, colour]) => `.fcx-v-${tone}{--fcx:${colour};--fcx-ink:${ink(colour)}}`)
+      .join("");
+  const ink = (hex) => {
+    const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.179 ? "#000" : "#fff";
+  };
+  const PAGE_CSS = `
+mark.fcx-mark.fcx-mark{all:unset;background:color-mix(in srgb,var(--fcx) 18%,transparent);box-shadow:inset 0 -2px var(--fcx);color:inherit;cursor:pointer}
+mark.fcx-mark.fcx-mark mark.fcx-mark.fcx-mark{background:color-mix(in srgb,var(--fcx) 30%,transparent)}
+span.fcx-label.fcx-label{all:unset;position:absolute;z-index:2;translate:0 -105%;background:var(--fcx);color:var(--fcx-ink);font:600 10px/12px system-ui,sans-serif;padding:0 4px;border-radius:3px;white-space:nowrap;cursor:pointer;user-select:none}
+span.fcx-label.fcx-label:focus-visible{outline:2px solid #1a4fd6;outline-offset:2px}
+span.fcx-sr.fcx-sr{all:unset;position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap;user-select:none}`;
+  const BOX_CSS = `
+:host{all:initial;display:block}
+*{box-sizing:border-box}
+.fcx-v{display:inline-block;background:var(--fcx);color:var(--fcx-ink);font:600 12px/18px system-ui,sans-serif;padding:0 6px;border-radius:3px}
+[popover]{inset:auto;margin:0;position:fixed;max-width:min(26rem,calc(100vw - 16px));padding:14px 16px;border:1px solid #8a8f98;border-radius:6px;background:#fff;color:#1b1e23;font:15px/1.45 system-ui,sans-serif;box-shadow:0 6px 24px rgb(0 0 0 / .18)}
+[popover]:focus{outline:none}
+.head{display:flex;justify-content:space-between;align-items:start;gap:12px}
+h2,h3{font:600 15px/1.3 system-ui,sans-serif;margin:0}
+p{margin:8px 0 0}
+.by{font-size:12px;color:#4a4f57;margin:0 0 6px}
+.claim{font-style:italic}
+button{font:inherit;cursor:pointer;border:1px solid #8a8f98;background:#f6f7f9;color:#1b1e23;border-radius:4px;padding:2px 8px}
+button:focus-visible,a:focus-visible{outline:2px solid #1a4fd6;outline-offset:2px}
+a{color:#1a4fd6}
+section{margin:24px 0;padding:16px;border:1px solid #c4c8cf;border-radius:6px;background:#fff;color:#1b1e23;font:15px/1.45 system-ui,sans-serif}
+ol{margin:10px 0 0;padding:0;list-style:none}
+li{padding:10px 0;border-top:1px solid #e3e5e9}
+li:first-child{border-top:0}
+.missing{font-size:13px;color:#4a4f57}`;
+
+  let popover = null;
+  let current = null;
+  const host = (className) => {
+    const node = element("div", className);
+    const root = node.attachShadow({ mode: "open" });
+    root.adoptedStyleSheets = [sheet(BOX_CSS), sheet(toneCss(items))];
+    return [node, root];
+  };
+  const safeUrl = (url) => {
+    try {
+      const parsed = new URL(url);
+      return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : null;
+    } catch {
+      return null;
+    }
+  };
+  const details = (item, parent, level) => {
+    const verdict = element("p");
+    verdict.append(element("span", `fcx-v fcx-v-${item.tone}`, item.verdict || t("checked")));
+    parent.append(verdict);
+    if (item.claim) parent.append(element("p", "claim", `${t("claim")}: ${item.claim}`));
+    if (item.conclusion) parent.append(element("p", "", item.conclusion));
+    const href = safeUrl(item.link);
+    if (href) {
+      const link = element("a", "", t("more"));
+      Object.assign(link, { href, target: "_blank", rel: "noopener" });
+      const line = element("p");
+      line.append(link);
+      parent.append(line);
+    }
+  };
+
+  const open = (item) => {
+    if (!item.label) return;
+    if (!popover) {
+      const [node, root] = host("fcx-host");
+      document.body.append(node);
+      popover = element("div");
+      Object.assign(popover, { id: "fcx-popover", tabIndex: -1 });
+      popover.setAttribute("role", "dialog");
+      popover.setAttribute("aria-labelledby", "fcx-title");
+      popover.setAttribute("popover", "auto");
+      root.append(popover);
+      if (!popover.showPopover) popover.hidden = true;
+      // Every way it closes (the close button, Escape, a click elsewhere) comes here
+      // first, while the focus is still inside: it goes back to the opening label.
+      const closed = () => {
+        const opener = current;
+        current = null;
+        if (!opener) return;
+        opener.label.setAttribute("aria-expanded", "false");
+        if (root.activeElement) opener.label.focus();
+      };
+      popover.addEventListener("beforetoggle", (event) => event.newState === "closed" && closed());
+      popover.addEventListener("keydown", (event) => {
+        if (event.key === "Escape" && !popover.showPopover) close();
+      });
+      window.addEventListener("resize", place, { passive: true });
+      window.addEventListener("scroll", place, { passive: true });
+    }
+    if (current) close();
+    current = item;
+    popover.replaceChildren();
+    const head = element("div", "head");
+    const title = element("h2", "", t("factcheck"));
+    title.id = "fcx-title";
+    const closer = element("button", "", "×");
+    closer.type = "button";
+    closer.setAttribute("aria-label", t("close"));
+    closer.addEventListener("click", close);
+    head.append(title, closer);
+    popover.append(head);
+    if (organisation) popover.append(element("p", "by", t("by", organisation)));
+    details(item, popover);
+    if (popover.showPopover) popover.showPopover();
+    else popover.hidden = false;
+    item.label.setAttribute("aria-expanded", "true");
+    place();
+    popover.focus();
+  };
+  const close = () => {
+    if (!popover || !current) return;
+    if (popover.hidePopover) {
+      popover.hidePopover();
+    } else {
+      const opener = current;
+      current = null;
+      popover.hidden = true;
+      opener.label.setAttribute("aria-expanded", "false");
+      opener.label.focus();
+    }
+  };
+  function place() {
+    if (!current || !popover) return;
+    // Below the passage's last line, from where its first line starts; above it when
+    // there is no room below.
+    const rects = current.marks.flatMap((mark) => [...mark.getClientRects()]);
+    const first = rects[0];
+    const last = rects[rects.length - 1];
+    const width = popover.offsetWidth;
+    const height = popover.offsetHeight;
+    const below = last.bottom + 8 + height <= innerHeight || first.top - 8 - height < 0;
+    popover.style.top = `${Math.max(8, below ? last.bottom + 8 : first.top - 8 - height)}px`;
+    popover.style.left = `${Math.max(8, Math.min(first.left, innerWidth - width - 8))}px`;
+  }
+
+  const list = (found) => {
+    const [node, root] = host("fcx-host");
+    node.dataset.total = String(items.length);
+    node.dataset.found = String(found.length);
+    const section = element("section");
+    section.setAttribute("aria-labelledby", "fcx-list-title");
+    const title = element("h2", "", t("list"));
+    title.id = "fcx-list-title";
+    section.append(title);
+    if (organisation) section.append(element("p", "by", t("by", organisation)));
+    const entries = element("ol");
+    for (const item of items) {
+      const entry = element("li");
+      details(item, entry);
+      if (item.label) {
+        const show = element("button", "", t("show"));
+        show.type = "button";
+        show.addEventListener("click", () => {
+          item.label.scrollIntoView({ block: "center" });
+          item.label.focus();
+        });
+        const line = element("p");
+        line.append(show);
+        entry.append(line);
+      } else {
+        entry.append(element("p", "missing", t("missing")));
+      }
+      entries.append(entry);
+    }
+    section.append(entries);
+    root.append(section);
+    let target = null;
+    try {
+      target = data.listTarget && document.querySelector(data.listTarget);
+    } catch {
+      // Not a selector: the box goes to the end of the article.
+    }
+    if (target) {
+      target.append(node);
+      return node;
+    }
+    // The end of the article: the element holding every found passage, else the page's
+    // <article> or <main>.
+    let container = null;
+    for (const item of found) {
+      const mark = item.marks[0];
+      container = container ? commonAncestor(container, mark) : mark.parentElement;
+    }
+    container = container || document.querySelector("article") || document.querySelector("main") || document.body;
+    while (container !== document.body && !FLOW.test(container.tagName)) container = container.parentElement;
+    container.append(node);
+    return node;
+  };
+  const commonAncestor = (a, b) => {
+    let node = a;
+    while (node && !node.contains(b)) node = node.parentElement;
+    return node || document.body;
+  };
+
+  // --- Annotations to items -------------------------------------------------------------
+  let items = [];
+  let organisation = "";
+  const itemOf = (annotation, index) => {
+    const bodies = Array.isArray(annotation.body) ? annotation.body : [annotation.body || {}];
+    const body = (purpose) => bodies.find((b) => b && b.purpose === purpose) || {};
+    const selectors = [].concat((annotation.target || {}).selector || []);
+    const quote = selectors.find((s) => s && s.type === "TextQuoteSelector");
+    const position = selectors.find((s) => s && s.type === "TextPositionSelector");
+    const verdict = body("classifying");
+    const colour = /^#[0-9a-f]{6}$/i.test(verdict["schema:color"] || "") ? verdict["schema:color"] : "#6c757d";
+    return {
+      id: String(index),
+      quote,
+      position: position && typeof position.start === "number" ? position.start : null,
+      verdict: typeof verdict.value === "string" ? verdict.value : "",
+      tone: `${index}`,
+      colour,
+      claim: String(body("identifying").value || ""),
+      conclusion: String(body("describing").value || (verdict.value ? "" : body("assessing").value || "")),
+      link: ((body("linking").source || {}).id || ""),
+    };
+  };
+
+  const articleUrl = () => {
+    const given = data.articleUrl || (document.querySelector('link[rel="canonical"]') || {}).href || location.href;
+    try {
+      const url = new URL(given, location.href);
+      url.hash = "";
+      return url.href;
+    } catch {
+      return null;
+    }
+  };
+
+  const run = (collection) => {
+    const annotations = ((collection && collection.first) || {}).items;
+    if (!Array.isArray(annotations) || !annotations.length) return;
+    performance.mark("factchecks:start");
+    organisation = String(((annotations[0] || {}).creator || {}).name || "");
+    items = annotations.map(itemOf).filter((item) => item.quote && item.quote.exact);
+    if (!items.length) return;
+    // One colour per verdict: tones by colour, so the style sheet stays short.
+    const tones = new Map();
+    for (const item of items) {
+      if (!tones.has(item.colour)) tones.set(item.colour, String(tones.size));
+      item.tone = tones.get(item.colour);
+    }
+    const page = pageText();
+    const length = Math.max(1, ...items.map((item) => item.position || 0));
+    const found = [];
+    for (const item of items) {
+      const at = locate(page, item.quote, item.position === null ? 0.5 : item.position / length);
+      if (at) found.push(Object.assign(item, at));
+    }
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet(PAGE_CSS + toneCss(items))];
+    wrap(page, found);
+    const shown = found.filter((item) => item.label);
+    const box = list(shown);
+    void document.body.offsetHeight; // the layout the marks cause counts too
+    performance.measure("factchecks", "factchecks:start");
+    document.dispatchEvent(new CustomEvent("factchecks:ready", { detail: { total: items.length, found: shown.length, box } }));
+  };
+
+  const url = articleUrl();
+  if (!url) return;
+  const request = fetch(`${api}?${new URLSearchParams({ url })}`, { credentials: "omit", mode: "cors" })
+    .then((response) => (response.ok ? response.json() : null))
+    .catch(() => null);
+  const ready = new Promise((resolve) => {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", resolve, { once: true });
+    else resolve();
+  });
+  Promise.all([request, ready])
+    .then(([collection]) => run(collection))
+    .catch(() => {});
+})();
