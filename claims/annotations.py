@@ -36,7 +36,10 @@ def page_addresses(url: str) -> list[str]:
     ``url`` (an absolute http(s) address, as the embed script sends its canonical URL):
     without the fragment, with and without a trailing slash on the path, on http and
     https. Query strings are kept: on some sites they name the article."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # "http://[", an unclosed IPv6 host
+        return []
     if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
         return []
     host = parts.netloc.lower()

@@ -220,13 +220,21 @@ def assert_valid_annotation(annotation: dict) -> None:
     assert annotation["motivation"] == "assessing"
     assert annotation["creator"]["type"] == "Organization"
 
-    verdict, link = annotation["body"]
-    for body in (verdict, link):
+    verdict, link, *parts = annotation["body"]
+    for body in annotation["body"]:
         for check in BODY_CHECKS:
             assert passes(check, body), (check, errors(check, body))
-    for check in TEXTUAL_BODY_CHECKS:
-        assert passes(check, verdict), (check, errors(check, verdict))
+    for body in (verdict, *parts):
+        for check in TEXTUAL_BODY_CHECKS:
+            assert passes(check, body), (check, errors(check, body))
     assert (verdict["type"], verdict["purpose"]) == ("TextualBody", "assessing")
+    # The verdict's parts apart (what the embed script shows), each a plain-text body.
+    assert [part["purpose"] for part in parts] in (
+        ["classifying", "identifying", "describing"],
+        ["classifying", "identifying"],
+        ["identifying", "describing"],
+        ["identifying"],
+    )
     for check in LINK_BODY_CHECKS:
         assert passes(check, link), (check, errors(check, link))
     assert not passes("bodyTarget.json#/definitions/textualBodyFound", link)
@@ -319,8 +327,35 @@ def test_the_verdict_is_in_the_claims_language(seeded):
         for item in _collection(Article.objects.get(slug=SEED_ARTICLE_SLUG))["first"]["items"]
         if item["body"][1]["source"]["schema:identifier"] == claim.slug
     ]
-    verdict, link = item["body"]
+    verdict, link, *parts = item["body"]
     assert claim.language == "de"
+    # The parts apart, in the claim's language too: the rating's German name with its slug
+    # and colour, the claim as reviewed, the conclusion.
+    assert parts == [
+        {
+            "type": "TextualBody",
+            "value": "Wahr",
+            "format": "text/plain",
+            "language": "de",
+            "purpose": "classifying",
+            "schema:identifier": claim.rating.slug,
+            "schema:color": claim.rating.colour,
+        },
+        {
+            "type": "TextualBody",
+            "value": claim.claim_reviewed,
+            "format": "text/plain",
+            "language": "de",
+            "purpose": "identifying",
+        },
+        {
+            "type": "TextualBody",
+            "value": claim.conclusion,
+            "format": "text/plain",
+            "language": "de",
+            "purpose": "describing",
+        },
+    ]
     assert verdict == {
         "type": "TextualBody",
         "value": f"Wahr: {claim.conclusion}",

@@ -288,7 +288,11 @@ def test_openapi_schema_and_docs_are_served_without_a_cdn(client):
 
 
 # --- Standard formats ---------------------------------------------------------------------
-def test_annotations_endpoint_serves_a_valid_w3c_collection_of_published_passages(client, rating):
+def test_annotations_endpoint_serves_a_valid_w3c_collection_of_published_passages(
+    client, rating, settings
+):
+    # CORS for the publishers' sites that embed the verdicts (tests/test_embed_script.py).
+    settings.FACTCHECK_EMBED_ORIGINS = ["https://news.example"]
     from tests.test_annotations import assert_quotes_match, assert_valid_collection
 
     article = make_article(
@@ -304,7 +308,7 @@ def test_annotations_endpoint_serves_a_valid_w3c_collection_of_published_passage
     assert response["Content-Type"] == (
         'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
     )
-    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Access-Control-Allow-Origin"] == "https://news.example"
     collection = json.loads(response.content)
     assert_valid_collection(collection)
     assert_quotes_match(collection, article.current_revision.text)

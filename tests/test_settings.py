@@ -74,6 +74,8 @@ def test_production_refuses_a_weak_secret_key():
         ("FACTCHECK_FRAME_ANCESTORS", "https://www.example.org/articles/"),
         ("FACTCHECK_FRAME_ANCESTORS", "www.example.org"),
         ("FACTCHECK_FRAME_ANCESTORS", "https://ok.example.org, 'unsafe-inline'"),
+        ("FACTCHECK_EMBED_ORIGINS", "https://www.example.org/articles/"),
+        ("FACTCHECK_EMBED_ORIGINS", "www.example.org"),
     ],
 )
 def test_malformed_variable_stops_startup_naming_it(name, value):

@@ -9,7 +9,7 @@
  * Never harms the host page: no globals, no cookies, no inline code or style attributes
  * (strict CSP), styles only under the "fcx-" prefix or in Shadow DOM, no layout change
  * outside the highlights, and silence when the API is down or there is nothing to show.
- * The desk's view puts the strings of the page's language into STRINGS.
+ * The desk's view fills in CONFIG: the strings of the page's language, the API's address.
  */
 (() => {
   "use strict";
@@ -258,18 +258,22 @@ span.fcx-sr.fcx-sr{all:unset;position:absolute;width:1px;height:1px;overflow:hid
 [popover]{inset:auto;margin:0;position:fixed;max-width:min(26rem,calc(100vw - 16px));padding:14px 16px;border:1px solid #8a8f98;border-radius:6px;background:#fff;color:#1b1e23;font:15px/1.45 system-ui,sans-serif;box-shadow:0 6px 24px rgb(0 0 0 / .18)}
 [popover]:focus{outline:none}
 .head{display:flex;justify-content:space-between;align-items:start;gap:12px}
-h2,h3{font:600 15px/1.3 system-ui,sans-serif;margin:0}
-p{margin:8px 0 0}
-.by{font-size:12px;color:#4a4f57;margin:0 0 6px}
-.claim{font-style:italic}
-button{font:inherit;cursor:pointer;border:1px solid #8a8f98;background:#f6f7f9;color:#1b1e23;border-radius:4px;padding:2px 8px}
+h2{font:600 16px/1.3 system-ui,sans-serif;margin:0}
+p{margin:6px 0 0}
+.by{font-size:12px;color:#4a4f57;margin:2px 0 8px}
+.verdict{margin:0}
+.claim{font-weight:600}
+.conclusion{font-size:14px}
+.actions{display:flex;flex-wrap:wrap;align-items:baseline;gap:4px 16px;font-size:14px}
+button{font:inherit;cursor:pointer;border:1px solid #8a8f98;background:#f6f7f9;color:#1b1e23;border-radius:4px;padding:0 8px}
+.actions button{border:0;background:none;padding:0;color:#1a4fd6;text-decoration:underline}
 button:focus-visible,a:focus-visible{outline:2px solid #1a4fd6;outline-offset:2px}
 a{color:#1a4fd6}
-section{margin:24px 0;padding:16px;border:1px solid #c4c8cf;border-radius:6px;background:#fff;color:#1b1e23;font:15px/1.45 system-ui,sans-serif}
-ol{margin:10px 0 0;padding:0;list-style:none}
-li{padding:10px 0;border-top:1px solid #e3e5e9}
+section{margin:24px 0;padding:14px 16px;border:1px solid #c4c8cf;border-radius:6px;background:#fff;color:#1b1e23;font:15px/1.45 system-ui,sans-serif}
+ol{margin:6px 0 0;padding:0;list-style:none}
+li{padding:8px 0;border-top:1px solid #e3e5e9}
 li:first-child{border-top:0}
-.missing{font-size:13px;color:#4a4f57}`;
+.missing{color:#4a4f57}`;
 
   let popover = null;
   let current = null;
@@ -287,20 +291,24 @@ li:first-child{border-top:0}
       return null;
     }
   };
-  const details = (item, parent, level) => {
-    const verdict = element("p");
+  // The verdict, the claim as reviewed, the conclusion; the link to the claim page is
+  // returned for the caller to place.
+  const details = (item, parent) => {
+    const verdict = element("p", "verdict");
     verdict.append(element("span", `fcx-v fcx-v-${item.tone}`, item.verdict || t("checked")));
+    if (item.claim) verdict.append(" ", element("span", "claim", item.claim));
     parent.append(verdict);
-    if (item.claim) parent.append(element("p", "claim", `${t("claim")}: ${item.claim}`));
-    if (item.conclusion) parent.append(element("p", "", item.conclusion));
+    if (item.conclusion) parent.append(element("p", "conclusion", item.conclusion));
     const href = safeUrl(item.link);
-    if (href) {
-      const link = element("a", "", t("more"));
-      Object.assign(link, { href, target: "_blank", rel: "noopener" });
-      const line = element("p");
-      line.append(link);
-      parent.append(line);
-    }
+    if (!href) return null;
+    const link = element("a", "", t("more"));
+    Object.assign(link, { href, target: "_blank", rel: "noopener" });
+    return link;
+  };
+  const line = (className, ...children) => {
+    const node = element("p", className);
+    node.append(...children.filter(Boolean));
+    return node;
   };
 
   const open = (item) => {
@@ -344,7 +352,8 @@ li:first-child{border-top:0}
     head.append(title, closer);
     popover.append(head);
     if (organisation) popover.append(element("p", "by", t("by", organisation)));
-    details(item, popover);
+    const link = details(item, popover);
+    if (link) popover.append(line("actions", link));
     if (popover.showPopover) popover.showPopover();
     else popover.hidden = false;
     item.label.setAttribute("aria-expanded", "true");
@@ -390,7 +399,7 @@ li:first-child{border-top:0}
     const entries = element("ol");
     for (const item of items) {
       const entry = element("li");
-      details(item, entry);
+      const link = details(item, entry);
       if (item.label) {
         const show = element("button", "", t("show"));
         show.type = "button";
@@ -398,11 +407,9 @@ li:first-child{border-top:0}
           item.label.scrollIntoView({ block: "center" });
           item.label.focus();
         });
-        const line = element("p");
-        line.append(show);
-        entry.append(line);
+        entry.append(line("actions", link, show));
       } else {
-        entry.append(element("p", "missing", t("missing")));
+        entry.append(line("actions", link, element("span", "missing", t("missing"))));
       }
       entries.append(entry);
     }
