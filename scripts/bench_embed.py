@@ -519,9 +519,10 @@ def embed_section(runs: int) -> str:
         f"on {machine()}.",
         "",
         f"The article: {num(data['paragraphs'])} paragraphs, {num(data['characters'])} "
-        "characters of real German news (the sentences of three fixture pages and the seed "
-        "article, drawn at random into paragraphs of one to three; a sentence drawn again "
-        "has other numbers), published twice, with 100 and with 1 000 published passages: "
+        "characters of real German news (the sentences of three fixture pages, the seed "
+        "article and the German texts of the evaluation set, tests/eval, in random order, "
+        "again and again, each round after the first with other numbers, in paragraphs of "
+        "one to three), published twice, with 100 and with 1 000 published passages: "
         "published claims with a rating (the seed scale's colours in turn) and a conclusion, "
         "on sentences, every fourth only from its fourth word on; sentences that occur once "
         "in the text first, but there are not enough of them for 1 000 passages: "
