@@ -42,6 +42,8 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench_embed import HEADING as EMBED_HEADING  # noqa: E402
+from bench_embed import embed_section  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -263,8 +265,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--only",
-        choices=["matching"],
-        help="only these figures (matching: issue #20's, on PostgreSQL); with --write, "
+        choices=["matching", "embed"],
+        help="only these figures (matching: issue #20's, on PostgreSQL; embed: issue #21's, "
+        "in Chromium); with --write, "
         "their section of docs/performance.md is replaced and the rest kept",
     )
     parser.add_argument("--search-only", type=Path, help=argparse.SUPPRESS)
@@ -272,15 +275,17 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(20190228)
 
-    if args.only == "matching":
-        section = matching_section(args.runs)
+    if args.only:
+        section, heading = {
+            "matching": (matching_section, MATCHING_HEADING),
+            "embed": (embed_section, EMBED_HEADING),
+        }[args.only]
+        section = section(args.runs)
         print(section)
         if args.write:
             performance = ROOT / "docs" / "performance.md"
             report = performance.read_text(encoding="utf-8")
-            performance.write_text(
-                replace_section(report, MATCHING_HEADING, section), encoding="utf-8"
-            )
+            performance.write_text(replace_section(report, heading, section), encoding="utf-8")
         return
     call_command("migrate", verbosity=0)
     if args.matching_only:  # issue #20's figures, on PostgreSQL, in their own process
@@ -320,6 +325,7 @@ def main() -> None:
     report = render(results, args.runs, notes)
     report += "\n" + budgets_section(judge(dict(results), transfer, postgres))
     report += "\n" + matching_section(args.runs)
+    report += "\n" + embed_section(args.runs)
     report += "\n" + task_queue_section()
     if not args.no_load:
         report += "\n" + load_test_section()
