@@ -23,9 +23,10 @@
   const t = (key, value) => (CONFIG.strings[key] || key).replace("%s", value || "");
   const data = script.dataset;
   const api = new URL(data.api || CONFIG.api, script.src).href;
-  const SKIP = /^(SCRIPT|STYLE|NOSCRIPT|TEMPLATE|TEXTAREA|SELECT|OPTION|IFRAME|OBJECT|SVG|CANVAS|MATH|HEAD|TITLE|BUTTON)$/;
-  const BLOCK = /^(ADDRESS|ARTICLE|ASIDE|BLOCKQUOTE|BR|DD|DETAILS|DIV|DL|DT|FIELDSET|FIGCAPTION|FIGURE|FOOTER|FORM|H[1-6]|HEADER|HR|LI|MAIN|NAV|OL|P|PRE|SECTION|SUMMARY|TABLE|TD|TH|TR|UL)$/;
-  const FLOW = /^(ARTICLE|ASIDE|BLOCKQUOTE|BODY|DIV|MAIN|SECTION|TD)$/;
+  // Element names (localName: lower case in HTML and SVG alike).
+  const SKIP = /^(script|style|noscript|template|textarea|select|option|iframe|object|svg|canvas|math|head|title|button)$/;
+  const BLOCK = /^(address|article|aside|blockquote|br|dd|details|div|dl|dt|fieldset|figcaption|figure|footer|form|h[1-6]|header|hr|li|main|nav|ol|p|pre|section|summary|table|td|th|tr|ul)$/;
+  const FLOW = /^(article|aside|blockquote|body|div|main|section|td)$/;
 
   // --- Text as matching sees it -------------------------------------------------------
   // Case, accents, ligatures, quotation marks, dashes, white space, soft hyphens and
@@ -59,60 +60,95 @@
     return out.join("");
   };
 
-  // The page's visible text, folded, with where each character came from.
+  // Text in an element hidden by the page's style (a collapsed menu, a copy for another
+  // screen size) is in the page's text, but a passage found there is not taken: asking
+  // each candidate is far cheaper than asking every element of the page.
+  const visible = (page, index) => {
+    const parent = page.nodes[point(page, index)[0]].parentElement;
+    return !parent.checkVisibility || parent.checkVisibility(VISIBLE);
+  };
+
+  // The page's text, folded, one text node after the other (block boundaries
+  // count as a space), with where each node's part starts; where a character of it came
+  // from is worked out only for the ends of the passages found (point).
+  const VISIBLE = { visibilityProperty: true };
+  const NON_ASCII = /[\ud800-\udbff][\udc00-\udfff]|[^\x00-\x7f]/g;
+  const foldRun = (value) => value.replace(NON_ASCII, foldChar).replace(/\s+/g, " ").toLowerCase();
   const pageText = () => {
     const nodes = [];
-    const from = []; // folded index -> [node index, offset]
-    const text = [];
+    const starts = [];
+    const spaces = []; // whether the text before the node ended in a space
+    const chunks = [];
+    let length = 0;
     let space = true; // the text so far is empty or ends in a space
-    let block = null;
     let breakBefore = false;
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
-      acceptNode(node) {
-        if (node.nodeType === Node.TEXT_NODE) return NodeFilter.FILTER_ACCEPT;
-        if (SKIP.test(node.tagName.toUpperCase()) || node.hidden || node.className === "fcx-host") {
-          return NodeFilter.FILTER_REJECT;
+    const text = (node) => {
+      let folded = foldRun(node.data);
+      if (folded === "") return;
+      if (breakBefore && !space) {
+        chunks.push(" ");
+        length++;
+        space = true;
+      }
+      breakBefore = false;
+      nodes.push(node);
+      spaces.push(space);
+      starts.push(length);
+      if (space && folded.charCodeAt(0) === 32) folded = folded.slice(1);
+      if (folded === "") return;
+      chunks.push(folded);
+      length += folded.length;
+      space = folded.charCodeAt(folded.length - 1) === 32;
+    };
+    const body = document.body;
+    let node = body.firstChild;
+    while (node) {
+      let enter = false;
+      if (node.nodeType === 3) text(node);
+      else if (node.nodeType === 1) {
+        const tag = node.localName;
+        if (tag === "br") breakBefore = true;
+        else if (!SKIP.test(tag) && !node.hidden && node.className !== "fcx-host") {
+          enter = node.firstChild !== null;
+          if (BLOCK.test(tag)) breakBefore = true;
         }
-        if (node.checkVisibility && !node.checkVisibility({ visibilityProperty: true })) {
-          return NodeFilter.FILTER_REJECT;
-        }
-        return NodeFilter.FILTER_ACCEPT;
-      },
-    });
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (node.nodeType !== Node.TEXT_NODE) {
-        if (node.tagName === "BR") breakBefore = true;
+      }
+      if (enter) {
+        node = node.firstChild;
         continue;
       }
-      let parent = node.parentElement;
-      while (parent && !BLOCK.test(parent.tagName) && parent !== document.body) parent = parent.parentElement;
-      if (parent !== block) breakBefore = true;
-      block = parent;
-      const index = nodes.push(node) - 1;
-      const value = node.data;
-      for (let offset = 0; offset < value.length; offset++) {
-        let c = value[offset];
-        const code = c.charCodeAt(0);
-        if (code >= 0xd800 && code < 0xdc00 && offset + 1 < value.length) c += value[offset + 1];
-        let f = foldChar(c);
-        if (breakBefore && f !== "") {
-          if (!space) {
-            text.push(" ");
-            from.push([index, offset]);
-            space = true;
-          }
-          breakBefore = false;
-        }
-        if (f === " " && space) f = "";
-        if (f) {
-          for (let k = 0; k < f.length; k++) from.push([index, offset]);
-          text.push(f);
-          space = f.endsWith(" ");
-        }
-        if (c.length === 2) offset++;
+      while (node !== body && !node.nextSibling) {
+        node = node.parentNode;
+        if (BLOCK.test(node.localName)) breakBefore = true;
       }
+      node = node === body ? null : node.nextSibling;
     }
-    return { nodes, from, text: text.join("") };
+    return { nodes, starts, spaces, text: chunks.join("") };
+  };
+
+  // Where the folded character at ``index`` came from: [node index, offset, width], by
+  // folding that node again character by character as foldRun does.
+  const point = (page, index) => {
+    let low = 0;
+    let high = page.starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (page.starts[middle] <= index) low = middle;
+      else high = middle - 1;
+    }
+    const value = page.nodes[low].data;
+    let count = page.starts[low];
+    let space = page.spaces[low];
+    for (let offset = 0, width = 1; offset < value.length; offset += width) {
+      const code = value.charCodeAt(offset);
+      width = code >= 0xd800 && code < 0xdc00 && offset + 1 < value.length ? 2 : 1;
+      const f = foldChar(value.slice(offset, offset + width));
+      if (f === "" || (f === " " && space)) continue;
+      if (count + f.length > index) return [low, offset, width];
+      count += f.length;
+      space = f.endsWith(" ");
+    }
+    return [low, value.length - 1, 1];
   };
 
   // --- Finding a passage ----------------------------------------------------------------
@@ -127,23 +163,36 @@
     return n;
   };
 
-  // The best [start, end) of the folded quote in the folded page text, or null: among
-  // the occurrences, the one whose context agrees most, then the one nearest the hint
-  // (the passage's relative position in the desk's text).
-  const locate = (page, quote, hint) => {
+  // The best [start, end) of the folded quote in the folded page text, or null. Passages
+  // come in text order, so the first place to look is from where the previous one was
+  // found: an occurrence there whose context agrees in full is taken. Else every
+  // occurrence is weighed: the one whose context agrees most, then the one nearest the
+  // hint (the passage's relative position in the desk's text).
+  const locate = (page, quote, from, hint) => {
     const exact = fold(quote.exact || "").trim();
     if (!exact) return null;
-    const prefix = fold(quote.prefix || "");
-    const suffix = fold(quote.suffix || "");
-    let best = null;
-    for (let at = page.text.indexOf(exact), n = 0; at !== -1 && n < 100; at = page.text.indexOf(exact, at + 1), n++) {
+    const prefix = fold(quote.prefix || "").trimEnd();
+    const suffix = fold(quote.suffix || "").trimStart();
+    const weigh = (at) => {
       const end = at + exact.length;
       const context =
-        commonTail(prefix.trimEnd(), page.text.slice(Math.max(0, at - prefix.length - 1), at).trimEnd()) +
-        commonHead(suffix.trimStart(), page.text.slice(end, end + suffix.length + 1).trimStart());
+        commonTail(prefix, page.text.slice(Math.max(0, at - prefix.length - 1), at).trimEnd()) +
+        commonHead(suffix, page.text.slice(end, end + suffix.length + 1).trimStart());
       const distance = Math.abs(at / Math.max(1, page.text.length) - hint);
-      if (!best || context > best.context || (context === best.context && distance < best.distance)) {
-        best = { start: at, end, context, distance };
+      return { start: at, end, context, distance };
+    };
+    const near = page.text.indexOf(exact, from);
+    if (near === -1 && from === 0) return null;
+    if (near !== -1) {
+      const found = weigh(near);
+      if (found.context === prefix.length + suffix.length && visible(page, near)) return found;
+    }
+    let best = null;
+    for (let at = page.text.indexOf(exact), n = 0; at !== -1 && n < 100; at = page.text.indexOf(exact, at + 1), n++) {
+      if (!visible(page, at)) continue;
+      const found = weigh(at);
+      if (!best || found.context > best.context || (found.context === best.context && found.distance < best.distance)) {
+        best = found;
       }
     }
     return best;
@@ -161,16 +210,14 @@
   // pieces in <mark>s; the pieces of one node are in text order.
   const wrap = (page, found) => {
     const cuts = new Map();
-    const point = (i) => page.from[i];
     const addCut = ([node, offset]) => {
       if (!cuts.has(node)) cuts.set(node, new Set([0]));
       cuts.get(node).add(offset);
     };
     for (const item of found) {
-      item.first = point(item.start);
-      const [index, offset] = point(item.end - 1);
-      const code = page.nodes[index].data.charCodeAt(offset);
-      item.last = [index, offset + (code >= 0xd800 && code < 0xdc00 ? 2 : 1)];
+      item.first = point(page, item.start).slice(0, 2);
+      const [index, offset, width] = point(page, item.end - 1);
+      item.last = [index, offset + width];
       addCut(item.first);
       addCut(item.last);
     }
@@ -253,6 +300,7 @@ span.fcx-label.fcx-label:focus-visible{outline:2px solid #1a4fd6;outline-offset:
 span.fcx-sr.fcx-sr{all:unset;position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap;user-select:none}`;
   const BOX_CSS = `
 :host{all:initial;display:block}
+:host([data-total]){content-visibility:auto;contain-intrinsic-size:auto 30rem}
 *{box-sizing:border-box}
 .fcx-v{display:inline-block;background:var(--fcx);color:var(--fcx-ink);font:600 12px/18px system-ui,sans-serif;padding:0 6px;border-radius:3px}
 [popover]{inset:auto;margin:0;position:fixed;max-width:min(26rem,calc(100vw - 16px));padding:14px 16px;border:1px solid #8a8f98;border-radius:6px;background:#fff;color:#1b1e23;font:15px/1.45 system-ui,sans-serif;box-shadow:0 6px 24px rgb(0 0 0 / .18)}
@@ -433,7 +481,7 @@ li:first-child{border-top:0}
       container = container ? commonAncestor(container, mark) : mark.parentElement;
     }
     container = container || document.querySelector("article") || document.querySelector("main") || document.body;
-    while (container !== document.body && !FLOW.test(container.tagName)) container = container.parentElement;
+    while (container !== document.body && !FLOW.test(container.localName)) container = container.parentElement;
     container.append(node);
     return node;
   };
@@ -494,9 +542,12 @@ li:first-child{border-top:0}
     const page = pageText();
     const length = Math.max(1, ...items.map((item) => item.position || 0));
     const found = [];
+    let from = 0;
     for (const item of items) {
-      const at = locate(page, item.quote, item.position === null ? 0.5 : item.position / length);
-      if (at) found.push(Object.assign(item, at));
+      const at = locate(page, item.quote, from, item.position === null ? 0.5 : item.position / length);
+      if (!at) continue;
+      found.push(Object.assign(item, at));
+      from = at.start;
     }
     document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet(PAGE_CSS + toneCss(items))];
     wrap(page, found);
@@ -516,7 +567,9 @@ li:first-child{border-top:0}
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", resolve, { once: true });
     else resolve();
   });
+  // After the page's own first rendering: the work never delays it.
+  const rendered = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
   Promise.all([request, ready])
-    .then(([collection]) => run(collection))
+    .then(([collection]) => collection && rendered().then(() => run(collection)))
     .catch(() => {});
 })();
