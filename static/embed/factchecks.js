@@ -60,18 +60,19 @@
     return out.join("");
   };
 
-  // Text in an element hidden by the page's style (a collapsed menu, a copy for another
-  // screen size) is in the page's text, but a passage found there is not taken: asking
-  // each candidate is far cheaper than asking every element of the page.
+  // Text in an element the page does not render (display: none — a collapsed menu, a
+  // copy for another screen size) is in the page's text, but a passage found there is
+  // not taken: asking each candidate is far cheaper than asking every element of the
+  // page. visibility and opacity are not asked: anti-flicker snippets of A/B testing
+  // tools hide the whole page with them for a moment, maybe just then.
   const visible = (page, index) => {
     const parent = page.nodes[point(page, index)[0]].parentElement;
-    return !parent.checkVisibility || parent.checkVisibility(VISIBLE);
+    return !parent.checkVisibility || parent.checkVisibility();
   };
 
   // The page's text, folded, one text node after the other (block boundaries
   // count as a space), with where each node's part starts; where a character of it came
   // from is worked out only for the ends of the passages found (point).
-  const VISIBLE = { visibilityProperty: true };
   const NON_ASCII = /[\ud800-\udbff][\udc00-\udfff]|[^\x00-\x7f]/g;
   const foldRun = (value) => value.replace(NON_ASCII, foldChar).replace(/\s+/g, " ").toLowerCase();
   const pageText = () => {
