@@ -324,9 +324,13 @@ def test_the_script_on_a_real_page(
     # Console: nothing the plain page did not have too.
     assert new_errors(scripted, plain, again) == []
 
-    # The list: one entry per fact-check, found or not.
+    # The list: one entry per fact-check, found or not, made when the box comes near the
+    # viewport; "Show in the article" goes to the passage's label.
     region = page.get_by_role("region", name=STRINGS[language]["list"])
+    region.scroll_into_view_if_needed()
     expect(region.get_by_role("listitem")).to_have_count(len(published.passages))
+    region.get_by_role("listitem").first.get_by_role("button").click()
+    expect(page.get_by_role("button", name=LABEL).first).to_be_focused()
 
     # Found: at least 95 % of the passages, each marked exactly (asserted after what
     # does not depend on it, so that a page where passages are missed still tells the rest).

@@ -31,34 +31,25 @@
   // --- Text as matching sees it -------------------------------------------------------
   // Case, accents, ligatures, quotation marks, dashes, white space, soft hyphens and
   // zero-width characters never tell two texts apart.
+  // foldRun folds a whole string with the browser's own string operations; foldChar is
+  // the same for one character (for finding where in a text node a folded position came
+  // from). Both give the same lengths, character by character.
+  const plain = (text) =>
+    text
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f\u00ad\u200b-\u200d\u2060\ufeff]/g, "")
+      .replace(/[\u2018\u2019\u201a\u201b\u2032\u2039\u203a]/g, "'")
+      .replace(/[\u201c-\u201f\u2033\u00ab\u00bb]/g, '"')
+      .replace(/[\u2010-\u2015\u2212]/g, "-")
+      .replace(/\s/g, " ")
+      .toLowerCase();
   const folded = new Map();
   const foldChar = (c) => {
-    if (c < "\u0080") return /\s/.test(c) ? " " : c.toLowerCase();
     let f = folded.get(c);
-    if (f === undefined) {
-      f = c
-        .normalize("NFKD")
-        .replace(/[\u0300-\u036f\u00ad\u200b-\u200d\u2060\ufeff]/g, "")
-        .replace(/[\u2018\u2019\u201a\u201b\u2032\u2039\u203a]/g, "'")
-        .replace(/[\u201c-\u201f\u2033\u00ab\u00bb]/g, '"')
-        .replace(/[\u2010-\u2015\u2212]/g, "-")
-        .replace(/\s/g, " ")
-        .toLowerCase();
-      folded.set(c, f);
-    }
+    if (f === undefined) folded.set(c, (f = plain(c)));
     return f;
   };
-  const fold = (text) => {
-    const out = [];
-    let space = true;
-    for (const c of text) {
-      const f = foldChar(c);
-      if (f === " " && space) continue;
-      if (f) space = f.endsWith(" ");
-      out.push(f);
-    }
-    return out.join("");
-  };
+  const foldRun = (text) => plain(text).replace(/ {2,}/g, " ");
 
   // Text in an element the page does not render (display: none — a collapsed menu, a
   // copy for another screen size) is in the page's text, but a passage found there is
@@ -73,8 +64,6 @@
   // The page's text, folded, one text node after the other (block boundaries
   // count as a space), with where each node's part starts; where a character of it came
   // from is worked out only for the ends of the passages found (point).
-  const NON_ASCII = /[\ud800-\udbff][\udc00-\udfff]|[^\x00-\x7f]/g;
-  const foldRun = (value) => value.replace(NON_ASCII, foldChar).replace(/\s+/g, " ").toLowerCase();
   const pageText = () => {
     const nodes = [];
     const starts = [];
@@ -84,8 +73,8 @@
     let space = true; // the text so far is empty or ends in a space
     let breakBefore = false;
     const text = (node) => {
-      let folded = foldRun(node.data);
-      if (folded === "") return;
+      let part = foldRun(node.data);
+      if (part === "") return;
       if (breakBefore && !space) {
         chunks.push(" ");
         length++;
@@ -95,11 +84,11 @@
       nodes.push(node);
       spaces.push(space);
       starts.push(length);
-      if (space && folded.charCodeAt(0) === 32) folded = folded.slice(1);
-      if (folded === "") return;
-      chunks.push(folded);
-      length += folded.length;
-      space = folded.charCodeAt(folded.length - 1) === 32;
+      if (space && part.charCodeAt(0) === 32) part = part.slice(1);
+      if (part === "") return;
+      chunks.push(part);
+      length += part.length;
+      space = part.charCodeAt(part.length - 1) === 32;
     };
     const body = document.body;
     let node = body.firstChild;
@@ -143,11 +132,19 @@
     for (let offset = 0, width = 1; offset < value.length; offset += width) {
       const code = value.charCodeAt(offset);
       width = code >= 0xd800 && code < 0xdc00 && offset + 1 < value.length ? 2 : 1;
-      const f = foldChar(value.slice(offset, offset + width));
-      if (f === "" || (f === " " && space)) continue;
-      if (count + f.length > index) return [low, offset, width];
-      count += f.length;
-      space = f.endsWith(" ");
+      // Only the length of the folded character counts, and whether it is a space.
+      let size = 1;
+      let blank = code === 32 || (code >= 9 && code <= 13);
+      if (code >= 128) {
+        const f = foldChar(value.slice(offset, offset + width));
+        size = f.length;
+        blank = f === " ";
+        if (size && !blank && f.endsWith(" ")) blank = null; // ends in a space
+      }
+      if (size === 0 || (blank === true && space)) continue;
+      if (count + size > index) return [low, offset, width];
+      count += size;
+      space = blank !== false;
     }
     return [low, value.length - 1, 1];
   };
@@ -169,11 +166,8 @@
   // found: an occurrence there whose context agrees in full is taken. Else every
   // occurrence is weighed: the one whose context agrees most, then the one nearest the
   // hint (the passage's relative position in the desk's text).
-  const locate = (page, quote, from, hint) => {
-    const exact = fold(quote.exact || "").trim();
+  const locate = (page, { exact, prefix, suffix }, from, hint) => {
     if (!exact) return null;
-    const prefix = fold(quote.prefix || "").trimEnd();
-    const suffix = fold(quote.suffix || "").trimStart();
     const weigh = (at) => {
       const end = at + exact.length;
       const context =
@@ -446,24 +440,39 @@ li:first-child{border-top:0}
     section.append(title);
     if (organisation) section.append(element("p", "by", t("by", organisation)));
     const entries = element("ol");
-    for (const item of items) {
-      const entry = element("li");
-      const link = details(item, entry);
-      if (item.label) {
-        const show = element("button", "", t("show"));
-        show.type = "button";
-        show.addEventListener("click", () => {
-          item.label.scrollIntoView({ block: "center" });
-          item.label.focus();
-        });
-        entry.append(line("actions", link, show));
-      } else {
-        entry.append(line("actions", link, element("span", "missing", t("missing"))));
-      }
-      entries.append(entry);
-    }
     section.append(entries);
     root.append(section);
+    // The entries are made when the box comes near the viewport: a reader who never
+    // scrolls to the end of the article costs nothing for them.
+    const fill = () => {
+      for (const item of items) {
+        const entry = element("li");
+        const link = details(item, entry);
+        if (item.label) {
+          const show = element("button", "", t("show"));
+          show.type = "button";
+          show.addEventListener("click", () => {
+            item.label.scrollIntoView({ block: "center" });
+            item.label.focus();
+          });
+          entry.append(line("actions", link, show));
+        } else {
+          entry.append(line("actions", link, element("span", "missing", t("missing"))));
+        }
+        entries.append(entry);
+      }
+    };
+    if (window.IntersectionObserver) {
+      const watch = new IntersectionObserver(
+        (seen) => {
+          if (!seen.some((entry) => entry.isIntersecting)) return;
+          watch.disconnect();
+          fill();
+        },
+        { rootMargin: "1000px 0px" },
+      );
+      watch.observe(node);
+    } else fill();
     let target = null;
     try {
       target = data.listTarget && document.querySelector(data.listTarget);
@@ -544,8 +553,17 @@ li:first-child{border-top:0}
     const length = Math.max(1, ...items.map((item) => item.position || 0));
     const found = [];
     let from = 0;
+    // Every quote folded at once: one pass of the string operations instead of three per
+    // passage (NUL, which no quote holds, keeps them apart).
+    const pieces = foldRun(
+      items.map(({ quote }) => [quote.exact, quote.prefix, quote.suffix].map((part) => String(part || "").replaceAll("\0", "")).join("\0")).join("\0"),
+    ).split("\0");
+    items.forEach((item, i) => {
+      const [exact, prefix, suffix] = pieces.slice(3 * i, 3 * i + 3).map((part) => part.trim());
+      item.folded = { exact, prefix, suffix };
+    });
     for (const item of items) {
-      const at = locate(page, item.quote, from, item.position === null ? 0.5 : item.position / length);
+      const at = locate(page, item.folded, from, item.position === null ? 0.5 : item.position / length);
       if (!at) continue;
       found.push(Object.assign(item, at));
       from = at.start;
