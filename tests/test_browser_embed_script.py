@@ -321,6 +321,25 @@ def test_the_script_on_a_real_page(
     shifted = moved(after, plain_boxes, [key for key in after if key not in unstable])
     assert not shifted, f"{len(shifted)} elements moved: {shifted[:10]}"
 
+    # The box is at the end of the article: after every passage, in an element that
+    # holds them all (not in a paragraph of its own).
+    placement = page.evaluate(
+        """() => {
+            const box = document.querySelector(".fcx-host[data-found]");
+            const marks = [...document.querySelectorAll("mark.fcx-mark")];
+            return {
+                parent: box.parentElement.localName,
+                holdsAll: marks.every((mark) => box.parentElement.contains(mark)),
+                afterAll: marks.every(
+                    (mark) => mark.compareDocumentPosition(box) & Node.DOCUMENT_POSITION_FOLLOWING
+                ),
+            };
+        }"""
+    )
+    assert placement["holdsAll"], placement
+    assert placement["afterAll"], placement
+    assert placement["parent"] not in ("p", "span", "a", "li"), placement
+
     # Console: nothing the plain page did not have too.
     assert new_errors(scripted, plain, again) == []
 

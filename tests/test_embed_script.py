@@ -70,7 +70,7 @@ def test_the_script_speaks_the_page_language_from_the_catalogues(client):
     german = _config(build("de")[1])
     english = _config(build("en")[1])
     assert german["strings"]["list"] == "Faktenchecks zu diesem Artikel"
-    assert german["strings"]["open"] == "Faktencheck: %s. Bewertung anzeigen"
+    assert german["strings"]["open"] == "Faktencheck: %s. Urteil anzeigen"
     assert english["strings"]["list"] == "Fact-checks of this article"
     assert german["strings"].keys() == english["strings"].keys()
     assert german["api"] == english["api"] == "/api/v1/annotations"

@@ -429,7 +429,7 @@ li:first-child{border-top:0}
     popover.style.left = `${Math.max(8, Math.min(first.left, innerWidth - width - 8))}px`;
   }
 
-  const list = (found) => {
+  const list = (page, found) => {
     const [node, root] = host("fcx-host");
     node.dataset.total = String(items.length);
     node.dataset.found = String(found.length);
@@ -483,8 +483,10 @@ li:first-child{border-top:0}
       target.append(node);
       return node;
     }
-    // The end of the article: the element holding every found passage, else the page's
-    // <article> or <main>.
+    // The end of the article: the <article> holding every found passage, else the
+    // element holding them, widened while its parent holds much more text (the passages
+    // may all be in one paragraph or section of a long text; the page around the article
+    // adds little); without any found, the page's <article> or <main>.
     let container = null;
     for (const item of found) {
       const mark = item.marks[0];
@@ -492,6 +494,23 @@ li:first-child{border-top:0}
     }
     container = container || document.querySelector("article") || document.querySelector("main") || document.body;
     while (container !== document.body && !FLOW.test(container.localName)) container = container.parentElement;
+    const article = container.closest("article");
+    if (article) container = article;
+    // Visible text in an element, by the page's text as read above.
+    const size = (element) => {
+      let total = 0;
+      page.nodes.forEach((text, i) => {
+        if (element.contains(text)) total += (page.starts[i + 1] ?? page.text.length) - page.starts[i];
+      });
+      return total;
+    };
+    let own = size(container);
+    while (container !== document.body && container.parentElement !== document.body) {
+      const wider = size(container.parentElement);
+      if (wider < 1.5 * own) break;
+      container = container.parentElement;
+      own = wider;
+    }
     container.append(node);
     return node;
   };
@@ -571,7 +590,7 @@ li:first-child{border-top:0}
     document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet(PAGE_CSS + toneCss(items))];
     wrap(page, found);
     const shown = found.filter((item) => item.label);
-    const box = list(shown);
+    const box = list(page, shown);
     void document.body.offsetHeight; // the layout the marks cause counts too
     performance.measure("factchecks", "factchecks:start");
     document.dispatchEvent(new CustomEvent("factchecks:ready", { detail: { total: items.length, found: shown.length, box } }));
