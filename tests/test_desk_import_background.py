@@ -119,6 +119,31 @@ def test_saving_the_preview_makes_the_article_with_its_origin_url(desk, site, al
     assert reverse("claims:desk-article", args=[article.pk]) in listing
 
 
+def test_the_preview_shows_the_pages_language_and_saving_keeps_it(desk, site, allow_private):
+    """DW's English page: the language the page declares is in the preview's field (an
+    empty field would make the article German, and its verdicts German on an English
+    page)."""
+    _submit(desk, site.url("/article"))
+    run_tasks()
+    job = ArticleImport.objects.get()
+    assert job.language == "en"
+    preview = _progress(desk, job).content.decode()
+    assert re.search(r'<input type="text" name="language" value="en"', preview), preview
+    text = re.search(r'<textarea name="text"[^>]*>\n?(.*?)</textarea>', preview, re.S).group(1)
+    desk.post(
+        NEW,
+        {
+            "title": job.title,
+            "text": html_module.unescape(text),
+            "language": "en",
+            "original_url": site.url("/article"),
+            "fetched_from": site.url("/article"),
+            "from_import": job.pk,
+        },
+    )
+    assert Article.objects.get().language == "en"
+
+
 def test_a_finished_import_is_not_fetched_again(desk, site, allow_private):
     from claims.tasks.imports import import_article
 

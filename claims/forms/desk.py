@@ -348,8 +348,10 @@ class ArticleForm(forms.ModelForm):
         self.fields["title"].required = False
         self.fields["title"].help_text = _("Taken from the page when you upload HTML.")
         self.fields["language"].required = False
-        if self.instance.pk is None:
-            self.initial["language"] = ""  # empty: taken from the page, else German
+        if self.instance.pk is None and not kwargs.get("initial", {}).get("language"):
+            # Empty: taken from the page, else German (not the model's default, which
+            # would hide that). A fetched page's own language is kept for the editor to see.
+            self.initial["language"] = ""
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
