@@ -20,7 +20,7 @@
 
   // Filled in by the desk's view: the strings of the page's language, the API's address.
   const CONFIG = /*config*/ { strings: {}, api: "/api/v1/annotations" } /*end*/;
-  const t = (key, value) => (CONFIG.strings[key] || key).replace("%s", value || "");
+  const t = (key, value) => (CONFIG.strings[key] || key).replace("%s", () => value || "");
   const data = script.dataset;
   const api = new URL(data.api || CONFIG.api, script.src).href;
   // Element names (localName: lower case in HTML and SVG alike).
@@ -248,7 +248,8 @@
         node.before(mark);
         mark.append(node);
         mark.addEventListener("click", (event) => {
-          if (event.target.closest("a")) return;
+          // A link in the passage stays a link; a passage inside another opens its own.
+          if (event.target.closest("a") || event.target.closest("mark.fcx-mark") !== mark) return;
           open(item);
         });
         return mark;
