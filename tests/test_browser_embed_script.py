@@ -233,6 +233,17 @@ def found_passages(page: Page, published: PublishedPage) -> tuple[float, list[st
     return found / len(published.passages), problems
 
 
+def load_all_found(context, url: str, published: PublishedPage):
+    """Load ``url`` (a page with the script), wait for it, and check that every passage
+    is marked exactly."""
+    scripted = load(context, url)
+    wait_ready(scripted.page)
+    rate, problems = found_passages(scripted.page, published)
+    assert rate == 1, problems
+    assert not problems, problems
+    return scripted
+
+
 def claim_path(passage: str, language: str) -> str:
     claim = Claim.objects.get(claim_reviewed=passage)
     with translation.override(language):
@@ -459,13 +470,8 @@ def test_the_script_works_under_a_strict_csp(site, publisher, desk_url, context,
     site.page(f"/{name}", with_embed(published.html, desk, f"{publisher}/{name}"), headers=csp)
     plain = load(context, f"{publisher}/csp/plain/{name}")
     assert any("Content Security Policy" in error for error in plain.errors)  # it is strict
-    scripted = load(context, f"{publisher}/{name}")
+    scripted = load_all_found(context, f"{publisher}/{name}", published)
     page = scripted.page
-    wait_ready(page)
-
-    rate, problems = found_passages(page, published)
-    assert rate == 1, problems
-    assert not problems, problems
 
     label = page.get_by_role("button", name=LABEL).first
     passage = published.passages[int(label.get_attribute("data-fcx"))]
@@ -500,11 +506,7 @@ def test_the_script_finds_the_article_by_its_canonical_link(
     site.page(f"/canonical/plain/{name}", html)
     site.page(f"/canonical/{name}", with_embed(html, desk, None))
     plain = load(context, f"{publisher}/canonical/plain/{name}")
-    scripted = load(context, f"{publisher}/canonical/{name}")
+    scripted = load_all_found(context, f"{publisher}/canonical/{name}", published)
     page = scripted.page
-    wait_ready(page)
-    rate, problems = found_passages(page, published)
-    assert rate == 1, problems
-    assert not problems, problems
     expect(page.get_by_role("button", name=LABEL)).to_have_count(len(published.passages))
     assert new_errors(scripted, plain) == []
