@@ -3,7 +3,9 @@ publisher's page does to the text of the article — passages split across links
 spans, line breaks, collapsed, doubled and non-breaking white space, soft hyphens,
 zero-width spaces, typographic or straight quotation marks, ligatures — every passage is
 found and marked exactly, never in a hidden copy of it, and a teaser that repeats a
-passage with other context never takes its place.
+passage with other context never takes its place. Also: the box where the newsroom puts it
+(``data-list-target``), the end of each claim for screen readers, and annotations treated
+as untrusted (markup stays text, only web links are links, only #rrggbb colours).
 
 The page and the desk are made-up origins served by the browser itself (``page.route``);
 the annotations are built from the desk's text as the API builds them
@@ -230,3 +232,53 @@ def test_every_passage_is_found_exactly_whatever_the_page_does_to_its_text(
         assert fold(marked[number]["text"]) == fold(TEXT[start:end]), (number, marked[number])
         assert marked[number]["inArticle"], (number, "marked outside the article's text")
     assert errors == []
+
+
+def _load(embed_page, page_html: str, collection: dict) -> Page:
+    page, state = embed_page["page"], embed_page["state"]
+    state["html"], state["annotations"] = page_html, json.dumps(collection).encode()
+    page.goto(PAGE)
+    page.wait_for_function("() => document.querySelector('.fcx-host[data-found]')")
+    return page
+
+
+def test_the_box_goes_where_the_newsroom_says_and_screen_readers_hear_the_end(embed_page):
+    spans = SENTENCES[:2]
+    html_text = publisher_page(spans, random.Random(1), hidden=False, teaser=False).replace(
+        "<footer>", '<div id="factchecks"></div><footer>'
+    )
+    html_text = html_text.replace(" async>", ' data-list-target="#factchecks" async>')
+    page = _load(embed_page, html_text, annotations(spans))
+    assert page.evaluate("() => document.querySelector('#factchecks > .fcx-host') !== null")
+    ends = page.evaluate(
+        """() => [...document.querySelectorAll("mark.fcx-mark")].map((mark) => {
+            const next = mark.nextElementSibling;
+            return next && next.matches(".fcx-sr") ? next.textContent : null;
+        }).filter(Boolean)"""
+    )
+    assert ends == ["Ende der geprüften Behauptung"] * 2
+
+
+def test_what_the_annotations_say_is_shown_as_text_and_only_web_links_are_links(embed_page):
+    """An annotation is data from the desk, but the script treats it as untrusted: markup
+    stays text, a javascript: link is left out, a colour that is not #rrggbb is not used."""
+    collection = annotations(SENTENCES[:1])
+    bodies = collection["first"]["items"][0]["body"]
+    bodies[0]["value"] = '<img src=x onerror="window.hacked=1">Falsch'
+    bodies[0]["schema:color"] = "red;}body{display:none"
+    bodies[1]["value"] = "<script>window.hacked=2</script>"
+    bodies.append({"purpose": "linking", "source": {"id": "javascript:window.hacked=3"}})
+    page = _load(
+        embed_page,
+        publisher_page(SENTENCES[:1], random.Random(2), hidden=False, teaser=False),
+        collection,
+    )
+    label = page.locator(".fcx-label")
+    assert label.text_content() == '<img src=x onerror="window.hacked=1">Falsch'
+    label.focus()
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog")
+    assert "<script>window.hacked=2</script>" in dialog.inner_text()
+    assert dialog.get_by_role("link").count() == 0
+    assert page.evaluate("() => window.hacked") is None
+    assert page.evaluate("() => getComputedStyle(document.body).display") == "block"
