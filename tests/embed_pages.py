@@ -64,7 +64,8 @@ REALWORLD_PAGES = (
 )
 
 # A passage is a whole sentence of this many characters.
-MIN_PASSAGE, MAX_PASSAGE = 30, 300
+# At most what a claim as reviewed may hold (Claim.claim_reviewed), which is the passage here.
+MIN_PASSAGE, MAX_PASSAGE = 30, 250
 # Where in the text the spread passages sit (fractions of its length; the last one is
 # the last sentence that qualifies).
 SPREAD = (0.0, 0.25, 0.5, 0.75)
@@ -169,7 +170,7 @@ def choose_passages(
 ) -> Choice:
     """The sentences of ``text`` (an imported page's article) to mark, in text order.
 
-    Candidates are whole sentences (``claims.text.sentences``) of 30–300 characters in
+    Candidates are whole sentences (``claims.text.sentences``) of 30–250 characters in
     plain paragraphs (``blocks``: not headings, list items or quotes) whose text is on the
     page ``html`` as a reader sees it. From them: the first at or after 0 %, 25 %, 50 % and
     75 % of the text and the last one; then the first (not yet chosen) that holds the
