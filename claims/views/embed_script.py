@@ -32,6 +32,8 @@ SOURCE = "embed/factchecks.js"
 LOADER_MAX_AGE = 300
 VERSION_MAX_AGE = 365 * 24 * 3600
 CONFIG = re.compile(r"/\*config\*/.*?/\*end\*/", re.DOTALL)
+COMMENT_LINES = re.compile(r"^[ \t]*//.*\n", re.MULTILINE)
+OPENING_COMMENT = re.compile(r"\A/\*.*?\*/\n", re.DOTALL)
 
 STRINGS = {
     # Translators: the heading of the box of fact-checks the embed script adds at the
@@ -80,6 +82,10 @@ def _build(language: str, modified: float) -> tuple[str, str]:
     body = CONFIG.sub(
         lambda _match: json.dumps(config, ensure_ascii=False, separators=(",", ":")), source
     )
+    # The comments are for the source's readers, not for every page view: whole comment
+    # lines and the opening block go; the code is served as it is written.
+    body = COMMENT_LINES.sub("", body)
+    body = OPENING_COMMENT.sub(f"/* {SOURCE}: docs/embed.md */\n", body, count=1)
     version = hashlib.sha256(body.encode()).hexdigest()[:12]
     return version, body
 

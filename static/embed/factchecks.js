@@ -270,7 +270,11 @@
         }
       });
       item.marks[0].before(item.label);
-      item.marks[item.marks.length - 1].after(element("span", "fcx-sr", t("end")));
+      // Where the claim ends, for screen readers: the last mark's generated content, an
+      // empty string with that alternative text (no element, so no layout).
+      const end = item.marks[item.marks.length - 1];
+      end.classList.add("fcx-end");
+      end.dataset.fcxEnd = t("end");
     }
   };
 
@@ -293,7 +297,7 @@ mark.fcx-mark.fcx-mark{all:unset;background:color-mix(in srgb,var(--fcx) 18%,tra
 mark.fcx-mark.fcx-mark mark.fcx-mark.fcx-mark{background:color-mix(in srgb,var(--fcx) 30%,transparent)}
 span.fcx-label.fcx-label{all:unset;position:absolute;z-index:2;translate:0 -105%;background:var(--fcx);color:var(--fcx-ink);font:600 10px/12px system-ui,sans-serif;padding:0 4px;border-radius:3px;white-space:nowrap;cursor:pointer;user-select:none}
 span.fcx-label.fcx-label:focus-visible{outline:2px solid #1a4fd6;outline-offset:2px}
-span.fcx-sr.fcx-sr{all:unset;position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap;user-select:none}`;
+mark.fcx-end.fcx-end::after{content:"" / attr(data-fcx-end)}`;
   const BOX_CSS = `
 :host{all:initial;display:block}
 :host([data-total]){content-visibility:auto;contain-intrinsic-size:auto 30rem}
