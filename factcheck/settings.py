@@ -419,7 +419,7 @@ for _origin in FACTCHECK_FRAME_ANCESTORS:
 # the Web Annotation endpoints the script reads; the rest of the public API stays open to
 # every origin. Empty (the default): no site can embed.
 FACTCHECK_EMBED_ORIGINS = [
-    origin.rstrip("/") for origin in env_list("FACTCHECK_EMBED_ORIGINS", [])
+    origin.rstrip("/").lower() for origin in env_list("FACTCHECK_EMBED_ORIGINS", [])
 ]
 for _origin in FACTCHECK_EMBED_ORIGINS:
     if _origin != "*" and not re.fullmatch(

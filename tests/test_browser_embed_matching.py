@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from playwright.sync_api import Page, Route
+from playwright.sync_api import Page, Route, expect
 
 from claims.annotations import CONTEXT_WIDTH
 from claims.text import normalize, quote_context
@@ -166,7 +166,7 @@ MARKED_JS = """() => {
         range.setStartBefore(marks[0]);
         range.setEndAfter(marks[marks.length - 1]);
         const text = range.cloneContents();
-        for (const own of text.querySelectorAll(".fcx-label")) own.remove();
+        for (const own of text.querySelectorAll(".fcx-labels")) own.remove();
         return {
             id: Number(id),
             text: text.textContent,
@@ -283,3 +283,44 @@ def test_what_the_annotations_say_is_shown_as_text_and_only_web_links_are_links(
     assert dialog.get_by_role("link").count() == 0
     assert page.evaluate("() => window.hacked") is None
     assert page.evaluate("() => getComputedStyle(document.body).display") == "block"
+
+
+def test_a_passage_inside_another_opens_its_own_verdict_by_mouse_and_tab_leaves_the_popover(
+    embed_page,
+):
+    """Two claims on one sentence and a third on part of it: each label and each mark
+    opens its own claim; Tab past the popover's last control closes it on its label, and
+    the next Tab reaches the next label."""
+    start, end = SENTENCES[1]
+    inner = (start + 5, end - 5)
+    collection = annotations([(start, end), (start, end), inner])
+    for number, item in enumerate(collection["first"]["items"]):
+        item["body"].append(
+            {"purpose": "linking", "source": {"id": f"https://desk.example/claims/{number}/"}}
+        )
+    # Without links: a click on the text of a passage in a link follows the link.
+    page_html = publisher_page([(start, end)], random.Random(3), hidden=False, teaser=False)
+    page = _load(embed_page, re.sub(r"</?a\b[^>]*>", "", page_html), collection)
+    dialog = page.get_by_role("dialog")
+    labels = page.locator(".fcx-label")
+    assert labels.count() == 3
+    for number in range(3):
+        labels.nth(number).click()
+        expect(dialog).to_contain_text(f"Claim {number}")
+        page.keyboard.press("Escape")
+    inner_mark = page.locator('mark.fcx-mark[data-fcx="2"]').first
+    inner_mark.click()
+    expect(dialog).to_contain_text("Claim 2")
+    page.keyboard.press("Escape")
+
+    labels.nth(0).focus()
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_visible()
+    page.keyboard.press("Tab")  # the close button
+    page.keyboard.press("Tab")  # the link to the claim
+    expect(dialog.get_by_role("link")).to_be_focused()
+    page.keyboard.press("Tab")  # past the last control: back on the label, closed
+    expect(dialog).to_be_hidden()
+    expect(labels.nth(0)).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(labels.nth(1)).to_be_focused()

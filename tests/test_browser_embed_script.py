@@ -34,7 +34,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 READY_TIMEOUT = 15_000  # ms: the list box must be there by then
 SETTLE = 500  # ms after "load": the page's own scripts have done their first work
-OWN = "mark.fcx-mark, .fcx-label, .fcx-host"  # the script's own elements
+OWN = "mark.fcx-mark, .fcx-labels, .fcx-label, .fcx-host"  # the script's own elements
 LABEL = re.compile(r"^(Faktencheck|Fact-check): ")
 
 STRINGS = {
@@ -422,7 +422,7 @@ def test_nothing_shows_and_nothing_breaks_when_the_api_fails(
             page.goto(f"{publisher}/{name}", wait_until="load")
     page.wait_for_timeout(SETTLE)
 
-    assert page.locator("mark.fcx-mark, .fcx-label, .fcx-host").count() == 0
+    assert page.locator("mark.fcx-mark, .fcx-labels, .fcx-host").count() == 0
     # The page's own scripts throw (their libraries from the CDNs are not there): the same
     # on the plain page. The script adds none.
     assert set(scripted.page_errors) <= set(plain.page_errors), scripted.page_errors
@@ -449,7 +449,7 @@ def test_a_page_without_fact_checks_gets_nothing(site, publisher, desk_url, cont
         page.goto(f"{publisher}/unknown/{name}", wait_until="load")
     assert answer.value.status == 200
     page.wait_for_timeout(SETTLE)
-    assert page.locator("mark.fcx-mark, .fcx-label, .fcx-host").count() == 0
+    assert page.locator("mark.fcx-mark, .fcx-labels, .fcx-host").count() == 0
     assert new_errors(scripted, plain) == []
 
 

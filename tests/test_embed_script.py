@@ -45,9 +45,6 @@ def test_the_loader_is_short_lived_and_names_the_current_version_of_each_languag
     for language in ("de", "en"):
         version, _script = build(language)
         assert f"/embed/{version}/{language}.js" in body
-    # No inline code on the host page: the loader only adds a <script src>.
-    assert "eval(" not in body
-    assert "innerHTML" not in body
 
 
 def test_the_current_version_is_cached_for_a_year_and_an_old_one_briefly(client):
@@ -78,8 +75,9 @@ def test_the_script_speaks_the_page_language_from_the_catalogues(client):
     assert build("de")[0] != build("en")[0]
 
 
-def test_the_script_has_no_inline_code_or_style_attributes():
-    """What a strict CSP (script-src and style-src without 'unsafe-inline') would block."""
+def test_the_script_builds_no_code_or_markup_from_strings():
+    """No eval, no HTML parsing of text, no style attribute, no cookie: what a strict CSP
+    would block or a hostile annotation could abuse (the browser tests run it under one)."""
     script = build("en")[1]
     for forbidden in (
         "eval(",

@@ -348,7 +348,7 @@ class ArticleForm(forms.ModelForm):
         self.fields["title"].required = False
         self.fields["title"].help_text = _("Taken from the page when you upload HTML.")
         self.fields["language"].required = False
-        if self.instance.pk is None and not kwargs.get("initial", {}).get("language"):
+        if self.instance.pk is None and not (kwargs.get("initial") or {}).get("language"):
             # Empty: taken from the page, else German (not the model's default, which
             # would hide that). A fetched page's own language is kept for the editor to see.
             self.initial["language"] = ""

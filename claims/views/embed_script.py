@@ -118,9 +118,11 @@ def embed_loader(request: HttpRequest) -> HttpResponse:
         "  if (!own) return;\n"
         f"  const versions = {json.dumps(versions)};\n"
         '  const tag = (own.dataset.lang || document.documentElement.lang || "").toLowerCase();\n'
+        '  const language = tag.split("-")[0];\n'
         '  const script = document.createElement("script");\n'
         "  script.src = new URL(\n"
-        f'    versions[tag.split("-")[0]] || versions[{json.dumps(settings.LANGUAGE_CODE)}],\n'
+        f"    Object.hasOwn(versions, language) ? versions[language] : "
+        f"versions[{json.dumps(settings.LANGUAGE_CODE)}],\n"
         "    own.src,\n"
         "  ).href;\n"
         "  script.async = true;\n"

@@ -26,6 +26,7 @@
   // Element names (localName: lower case in HTML and SVG alike).
   const SKIP = /^(script|style|noscript|template|textarea|select|option|iframe|object|svg|canvas|math|head|title|button)$/;
   const BLOCK = /^(address|article|aside|blockquote|br|dd|details|div|dl|dt|fieldset|figcaption|figure|footer|form|h[1-6]|header|hr|li|main|nav|ol|p|pre|section|summary|table|td|th|tr|ul)$/;
+  const LIST_AT_ONCE = 100; // entries in the box made at once; more wait (list)
   const FLOW = /^(article|aside|blockquote|body|div|main|section|td)$/;
 
   // --- Text as matching sees it -------------------------------------------------------
@@ -42,7 +43,8 @@
       .replace(/[\u201c-\u201f\u2033\u00ab\u00bb]/g, '"')
       .replace(/[\u2010-\u2015\u2212]/g, "-")
       .replace(/\s/g, " ")
-      .toLowerCase();
+      .toLowerCase()
+      .replace(/ς/g, "σ");
   const folded = new Map();
   const foldChar = (c) => {
     let f = folded.get(c);
@@ -132,19 +134,22 @@
     for (let offset = 0, width = 1; offset < value.length; offset += width) {
       const code = value.charCodeAt(offset);
       width = code >= 0xd800 && code < 0xdc00 && offset + 1 < value.length ? 2 : 1;
-      // Only the length of the folded character counts, and whether it is a space.
-      let size = 1;
-      let blank = code === 32 || (code >= 9 && code <= 13);
+      // Only the length of the folded character counts, and whether it ends in a space;
+      // a space after a space is dropped, as foldRun drops it.
       if (code >= 128) {
-        const f = foldChar(value.slice(offset, offset + width));
-        size = f.length;
-        blank = f === " ";
-        if (size && !blank && f.endsWith(" ")) blank = null; // ends in a space
+        let f = foldChar(value.slice(offset, offset + width));
+        if (space) f = f.replace(/^ +/, "");
+        if (f === "") continue;
+        if (count + f.length > index) return [low, offset, width];
+        count += f.length;
+        space = f.endsWith(" ");
+        continue;
       }
-      if (size === 0 || (blank === true && space)) continue;
-      if (count + size > index) return [low, offset, width];
-      count += size;
-      space = blank !== false;
+      const blank = code === 32 || (code >= 9 && code <= 13);
+      if (blank && space) continue;
+      if (count + 1 > index) return [low, offset, width];
+      count += 1;
+      space = blank;
     }
     return [low, value.length - 1, 1];
   };
@@ -212,7 +217,12 @@
     for (const item of found) {
       item.first = point(page, item.start).slice(0, 2);
       const [index, offset, width] = point(page, item.end - 1);
-      item.last = [index, offset + width];
+      // What folds to nothing right after the passage (a combining accent of its last
+      // letter, a soft hyphen) belongs to it.
+      const data = page.nodes[index].data;
+      let end = offset + width;
+      while (end < data.length && foldChar(data[end]) === "") end++;
+      item.last = [index, end];
       addCut(item.first);
       addCut(item.last);
     }
@@ -241,6 +251,8 @@
       }
       return result;
     };
+    const groups = new Map();
+    labelGroups = [];
     for (const item of found) {
       item.marks = inRange(item).map((node) => {
         const mark = element("mark", `fcx-mark fcx-v-${item.tone}`);
@@ -249,7 +261,8 @@
         mark.append(node);
         mark.addEventListener("click", (event) => {
           // A link in the passage stays a link; a passage inside another opens its own.
-          if (event.target.closest("a") || event.target.closest("mark.fcx-mark") !== mark) return;
+          const target = event.target;
+          if (target.closest("a, .fcx-label") || target.closest("mark.fcx-mark") !== mark) return;
           open(item);
         });
         return mark;
@@ -262,19 +275,51 @@
       item.label.setAttribute("aria-haspopup", "dialog");
       item.label.setAttribute("aria-expanded", "false");
       item.label.setAttribute("aria-label", t("open", item.verdict || t("checked")));
-      item.label.addEventListener("click", () => open(item));
+      item.label.addEventListener("click", (event) => {
+        event.preventDefault(); // in a link, the label opens the verdict, not the link
+        open(item);
+      });
       item.label.addEventListener("keydown", (event) => {
         if (event.key === "Enter" || event.key === " ") {
           event.preventDefault();
           open(item);
         }
       });
-      item.marks[0].before(item.label);
+      // Passages that start at the same place (two claims on one sentence) put their
+      // labels side by side in one group, before the outermost mark.
+      const key = item.first.join(":");
+      let group = groups.get(key);
+      if (!group) {
+        group = element("span", "fcx-labels");
+        groups.set(key, group);
+        labelGroups.push(group);
+        item.marks[0].before(group);
+      }
+      group.append(item.label);
       // Where the claim ends, for screen readers: the last mark's generated content, an
       // empty string with that alternative text (no element, so no layout).
       const end = item.marks[item.marks.length - 1];
       end.classList.add("fcx-end");
       end.dataset.fcxEnd = t("end");
+    }
+  };
+
+  // Labels of passages that start close together on one line would cover each other:
+  // each is moved right past the one before it (a translation, so the text does not
+  // move), again when the window's width changes the lines.
+  let labelGroups = [];
+  const spread = () => {
+    let before = null;
+    for (const group of labelGroups) {
+      group.style.translate = "";
+      let { left, right, top } = group.getBoundingClientRect();
+      if (before && Math.abs(top - before.top) < 4 && left < before.right + 2) {
+        const shift = before.right + 2 - left;
+        group.style.translate = `${shift}px -105%`;
+        left += shift;
+        right += shift;
+      }
+      before = { right, top };
     }
   };
 
@@ -295,7 +340,8 @@
   const PAGE_CSS = `
 mark.fcx-mark.fcx-mark{all:unset;background:color-mix(in srgb,var(--fcx) 18%,transparent);box-shadow:inset 0 -2px var(--fcx);color:inherit;cursor:pointer}
 mark.fcx-mark.fcx-mark mark.fcx-mark.fcx-mark{background:color-mix(in srgb,var(--fcx) 30%,transparent)}
-span.fcx-label.fcx-label{all:unset;position:absolute;z-index:2;translate:0 -105%;background:var(--fcx);color:var(--fcx-ink);font:600 10px/12px system-ui,sans-serif;padding:0 4px;border-radius:3px;white-space:nowrap;cursor:pointer;user-select:none}
+span.fcx-labels.fcx-labels{all:unset;position:absolute;z-index:2;translate:0 -105%;display:inline-flex;gap:2px}
+span.fcx-label.fcx-label{all:unset;background:var(--fcx);color:var(--fcx-ink);font:600 10px/12px system-ui,sans-serif;padding:0 4px;border-radius:3px;white-space:nowrap;cursor:pointer;user-select:none}
 span.fcx-label.fcx-label:focus-visible{outline:2px solid #1a4fd6;outline-offset:2px}
 mark.fcx-end.fcx-end::after{content:"" / attr(data-fcx-end)}`;
   const BOX_CSS = `
@@ -303,7 +349,7 @@ mark.fcx-end.fcx-end::after{content:"" / attr(data-fcx-end)}`;
 :host([data-total]){content-visibility:auto;contain-intrinsic-size:auto 30rem}
 *{box-sizing:border-box}
 .fcx-v{display:inline-block;background:var(--fcx);color:var(--fcx-ink);font:600 12px/18px system-ui,sans-serif;padding:0 6px;border-radius:3px}
-[popover]{inset:auto;margin:0;position:fixed;max-width:min(26rem,calc(100vw - 16px));padding:14px 16px;border:1px solid #8a8f98;border-radius:6px;background:#fff;color:#1b1e23;font:15px/1.45 system-ui,sans-serif;box-shadow:0 6px 24px rgb(0 0 0 / .18)}
+[popover]{inset:auto;margin:0;position:fixed;z-index:2147483647;max-width:min(26rem,calc(100vw - 16px));padding:14px 16px;border:1px solid #8a8f98;border-radius:6px;background:#fff;color:#1b1e23;font:15px/1.45 system-ui,sans-serif;box-shadow:0 6px 24px rgb(0 0 0 / .18)}
 [popover]:focus{outline:none}
 .head{display:flex;justify-content:space-between;align-items:start;gap:12px}
 h2{font:600 16px/1.3 system-ui,sans-serif;margin:0}
@@ -382,12 +428,33 @@ li:first-child{border-top:0}
       };
       popover.addEventListener("beforetoggle", (event) => event.newState === "closed" && closed());
       popover.addEventListener("keydown", (event) => {
-        if (event.key === "Escape" && !popover.showPopover) close();
+        if (event.key === "Escape" && !popover.showPopover) close(true);
+        if (event.key !== "Tab") return;
+        // Not a trap, and no jump to the end of the page where the popover lives: Tab
+        // past its last control (Shift+Tab before its first) closes it, back on the label.
+        const controls = [...popover.querySelectorAll("button, a[href]")];
+        const active = root.activeElement;
+        const last = controls[controls.length - 1];
+        if (event.shiftKey ? active === controls[0] || active === popover : active === last) {
+          event.preventDefault();
+          close(true);
+        }
       });
+      if (!popover.showPopover) {
+        // Without the Popover API: a click elsewhere closes it, as the API's would.
+        document.addEventListener(
+          "pointerdown",
+          (event) => {
+            const path = event.composedPath();
+            if (current && !path.includes(popover) && !path.includes(current.label)) close(false);
+          },
+          true,
+        );
+      }
       window.addEventListener("resize", place, { passive: true });
       window.addEventListener("scroll", place, { passive: true });
     }
-    if (current) close();
+    if (current) close(false);
     current = item;
     popover.replaceChildren();
     const head = element("div", "head");
@@ -396,7 +463,7 @@ li:first-child{border-top:0}
     const closer = element("button", "", "×");
     closer.type = "button";
     closer.setAttribute("aria-label", t("close"));
-    closer.addEventListener("click", close);
+    closer.addEventListener("click", () => close(true));
     head.append(title, closer);
     popover.append(head);
     if (organisation) popover.append(element("p", "by", t("by", organisation)));
@@ -408,7 +475,9 @@ li:first-child{border-top:0}
     place();
     popover.focus();
   };
-  const close = () => {
+  // Closes the popover; the focus goes back to the label if it was inside (with the
+  // Popover API, the beforetoggle handler does that) or ``refocus`` says so.
+  const close = (refocus = true) => {
     if (!popover || !current) return;
     if (popover.hidePopover) {
       popover.hidePopover();
@@ -417,7 +486,7 @@ li:first-child{border-top:0}
       current = null;
       popover.hidden = true;
       opener.label.setAttribute("aria-expanded", "false");
-      opener.label.focus();
+      if (refocus === true) opener.label.focus();
     }
   };
   function place() {
@@ -425,6 +494,7 @@ li:first-child{border-top:0}
     // Below the passage's last line, from where its first line starts; above it when
     // there is no room below.
     const rects = current.marks.flatMap((mark) => [...mark.getClientRects()]);
+    if (!rects.length) return close(false); // the page took the passage away (a re-render)
     const first = rects[0];
     const last = rects[rects.length - 1];
     const width = popover.offsetWidth;
@@ -447,9 +517,12 @@ li:first-child{border-top:0}
     const entries = element("ol");
     section.append(entries);
     root.append(section);
-    // The entries are made when the box comes near the viewport: a reader who never
-    // scrolls to the end of the article costs nothing for them.
+    // A long list's entries are made when the box comes near the viewport or the page is
+    // idle, whichever is first: they cost nothing while the page is busy.
+    let filled = false;
     const fill = () => {
+      if (filled) return;
+      filled = true;
       for (const item of items) {
         const entry = element("li");
         const link = details(item, entry);
@@ -467,7 +540,8 @@ li:first-child{border-top:0}
         entries.append(entry);
       }
     };
-    if (window.IntersectionObserver) {
+    if (items.length > LIST_AT_ONCE && window.IntersectionObserver) {
+      if (window.requestIdleCallback) requestIdleCallback(fill, { timeout: 3000 });
       const watch = new IntersectionObserver(
         (seen) => {
           if (!seen.some((entry) => entry.isIntersecting)) return;
@@ -489,9 +563,8 @@ li:first-child{border-top:0}
       return node;
     }
     // The end of the article: the <article> holding every found passage, else the
-    // element holding them, widened while its parent holds much more text (the passages
-    // may all be in one paragraph or section of a long text; the page around the article
-    // adds little); without any found, the page's <article> or <main>.
+    // element holding them, widened (below) as far as the article's text seems to go;
+    // without any found, the page's <article> or <main>.
     let container = null;
     for (const item of found) {
       const mark = item.marks[0];
@@ -509,11 +582,18 @@ li:first-child{border-top:0}
       });
       return total;
     };
+    // The article reaches at least as far as its last passage ends in the desk's text.
+    const extent = Math.max(0, ...found.map((item) => (item.position || 0) + item.quote.exact.length));
+    const landmarkBeside = (parent, child) =>
+      [...parent.querySelectorAll("nav, header, footer, aside, form")].some((mark) => !child.contains(mark));
     let own = size(container);
-    while (container !== document.body && container.parentElement !== document.body) {
-      const wider = size(container.parentElement);
-      if (wider < 1.5 * own) break;
-      container = container.parentElement;
+    while (!article && container !== document.body && container.parentElement !== document.body) {
+      const parent = container.parentElement;
+      const wider = size(parent);
+      // Wider while this element cannot hold the whole article, or its parent holds much
+      // more text and no navigation, header, footer, sidebar or form beside it.
+      if (own >= 0.9 * extent && (wider < 1.5 * own || landmarkBeside(parent, container))) break;
+      container = parent;
       own = wider;
     }
     container.append(node);
@@ -596,7 +676,12 @@ li:first-child{border-top:0}
     wrap(page, found);
     const shown = found.filter((item) => item.label);
     const box = list(page, shown);
-    void document.body.offsetHeight; // the layout the marks cause counts too
+    spread(); // after the layout the marks cause, which counts too
+    let resizing = 0;
+    window.addEventListener("resize", () => {
+      cancelAnimationFrame(resizing);
+      resizing = requestAnimationFrame(spread);
+    });
     performance.measure("factchecks", "factchecks:start");
     document.dispatchEvent(new CustomEvent("factchecks:ready", { detail: { total: items.length, found: shown.length, box } }));
   };
