@@ -309,10 +309,11 @@
   // move), again when the window's width changes the lines.
   let labelGroups = [];
   const spread = () => {
+    for (const group of labelGroups) if (group.style.translate) group.style.translate = "";
+    const boxes = labelGroups.map((group) => group.getBoundingClientRect()); // one layout
     let before = null;
-    for (const group of labelGroups) {
-      group.style.translate = "";
-      let { left, right, top } = group.getBoundingClientRect();
+    labelGroups.forEach((group, i) => {
+      let { left, right, top } = boxes[i];
       if (before && Math.abs(top - before.top) < 4 && left < before.right + 2) {
         const shift = before.right + 2 - left;
         group.style.translate = `${shift}px -105%`;
@@ -320,7 +321,7 @@
         right += shift;
       }
       before = { right, top };
-    }
+    });
   };
 
   // --- The popover and the list, in Shadow DOM --------------------------------------------
