@@ -26,7 +26,6 @@
   // Element names (localName: lower case in HTML and SVG alike).
   const SKIP = /^(script|style|noscript|template|textarea|select|option|iframe|object|svg|canvas|math|head|title|button)$/;
   const BLOCK = /^(address|article|aside|blockquote|br|dd|details|div|dl|dt|fieldset|figcaption|figure|footer|form|h[1-6]|header|hr|li|main|nav|ol|p|pre|section|summary|table|td|th|tr|ul)$/;
-  const LIST_AT_ONCE = 100; // entries in the box made at once; more wait (list)
   const FLOW = /^(article|aside|blockquote|body|div|main|section|td)$/;
 
   // --- Text as matching sees it -------------------------------------------------------
@@ -518,8 +517,9 @@ li:first-child{border-top:0}
     const entries = element("ol");
     section.append(entries);
     root.append(section);
-    // A long list's entries are made when the box comes near the viewport or the page is
-    // idle, whichever is first: they cost nothing while the page is busy.
+    // The entries are made when the box comes near the viewport (or the page is
+    // printed): a reader who never scrolls to the end of the article costs nothing for
+    // them, and none of it delays the page.
     let filled = false;
     const fill = () => {
       if (filled) return;
@@ -541,8 +541,8 @@ li:first-child{border-top:0}
         entries.append(entry);
       }
     };
-    if (items.length > LIST_AT_ONCE && window.IntersectionObserver) {
-      if (window.requestIdleCallback) requestIdleCallback(fill, { timeout: 3000 });
+    if (window.IntersectionObserver) {
+      window.addEventListener("beforeprint", fill, { once: true });
       const watch = new IntersectionObserver(
         (seen) => {
           if (!seen.some((entry) => entry.isIntersecting)) return;
