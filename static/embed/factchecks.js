@@ -6,9 +6,10 @@
  * position only breaks ties), marks it with a verdict label that opens a popover, and
  * lists every fact-check, found or not, in a box at the end of the article.
  *
- * Never harms the host page: no globals, no cookies, no inline code or style attributes
- * (strict CSP), styles only under the "fcx-" prefix or in Shadow DOM, no layout change
- * outside the highlights, and silence when the API is down or there is nothing to show.
+ * Never harms the host page: no named globals, no cookies, no inline code and no style
+ * written as markup (strict CSP; positions are set through CSSOM, which CSP allows), rules
+ * only for "fcx-" classes or in Shadow DOM, no layout change outside the highlights, and
+ * silence when the API is down or there is nothing to show.
  * The desk's view fills in CONFIG: the strings of the page's language, the API's address.
  */
 (() => {
