@@ -6,6 +6,7 @@ a silently different configuration.
 """
 
 import os
+import re
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -66,6 +67,23 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_origins(name: str, *, any_origin: bool = False) -> list[str]:
+    """A comma-separated list of web origins ("https://www.example.org", or
+    "https://*.example.org" for any subdomain), in lower case without a trailing slash;
+    ``any_origin`` also allows "*". Anything else stops the start naming ``name``."""
+    origins = [origin.rstrip("/").lower() for origin in env_list(name, [])]
+    for origin in origins:
+        if any_origin and origin == "*":
+            continue
+        if not re.fullmatch(r"https?://(\*\.)?[a-z0-9.-]+(:[0-9]{1,5})?", origin):
+            alternative = ", or *" if any_origin else ""
+            raise ImproperlyConfigured(
+                f"{name} must list origins such as https://www.example.org "
+                f"(scheme and host, no path{alternative}; got {origin!r})."
+            )
+    return origins
 
 
 def env_choice(name: str, default: str, choices: set[str]) -> str:

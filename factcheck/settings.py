@@ -19,6 +19,7 @@ from factcheck.env import (
     env_choice,
     env_int,
     env_list,
+    env_origins,
     env_required,
     env_str,
     env_url,
@@ -404,31 +405,13 @@ FACTCHECK_SITE_URL = (env_url("FACTCHECK_SITE_URL", None, {"http", "https"}) or 
 # The newsroom's own sites that may show a claim's verdict card in an <iframe> (oEmbed,
 # claims/views/embed.py), as origins: "https://www.example.org,https://*.example.org".
 # Only the card page allows them (CSP frame-ancestors); every other page stays DENY.
-FACTCHECK_FRAME_ANCESTORS = [
-    origin.rstrip("/") for origin in env_list("FACTCHECK_FRAME_ANCESTORS", [])
-]
-for _origin in FACTCHECK_FRAME_ANCESTORS:
-    if not re.fullmatch(r"https?://(\*\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?", _origin):
-        raise ImproperlyConfigured(
-            "FACTCHECK_FRAME_ANCESTORS must list origins such as https://www.example.org "
-            f"(scheme and host, no path; got {_origin!r})."
-        )
+FACTCHECK_FRAME_ANCESTORS = env_origins("FACTCHECK_FRAME_ANCESTORS")
 # The publishers' sites that may show the verdicts on their own article pages with the
 # embed script (/embed.js, docs/embed.md), as origins: "https://www.example.org,
 # https://*.example.org"; "*" lets every site. Only these origins get CORS answers from
 # the Web Annotation endpoints the script reads; the rest of the public API stays open to
 # every origin. Empty (the default): no site can embed.
-FACTCHECK_EMBED_ORIGINS = [
-    origin.rstrip("/").lower() for origin in env_list("FACTCHECK_EMBED_ORIGINS", [])
-]
-for _origin in FACTCHECK_EMBED_ORIGINS:
-    if _origin != "*" and not re.fullmatch(
-        r"https?://(\*\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?", _origin
-    ):
-        raise ImproperlyConfigured(
-            "FACTCHECK_EMBED_ORIGINS must list origins such as https://www.example.org "
-            f"(scheme and host, no path), or *; got {_origin!r}."
-        )
+FACTCHECK_EMBED_ORIGINS = env_origins("FACTCHECK_EMBED_ORIGINS", any_origin=True)
 FACTCHECK_REQUIRED_APPROVALS = env_int("FACTCHECK_REQUIRED_APPROVALS", 1, minimum=1)
 # The approval that completes the quota publishes in the same step ("Approve and publish");
 # off keeps publishing a separate step for newsrooms that want it.

@@ -521,6 +521,17 @@ def _documented(media_type: str, description: str) -> dict:
     }
 
 
+def _article_collection(request: HttpRequest, article: Article) -> dict:
+    """The article's AnnotationCollection under its own address (by slug), whichever
+    endpoint asked: an annotation has one id."""
+    revision = article.current_revision
+    mentions = published_mentions(revision) if revision is not None else []
+    collection_url = _api_url(request, "article-annotations", slug=article.slug)
+    return article_annotations(
+        article, revision, mentions, collection_url=collection_url, request=request
+    )
+
+
 @router.get(
     "/articles/{slug}/annotations",
     response={200: dict, **schemas.READ_ERRORS},
@@ -539,13 +550,7 @@ def article_annotation_list(
     conclusion as a `TextualBody` in the claim's language, a link to the claim page, and
     a target on the article's original address with a `TextQuoteSelector` and a
     `TextPositionSelector` (code points). All annotations are on the first page."""
-    article = published_article(slug)
-    revision = article.current_revision
-    mentions = published_mentions(revision) if revision is not None else []
-    collection_url = _api_url(request, "article-annotations", slug=article.slug)
-    collection = article_annotations(
-        article, revision, mentions, collection_url=collection_url, request=request
-    )
+    collection = _article_collection(request, published_article(slug))
     if page is not None:
         if page != 1:
             raise Problem(404, gettext("All annotations are on page 1."))
@@ -591,15 +596,7 @@ def page_annotation_list(
             "total": 0,
         }
     else:
-        # The article's own collection, under its own address: an annotation has one id.
-        revision = article.current_revision
-        collection = article_annotations(
-            article,
-            revision,
-            published_mentions(revision),
-            collection_url=_api_url(request, "article-annotations", slug=article.slug),
-            request=request,
-        )
+        collection = _article_collection(request, article)
     response = _json_ld(collection, ANNOTATION_MEDIA_TYPE)
     _public(response)
     return response

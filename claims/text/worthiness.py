@@ -414,7 +414,7 @@ def _judge(
         features.add("number")
     if (
         years
-        or lemma_set & set(month_names(language))
+        or not lemma_set.isdisjoint(month_names(language))
         or (lemma_set & _CUES["time_unit"] and (lemma_set & _CUES["date_anchor"] or numbers))
     ):
         features.add("date")

@@ -17,7 +17,7 @@ What a page may read, the annotations, is decided by ``FACTCHECK_EMBED_ORIGINS``
 import hashlib
 import json
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -62,7 +62,10 @@ STRINGS = {
 }
 
 
+@cache
 def _source_path() -> Path:
+    """Where the script's source is: looked for once per process (the staticfiles finders
+    walk the static folders); its modification time is still read on each build."""
     found = finders.find(SOURCE)
     if not found:
         raise Http404(SOURCE)

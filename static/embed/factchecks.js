@@ -623,7 +623,6 @@ li:first-child{border-top:0}
       quote,
       position: position && typeof position.start === "number" ? position.start : null,
       verdict: typeof verdict.value === "string" ? verdict.value : "",
-      tone: `${index}`,
       colour,
       claim: String(body("identifying").value || ""),
       conclusion: String(body("describing").value || (verdict.value ? "" : body("assessing").value || "")),
