@@ -151,6 +151,22 @@ def after_cache_outage() -> None:
     _clear_local()
 
 
+def per_generation(name: str, compute, timeout: int = 24 * 3600):
+    """``compute()``'s value, kept in the shared cache until the public content changes
+    (the next generation): for figures drawn from every published claim, such as the home
+    page's verdict chart, which are then counted once per change instead of once per page
+    rendered. Computed every time while the shared cache cannot be reached."""
+    generation = _generation()
+    if generation is None:
+        return compute()
+    key = f"public-data:{name}:{generation}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
+
+
 def clear_all_caches() -> None:
     """Empty the whole shared cache (pages, sessions, rate limits) and this process's
     local page copies: for tests and benchmarks, never for a live site."""

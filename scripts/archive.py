@@ -216,82 +216,16 @@ def _text(rng: random.Random, paragraphs: list[str], chars: int) -> tuple[str, l
     return text, spans
 
 
-# --- The generator --------------------------------------------------------------------
-def generate(claims: int, seed: int = 22, *, log=print) -> Summary:
-    """Write an archive of ``claims`` claims (and everything that goes with them)."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-    from django.db import connection, transaction
-
-    from claims.models import (
-        Article,
-        ArticleRevision,
-        Claim,
-        ClaimEvent,
-        Correction,
-        ErrorReport,
-        Mention,
-        Rating,
-        Review,
-        Source,
-        Tip,
-    )
-    from claims.roles import EDITORS, REVIEWERS, ensure_role_groups
-
+def build_rows(
+    claims: int, seed: int, *, ratings: list, editors: list, reviewers: list, ids: dict
+) -> dict[str, list[dict]]:
+    """The archive's rows, by table ("article", "claim", …), as dicts of attribute names;
+    ``ids`` gives each table's first primary key. No database access: the same arguments
+    always give the same rows."""
     rng = random.Random(seed)
-    summary = Summary(claims=claims, seed=seed)
-    User = get_user_model()
-    ratings = list(Rating.objects.order_by("scale", "position", "pk").values_list("pk", flat=True))
-    if not ratings:
-        raise RuntimeError("no ratings: load the seeds first (manage.py loadseeds)")
-    models = [
-        Article,
-        ArticleRevision,
-        Claim,
-        Mention,
-        Source,
-        ClaimEvent,
-        Review,
-        Correction,
-        Tip,
-        ErrorReport,
-        Claim.history.model,
-        Mention.history.model,
-    ]
-    clock = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        summary.seconds[name] = summary.seconds.get(name, 0.0) + now - clock
-        clock = now
-
-    # --- Desk users (made once; a second archive in the same database reuses them)
-    ensure_role_groups()
-    editors_group, reviewers_group = (
-        Group.objects.get(name=EDITORS),
-        Group.objects.get(name=REVIEWERS),
-    )
-    editors, reviewers = [], []
-    for number in range(1, DESK_EDITORS + 1):
-        user, made = User.objects.get_or_create(
-            username=f"archive-editor-{number}", defaults={"password": UNUSABLE}
-        )
-        if made:
-            user.groups.add(editors_group)
-        editors.append(user.pk)
-    for number in range(1, DESK_REVIEWERS + 1):
-        user, made = User.objects.get_or_create(
-            username=f"archive-reviewer-{number}", defaults={"password": UNUSABLE}
-        )
-        if made:
-            user.groups.add(reviewers_group)
-        reviewers.append(user.pk)
     busy = editors[0]
-
     # --- Sizes
     n_articles = max(1, round(claims * ARTICLES_PER_CLAIM))
-    ids = {model: _next_id(model) for model in models}
     vocab = {"de": Vocabulary("de", rng), "en": Vocabulary("en", rng)}
     pool = {lang: [v.paragraph() for _ in range(1500)] for lang, v in vocab.items()}
     claimant_names = [f"{first} {last}" for first in _FIRST for last in _LAST]
@@ -299,7 +233,6 @@ def generate(claims: int, seed: int = 22, *, log=print) -> Summary:
     claimant_weights = list(
         itertools.accumulate(1 / (rank + 1) ** 1.1 for rank in range(len(claimant_names)))
     )
-    lap("vocabulary")
 
     # --- Bursty dates: news events of very different sizes, and a steady trickle
     bursts = sorted(
@@ -320,7 +253,7 @@ def generate(claims: int, seed: int = 22, *, log=print) -> Summary:
     article_dates = sorted(moment() for _ in range(n_articles))
     articles = []  # (pk, revision pk, language, date, text spans)
     article_rows, revision_rows = [], []
-    article_id, revision_id = ids[Article], ids[ArticleRevision]
+    article_id, revision_id = ids["article"], ids["revision"]
     for index, when in enumerate(article_dates):
         language = "de" if rng.random() < GERMAN_SHARE else "en"
         chars = int(min(120_000, max(600, rng.lognormvariate(math.log(2500), 0.9))))
@@ -338,19 +271,18 @@ def generate(claims: int, seed: int = 22, *, log=print) -> Summary:
                 "created_by_id": editors[rng.randrange(len(editors))],
             }
         )
-    lap("articles")
 
     # --- Claims: each has a home article (heavy-tailed: a few articles carry many claims)
     article_weights = list(itertools.accumulate(rng.paretovariate(1.3) for _ in articles))
     homes = sorted(rng.choices(range(len(articles)), cum_weights=article_weights, k=claims))
-    claim_id = ids[Claim]
+    claim_id = ids["claim"]
     statuses = ["published"] * 88 + ["draft"] * 5 + ["in_review"] * 3
     statuses += ["changes_requested"] * 2 + ["dismissed"] * 2
     claim_rows, mention_rows, source_rows, history_rows, mention_history = [], [], [], [], []
     event_rows, review_rows, correction_rows = [], [], []
-    mention_id, source_id, event_id = ids[Mention], ids[Source], ids[ClaimEvent]
-    review_id, correction_id = ids[Review], ids[Correction]
-    history_id, mention_history_id = ids[Claim.history.model], ids[Mention.history.model]
+    mention_id, source_id, event_id = ids["mention"], ids["source"], ids["event"]
+    review_id, correction_id = ids["review"], ids["correction"]
+    history_id, mention_history_id = ids["claim_history"], ids["mention_history"]
     busy_claims = set(rng.sample(range(claims), min(BUSY_EDITOR_CLAIMS, claims)))
     claimed_sentences: dict[int, set] = {}
     published_claims = []
@@ -366,7 +298,7 @@ def generate(claims: int, seed: int = 22, *, log=print) -> Summary:
         if published and published > END:
             published = END
         author = busy if index in busy_claims else editors[1 + rng.randrange(len(editors) - 1)]
-        assignee = author if rng.random() < 0.7 else editors[rng.randrange(len(editors))]
+        assignee = author if rng.random() < 0.7 else editors[1 + rng.randrange(len(editors) - 1)]
         if index in busy_claims:
             assignee = busy
         reviewer = reviewers[rng.randrange(len(reviewers))]
@@ -534,7 +466,6 @@ def generate(claims: int, seed: int = 22, *, log=print) -> Summary:
                 }
             )
             event_id += 1
-    lap("claims")
 
     for pk, rev, language, when, *_rest, public in articles:
         status = "published" if public else rng.choice(["draft", "draft", "withdrawn"])
@@ -560,7 +491,7 @@ def generate(claims: int, seed: int = 22, *, log=print) -> Summary:
 
     # --- Reader tips and error reports, over the ten years
     tip_rows, report_rows = [], []
-    tip_id, report_id = ids[Tip], ids[ErrorReport]
+    tip_id, report_id = ids["tip"], ids["report"]
     moderation = ["new"] * 3 + ["in_progress", "accepted", "rejected", "rejected", "spam", "spam"]
     for _ in range(round(claims * TIPS_PER_CLAIM)):
         when = moment()
@@ -597,10 +528,107 @@ def generate(claims: int, seed: int = 22, *, log=print) -> Summary:
             }
         )
         report_id += 1
-    lap("reader input")
+
+    return {
+        "article": article_rows,
+        "revision": revision_rows,
+        "claim": claim_rows,
+        "mention": mention_rows,
+        "source": source_rows,
+        "review": review_rows,
+        "correction": correction_rows,
+        "event": event_rows,
+        "tip": tip_rows,
+        "report": report_rows,
+        "claim_history": history_rows,
+        "mention_history": mention_history,
+    }
+
+
+# --- The generator --------------------------------------------------------------------
+def generate(claims: int, seed: int = 22, *, log=print) -> Summary:
+    """Write an archive of ``claims`` claims (and everything that goes with them)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db import connection, transaction
+
+    from claims.models import (
+        Article,
+        ArticleRevision,
+        Claim,
+        ClaimEvent,
+        Correction,
+        ErrorReport,
+        Mention,
+        Rating,
+        Review,
+        Source,
+        Tip,
+    )
+    from claims.roles import EDITORS, REVIEWERS, ensure_role_groups
+
+    summary = Summary(claims=claims, seed=seed)
+    User = get_user_model()
+    ratings = list(Rating.objects.order_by("scale", "position", "pk").values_list("pk", flat=True))
+    if not ratings:
+        raise RuntimeError("no ratings: load the seeds first (manage.py loadseeds)")
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        summary.seconds[name] = summary.seconds.get(name, 0.0) + now - clock
+        clock = now
+
+    # --- Desk users (made once; a second archive in the same database reuses them)
+    ensure_role_groups()
+    editors_group, reviewers_group = (
+        Group.objects.get(name=EDITORS),
+        Group.objects.get(name=REVIEWERS),
+    )
+    editors, reviewers = [], []
+    for number in range(1, DESK_EDITORS + 1):
+        user, made = User.objects.get_or_create(
+            username=f"archive-editor-{number}", defaults={"password": UNUSABLE}
+        )
+        if made:
+            user.groups.add(editors_group)
+        editors.append(user.pk)
+    for number in range(1, DESK_REVIEWERS + 1):
+        user, made = User.objects.get_or_create(
+            username=f"archive-reviewer-{number}", defaults={"password": UNUSABLE}
+        )
+        if made:
+            user.groups.add(reviewers_group)
+        reviewers.append(user.pk)
+
+    # --- Rows, then the tables, parents first
+    tables = {
+        "article": Article,
+        "revision": ArticleRevision,
+        "claim": Claim,
+        "mention": Mention,
+        "source": Source,
+        "review": Review,
+        "correction": Correction,
+        "event": ClaimEvent,
+        "tip": Tip,
+        "report": ErrorReport,
+        "claim_history": Claim.history.model,
+        "mention_history": Mention.history.model,
+    }
+    rows = build_rows(
+        claims,
+        seed,
+        ratings=ratings,
+        editors=editors,
+        reviewers=reviewers,
+        ids={name: _next_id(model) for name, model in tables.items()},
+    )
+    lap("rows")
 
     # --- Write, parents first; one transaction
-    switched = _fix_auto_now(models)
+    switched = _fix_auto_now(tables.values())
     try:
         with transaction.atomic():
             if connection.vendor == "postgresql" and _superuser(connection):
@@ -609,35 +637,22 @@ def generate(claims: int, seed: int = 22, *, log=print) -> Summary:
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL session_replication_role = replica")
             with connection.constraint_checks_disabled():
-                for model, rows in [
-                    (Article, article_rows),
-                    (ArticleRevision, revision_rows),
-                    (Claim, claim_rows),
-                    (Mention, mention_rows),
-                    (Source, source_rows),
-                    (Review, review_rows),
-                    (Correction, correction_rows),
-                    (ClaimEvent, event_rows),
-                    (Tip, tip_rows),
-                    (ErrorReport, report_rows),
-                    (Claim.history.model, history_rows),
-                    (Mention.history.model, mention_history),
-                ]:
-                    written = TableWriter(model, connection).write(rows)
+                for name, model in tables.items():
+                    written = TableWriter(model, connection).write(rows[name])
                     summary.rows[model._meta.db_table] = written
                     lap(f"write {model._meta.db_table}")
-            _reset_sequences(connection, models)
+            _reset_sequences(connection, list(tables.values()))
     finally:
         _restore_auto_now(switched)
     summary.rows["auth_user (desk)"] = len(editors) + len(reviewers)
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
     else:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     lap("analyse")
-    summary.words = {lang: _search_words(rows=claim_rows, language=lang) for lang in ("de", "en")}
+    summary.words = {lang: _search_words(rows["claim"], lang) for lang in ("de", "en")}
     return summary
 
 

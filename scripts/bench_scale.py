@@ -36,12 +36,16 @@ SIZES = (1_000, 10_000, 100_000)
 HEADING = "## Archive scale (issue #22)"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/factcheck_scale"
 BROWSER = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br"}
+API_CLAIMS = "/api/v1/claims?limit=100"
 
 # (key, what, budget in ms at 100,000 claims or None); the order of the table.
 FIGURES = [
     ("claim_page", "Public claim page (uncached)", 30),
     ("article_page", "Public article page, the archive's busiest article (uncached)", 30),
-    ("home", "Home page with the verdict chart (uncached)", 30),
+    ("home", "Home page with the verdict chart (page uncached, chart counts cached)", 30),
+    ("home_cold", "… right after a change: page and chart counts both computed", None),
+    ("articles_index", "Articles index, first page", 50),
+    ("articles_index_50", "Articles index, 50th page", 50),
     ("claims_index", "Claims index, first page", 50),
     ("claims_index_50", "Claims index, 50th page", 50),
     ("search_rare", "Claims index, search for a rare word", 50),
@@ -62,6 +66,7 @@ FIGURES = [
     ("admin_tips_filtered", "Admin: tips, status filter + search", 200),
     ("admin_reports", "Admin: error reports", 200),
     ("admin_reports_filtered", "Admin: error reports, reason filter + search", 200),
+    ("admin_events", "Admin: claim events (2,000,000 at full size)", 200),
     ("api_first", "API claim list, first page of 100", 30),
     ("api_deep", "API claim list, page of 100 after 50,000 claims (cursor)", 30),
     ("mark", "Mark claim (htmx POST)", None),
@@ -135,17 +140,16 @@ def measure_size(size: int, runs: int, out: Path, *, keep: bool, seed: int) -> N
         recreate(url, drop_only=True)
 
 
-def figures(summary, runs: int, notes: list) -> dict:
+def targets(summary, notes: list) -> tuple[dict, list[tuple[str, str, object, bool]]]:
+    """The clients (reader, desk, reviewer, admin) and the requests measured: (figure key,
+    client, URL or a function giving a fresh URL, public page). tests/test_archive_scale.py
+    requests the same list on a small archive and checks the query counts."""
     from django.contrib.auth import get_user_model
-    from django.db import connection
     from django.db.models import Count
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from claims.caching import clear_all_caches
-    from claims.models import Article, Claim, Mention, Rating
-    from scripts._common import form_data
+    from claims.models import Article, Claim, Rating
     from scripts.archive import pick_word
 
     user_model = get_user_model()
@@ -154,10 +158,10 @@ def figures(summary, runs: int, notes: list) -> dict:
         username="archive-admin", defaults={"is_staff": True, "is_superuser": True}
     )
     reviewer = user_model.objects.get(username="archive-reviewer-1")
-    reader, desk, review, staff = Client(), Client(), Client(), Client()
-    desk.force_login(busy)
-    review.force_login(reviewer)
-    staff.force_login(admin)
+    clients = {"reader": Client(), "desk": Client(), "review": Client(), "staff": Client()}
+    clients["desk"].force_login(busy)
+    clients["review"].force_login(reviewer)
+    clients["staff"].force_login(admin)
 
     published = Claim.objects.published()
     middle = published.order_by("pk")[published.count() // 2]
@@ -173,10 +177,73 @@ def figures(summary, runs: int, notes: list) -> dict:
     rare = pick_word(words, target)
     second = pick_word(words, target * 10)
     common = next((w for w, n in words if n >= 50 * 20), words[0][0])
+    counts = dict(words)
     notes.append(
-        f"words: rare “{rare}” ({dict(words)[rare]} claims), with “{second}” "
-        f"({dict(words)[second]}), common “{common}” ({dict(words)[common]})"
+        f"search words: rare “{rare}” ({counts[rare]} claims), with “{second}” "
+        f"({counts[second]}), common “{common}” ({counts[common]}); claim page "
+        f"{middle.get_absolute_url()}, article page {busiest.get_absolute_url()} "
+        f"({busiest.n} passages)"
     )
+    fresh = iter(range(1, 1_000_000))
+    claims_url, articles_url = reverse("claims:claims"), reverse("claims:articles")
+    return clients, [
+        ("claim_page", "reader", middle.get_absolute_url(), True),
+        ("article_page", "reader", busiest.get_absolute_url(), True),
+        # A new address each time: the page is rendered, the chart's counts come from the
+        # cache (as they do until the next change to the public content).
+        ("home", "reader", lambda: f"/?bench={next(fresh)}", False),
+        ("home_cold", "reader", reverse("claims:home"), True),
+        ("articles_index", "reader", articles_url, True),
+        ("articles_index_50", "reader", f"{articles_url}?page=50", True),
+        ("claims_index", "reader", claims_url, True),
+        ("claims_index_50", "reader", f"{claims_url}?page=50", True),
+        ("search_rare", "reader", f"{claims_url}?q={rare}", True),
+        (
+            "search_two",
+            "reader",
+            f"{claims_url}?q={rare}+{second}&rating={rating.slug}&language=de",
+            True,
+        ),
+        ("search_common_50", "reader", f"{claims_url}?q={common}&page=50", True),
+        ("feed_claims", "reader", reverse("claims:feed-claims"), True),
+        ("feed_corrections", "reader", reverse("claims:feed-corrections"), True),
+        ("desk_home", "desk", reverse("claims:desk"), False),
+        ("review_queue", "review", reverse("claims:desk-review-queue"), False),
+        ("assigned", "desk", reverse("claims:desk-claims") + "?status=published", False),
+        ("notifications", "desk", reverse("claims:desk-notifications"), False),
+        ("timeline", "desk", reverse("claims:desk-claim-history", args=[middle.pk]), False),
+        ("admin_claims", "staff", "/admin/claims/claim/", False),
+        (
+            "admin_claims_filtered",
+            "staff",
+            f"/admin/claims/claim/?status__exact=published&q={rare}",
+            False,
+        ),
+        ("admin_tips", "staff", "/admin/claims/tip/", False),
+        ("admin_tips_filtered", "staff", f"/admin/claims/tip/?status__exact=new&q={rare}", False),
+        ("admin_reports", "staff", "/admin/claims/errorreport/", False),
+        (
+            "admin_reports_filtered",
+            "staff",
+            f"/admin/claims/errorreport/?reason__exact=other&q={rare}",
+            False,
+        ),
+        ("admin_events", "staff", "/admin/claims/claimevent/", False),
+        ("api_first", "reader", API_CLAIMS, False),
+    ]
+
+
+def figures(summary, runs: int, notes: list) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from claims.caching import clear_all_caches
+    from claims.models import Article, Mention
+    from scripts._common import form_data
+
+    clients, requests = targets(summary, notes)
+    reader, desk = clients["reader"], clients["desk"]
 
     def timed(fn) -> dict:
         fn()  # warm-up
@@ -201,52 +268,24 @@ def figures(summary, runs: int, notes: list) -> dict:
         def fetch():
             if public:
                 clear_all_caches()
-            response = client.get(url, **BROWSER, **headers)
+            address = url() if callable(url) else url
+            response = client.get(address, **BROWSER, **headers)
             if response.status_code != 200:
-                raise RuntimeError(f"{url} answered {response.status_code}")
+                raise RuntimeError(f"{address} answered {response.status_code}")
             if getattr(response, "streaming", False):
                 b"".join(response.streaming_content)
             return response
 
         return timed(fetch)
 
-    claims_url = reverse("claims:claims")
-    results = {
-        "claim_page": get(reader, middle.get_absolute_url(), public=True),
-        "article_page": get(reader, busiest.get_absolute_url(), public=True),
-        "home": get(reader, reverse("claims:home"), public=True),
-        "claims_index": get(reader, claims_url, public=True),
-        "claims_index_50": get(reader, f"{claims_url}?page=50", public=True),
-        "search_rare": get(reader, f"{claims_url}?q={rare}", public=True),
-        "search_two": get(
-            reader,
-            f"{claims_url}?q={rare}+{second}&rating={rating.slug}&language=de",
-            public=True,
-        ),
-        "search_common_50": get(reader, f"{claims_url}?q={common}&page=50", public=True),
-        "feed_claims": get(reader, reverse("claims:feed-claims"), public=True),
-        "feed_corrections": get(reader, reverse("claims:feed-corrections"), public=True),
-        "desk_home": get(desk, reverse("claims:desk")),
-        "review_queue": get(review, reverse("claims:desk-review-queue")),
-        "assigned": get(desk, reverse("claims:desk-claims") + "?status=published"),
-        "notifications": get(desk, reverse("claims:desk-notifications")),
-        "timeline": get(desk, reverse("claims:desk-claim-history", args=[middle.pk])),
-        "admin_claims": get(staff, "/admin/claims/claim/"),
-        "admin_claims_filtered": get(
-            staff, f"/admin/claims/claim/?status__exact=published&q={rare}"
-        ),
-        "admin_tips": get(staff, "/admin/claims/tip/"),
-        "admin_tips_filtered": get(staff, f"/admin/claims/tip/?status__exact=new&q={rare}"),
-        "admin_reports": get(staff, "/admin/claims/errorreport/"),
-        "admin_reports_filtered": get(
-            staff, f"/admin/claims/errorreport/?reason__exact=other&q={rare}"
-        ),
-    }
+    results = {}
+    for key, client, url, public in requests:
+        results[key] = get(clients[client], url, public=public)
     results.update(sitemap_figures(reader, get))
     results.update(api_figures(reader, get))
 
     # Writes: mark a passage in the busiest article, then save a claim's panel.
-    article = busiest
+    article = Article.objects.get(slug=requests[1][2].rstrip("/").rsplit("/", 1)[1])
     revision = article.current_revision
     text = revision.text
     spans = sentence_spans(text)
@@ -329,9 +368,7 @@ def sitemap_figures(reader, get) -> dict:
 def api_figures(reader, get) -> dict:
     import re
 
-    url = "/api/v1/claims?limit=100"
-    first = get(reader, url)
-    cursor = url
+    cursor = API_CLAIMS
     for _ in range(500):  # follow the cursor 500 pages of 100 deep (50,000 claims)
         response = reader.get(cursor)
         link = re.search(r'<([^>]+)>; rel="next"', response.get("Link", ""))
@@ -339,7 +376,7 @@ def api_figures(reader, get) -> dict:
         if not found:
             break
         cursor = found.replace("http://testserver", "")
-    return {"api_first": first, "api_deep": get(reader, cursor)}
+    return {"api_deep": get(reader, cursor)}
 
 
 def sentence_spans(text: str) -> list[tuple[int, int, str]]:

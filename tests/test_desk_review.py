@@ -2,6 +2,8 @@
 corrections end to end, the timeline and notifications."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from claims.models import Claim, ClaimEvent, Correction, Review
@@ -310,6 +312,24 @@ def test_notifications_list_what_others_did_and_count_unread(client, editor, rev
     desk = client.get(reverse("claims:desk")).content.decode()
     assert '<span class="badge text-bg-primary">' not in desk
     assert ClaimEvent.objects.notifications_for(editor).count() == 1
+
+
+def test_the_unread_badge_stops_counting_at_99(client, editor, reviewer, claim):
+    ClaimEvent.objects.bulk_create(
+        ClaimEvent(claim=claim, kind=ClaimEvent.Kind.CHANGES_REQUESTED, actor=reviewer,
+                   claim_version=claim.version)
+        for _ in range(120)
+    )  # fmt: skip
+    claim.author = editor
+    claim.save()
+    client.force_login(editor)
+    with CaptureQueriesContext(connection) as queries:
+        desk = client.get(reverse("claims:desk")).content.decode()
+    assert '<span class="badge text-bg-primary">99+<' in desk
+    sqls = [q["sql"] for q in queries]
+    counted = [sql for sql in sqls if "claims_claimevent" in sql and "COUNT" in sql]
+    assert counted
+    assert all("LIMIT 100" in sql for sql in counted)
 
 
 def test_assigning_in_the_panel_notifies_the_assignee(client, editor, editor2, claim):

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from claims.caching import clear_all_caches
 from claims.models import Article, Claim, Rating
 from tests.conftest import SEED_ARTICLE_SLUG
 from tests.factories import add_source, make_article, make_claim, make_rating, mark, mark_quote
@@ -223,6 +224,25 @@ def test_home_chart_counts_published_claims_per_rating(reader, seeded):
     assert "style=" not in chart
 
 
+def test_home_chart_counts_once_per_change_to_the_public_content(reader, seeded):
+    def chart_desc() -> str:
+        html = reader.get(f"/?fresh={next(fresh)}").content.decode()  # never the page cache
+        return re.search(r"<desc[^>]*>(.*?)</desc>", html).group(1)
+
+    fresh = iter(range(100))
+    per_rating = 'GROUP BY "claims_claim"."rating_id"'
+    clear_all_caches()
+    with CaptureQueriesContext(connection) as first:
+        assert "False: 0" in chart_desc()
+    assert [q for q in first if per_rating in q["sql"]]
+    with CaptureQueriesContext(connection) as second:
+        chart_desc()
+    # The second rendering takes the counts from the cache: no aggregate over the claims.
+    assert not [q for q in second if per_rating in q["sql"]]
+    make_claim(rating=Rating.objects.get(slug="false"))  # published: a new generation
+    assert "False: 1" in chart_desc()
+
+
 def test_claim_page_shows_review_and_corrections_with_constant_queries(reader, seeded, reviewer):
     from django.utils import timezone
 
@@ -274,12 +294,14 @@ def test_home_latest_verdicts_name_their_article_with_constant_queries(reader, s
     html = reader.get("/").content.decode()
     latest = html.split('id="latest-heading"', 1)[1]
     assert latest.count(f'in <a href="{ARTICLE_URL}">') == 5
+    clear_all_caches()  # both renderings count the verdict chart afresh
     with CaptureQueriesContext(connection) as before:
         reader.get("/de/")
     article = make_article(title="Zweiter Artikel", slug="zweiter-artikel")
     for i in range(3):
         claim = make_claim(rating=Rating.objects.get(slug="true"), claim_reviewed=f"Neu {i}")
         mark(claim, article, 0, 5)
+    clear_all_caches()
     with CaptureQueriesContext(connection) as after:
         html = reader.get("/").content.decode()
     assert (

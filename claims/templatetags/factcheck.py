@@ -25,6 +25,9 @@ def language_links(context) -> list[dict]:
     return links
 
 
+UNREAD_SHOWN = 99
+
+
 @register.simple_tag(takes_context=True)
 def desk_counts(context) -> dict:
     """The desk navigation's counters: the review queue (for reviewers) and unread
@@ -36,7 +39,10 @@ def desk_counts(context) -> dict:
     if hasattr(request, "_desk_counts"):  # the nav and the review screen both show them
         return request._desk_counts
     user = request.user
-    counts = {"unread": ClaimEvent.objects.unread_by(user).count(), "review": None}
+    # Counted up to UNREAD_SHOWN + 1 ("99+"): a busy editor's thousands of unread
+    # notifications are not counted again on every desk page.
+    unread = ClaimEvent.objects.unread_by(user).order_by()[: UNREAD_SHOWN + 1].count()
+    counts = {"unread": unread, "unread_more": unread > UNREAD_SHOWN, "review": None}
     if may(user, "review"):
         counts["review"] = (
             Claim.objects.awaiting_review().distinct().count()

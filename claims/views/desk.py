@@ -10,7 +10,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Min, Q
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -33,6 +34,7 @@ from claims.models import (
     ArticleImport,
     ArticleRevision,
     Claim,
+    Mention,
     SourceCheck,
     WorkflowError,
 )
@@ -74,9 +76,17 @@ def home(request: HttpRequest) -> HttpResponse:
     for claim in mine:
         groups.setdefault(claim.get_status_display(), []).append(claim)
     counts = Counter(dict(Claim.objects.values_list("status").annotate(n=Count("pk"))))
-    articles = Article.objects.annotate(
-        claim_count=Count("revisions__mentions__claim", distinct=True)
-    ).order_by("-created_at")[:15]
+    # Counted per article shown (a correlated subquery), not for every article at once.
+    claim_count = (
+        Mention.objects.filter(revision__article=OuterRef("pk"))
+        .order_by()
+        .values("revision__article")
+        .annotate(n=Count("claim", distinct=True))
+        .values("n")
+    )
+    articles = Article.objects.annotate(claim_count=Coalesce(Subquery(claim_count), 0)).order_by(
+        "-created_at"
+    )[:15]
     # Published fact-checks readers meet only on their own page: their article is not
     # public (not yet, or unpublished). Worth a reviewer's look.
     stranded = (

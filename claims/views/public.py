@@ -5,7 +5,8 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -14,7 +15,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from claims.branding import header_logo
-from claims.caching import cached_public_page
+from claims.caching import cached_public_page, per_generation
 from claims.claimreview import absolute, claim_review, json_ld_script
 from claims.forms.public import ClaimSearchForm
 from claims.highlights.runs import paragraph_runs
@@ -29,17 +30,24 @@ def _published_claims():
 
 
 def _published_articles():
-    """Published articles, newest first, with the number of published claims in each."""
+    """Published articles, newest first, with the number of published claims in each.
+
+    The count is a correlated subquery, not a join with GROUP BY: PostgreSQL then counts
+    only for the rows of the page (after ORDER BY … LIMIT, from the ``article_newest``
+    index) instead of aggregating every article's passages for each page."""
+    claim_count = (
+        Mention.objects.filter(
+            revision=OuterRef("current_revision"), claim__status=Claim.Status.PUBLISHED
+        )
+        .exclude(awaiting=Mention.Awaiting.ADDITION)
+        .order_by()
+        .values("revision")
+        .annotate(n=Count("claim", distinct=True))
+        .values("n")
+    )
     return (
         Article.objects.published()
-        .annotate(
-            claim_count=Count(
-                "current_revision__mentions__claim",
-                filter=Q(current_revision__mentions__claim__status=Claim.Status.PUBLISHED)
-                & ~Q(current_revision__mentions__awaiting=Mention.Awaiting.ADDITION),
-                distinct=True,
-            )
-        )
+        .annotate(claim_count=Coalesce(Subquery(claim_count), 0))
         .order_by("-published_on", "-created_at")
     )
 
@@ -67,22 +75,31 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _ratings_chart() -> list[dict]:
-    """Published claims per rating, as bars for the home page's server-drawn SVG chart."""
-    ratings = list(
-        Rating.objects.annotate(
-            published=Count("claims", filter=Q(claims__status=Claim.Status.PUBLISHED))
-        ).order_by("scale", "position", "pk")
-    )
-    most = max((rating.published for rating in ratings), default=0) or 1
+    """Published claims per rating, as bars for the home page's server-drawn SVG chart.
+    The counts are worked out once per change to the public content (``per_generation``),
+    not for every rendering of the page."""
+    counts = per_generation("published-per-rating", _published_per_rating)
+    ratings = list(Rating.objects.order_by("scale", "position", "pk"))
+    most = max((counts.get(rating.pk, 0) for rating in ratings), default=0) or 1
     return [
         {
             "rating": rating,
-            "count": rating.published,
-            "width": round(70 * rating.published / most, 1),  # percent of the chart width
+            "count": counts.get(rating.pk, 0),
+            "width": round(70 * counts.get(rating.pk, 0) / most, 1),  # percent of the width
             "y": index * 28,
         }
         for index, rating in enumerate(ratings)
     ]
+
+
+def _published_per_rating() -> dict[int, int]:
+    return dict(
+        Claim.objects.published()
+        .order_by()
+        .values_list("rating")
+        .annotate(n=Count("pk"))
+        .values_list("rating", "n")
+    )
 
 
 def _gone_when_article_withdrawn(view):
