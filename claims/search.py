@@ -1,19 +1,31 @@
 """Searching published claims: PostgreSQL full-text search, a plain fallback elsewhere."""
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+)
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import Expression, F, Q, QuerySet
 
 from claims.models import Claim
 
-# One vector over the fields a reader searches, weighted by importance. The 'simple'
-# configuration does no stemming, so German and English claims are treated alike; the
-# GIN index in migration 0005 is built on exactly this expression.
-SEARCH_VECTOR = (
-    SearchVector("claim_reviewed", weight="A", config="simple")
-    + SearchVector("claimant", weight="B", config="simple")
-    + SearchVector("conclusion", weight="C", config="simple")
-)
+# What a reader searches: the claim (weight A), the claimant (B) and the conclusion (C), as
+# one 'simple' tsvector (no stemming, so German and English claims are treated alike). On
+# PostgreSQL it is the stored generated column ``search_document`` with a GIN index
+# (migration 0032), so matching and ranking read it instead of building it per claim.
+
+
+class SearchDocument(Expression):
+    """The claim's stored ``search_document`` column (PostgreSQL only; not a model field,
+    since SQLite has no such column): named through the query's own alias of the claims
+    table, so it also works inside subqueries."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name(alias)}.search_document", []
 
 
 def search_claims(claims: QuerySet[Claim], text: str) -> QuerySet[Claim]:
@@ -24,9 +36,9 @@ def search_claims(claims: QuerySet[Claim], text: str) -> QuerySet[Claim]:
     if connection.vendor == "postgresql":
         query = SearchQuery(text, search_type="websearch", config="simple")
         return (
-            claims.annotate(document=SEARCH_VECTOR)
+            claims.annotate(document=SearchDocument())
             .filter(document=query)  # "@@": answered from the GIN index
-            .annotate(rank=SearchRank(SEARCH_VECTOR, query))
+            .annotate(rank=SearchRank(SearchDocument(), query))
             .order_by("-rank", "-published_at")
         )
     matches = Q()

@@ -174,6 +174,12 @@ else:
         "DATABASE_CONNECT_TIMEOUT", 3, minimum=1
     )
     _database["CONN_HEALTH_CHECKS"] = True
+    # PostgreSQL's JIT compiler pays off for long analytic queries; for a web page's short
+    # ones it only adds its compile time (10–20 ms on queries the planner thinks costly,
+    # such as a page's counts; docs/performance-work.md). Off for this application's
+    # sessions; DATABASE_JIT=1 leaves the server's setting alone.
+    if not env_bool("DATABASE_JIT", False):
+        _database["OPTIONS"]["options"] = "-c jit=off"
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

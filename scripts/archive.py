@@ -50,6 +50,8 @@ DESK_EDITORS = 30
 DESK_REVIEWERS = 10
 # The busy editor's notifications: claims they wrote, times the events others made on them.
 BUSY_EDITOR_CLAIMS = 500
+# Claims younger than this may still be in hand (draft, in review, sent back).
+IN_HAND_DAYS = 14
 
 END = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 START = END - timedelta(days=3652)
@@ -276,8 +278,12 @@ def build_rows(
     article_weights = list(itertools.accumulate(rng.paretovariate(1.3) for _ in articles))
     homes = sorted(rng.choices(range(len(articles)), cum_weights=article_weights, k=claims))
     claim_id = ids["claim"]
-    statuses = ["published"] * 88 + ["draft"] * 5 + ["in_review"] * 3
-    statuses += ["changes_requested"] * 2 + ["dismissed"] * 2
+    # The desk's work in hand is the last fortnight's: older claims are published or
+    # dismissed, recent ones partly still drafts, in review or sent back.
+    settled = ["published"] * 95 + ["dismissed"] * 5
+    recent = ["published"] * 55 + ["draft"] * 20 + ["in_review"] * 15
+    recent += ["changes_requested"] * 6 + ["dismissed"] * 4
+    in_hand = END - timedelta(days=IN_HAND_DAYS)
     claim_rows, mention_rows, source_rows, history_rows, mention_history = [], [], [], [], []
     event_rows, review_rows, correction_rows = [], [], []
     mention_id, source_id, event_id = ids["mention"], ids["source"], ids["event"]
@@ -290,8 +296,8 @@ def build_rows(
         pk = claim_id + index
         article = articles[home]
         _a_pk, rev, language, when, spans, text, _ = article
-        status = rng.choice(statuses)
-        created = when + timedelta(minutes=rng.randint(5, 600))
+        created = min(END - timedelta(hours=1), when + timedelta(minutes=rng.randint(5, 600)))
+        status = rng.choice(recent if created >= in_hand else settled)
         published = (
             created + timedelta(hours=rng.uniform(2, 96)) if status == "published" else None
         )
@@ -381,6 +387,10 @@ def build_rows(
                 "created_at": created,
                 "created_by_id": author,
             }
+            if status == "published" and created >= in_hand and rng.random() < 0.1:
+                # A new appearance of a published claim, waiting for a reviewer.
+                m_row["awaiting"] = "addition"
+                m_row["requested_at"], m_row["requested_by_id"] = created, author
             mention_rows.append(m_row)
             mention_history.append(
                 m_row

@@ -105,8 +105,8 @@ def _query_counts(summary) -> dict[str, int]:
     notes: list = []
     clients, requests = bench_scale.targets(summary, notes)
     counts = {}
-    for key, client, url, _public in requests:
-        address = url() if callable(url) else url
+    for key, client, url, _how in requests:
+        address = url
         clear_all_caches()
         clients[client].get(address)  # warm: translations, templates, per-process caches
         clear_all_caches()

@@ -77,6 +77,15 @@ class Article(models.Model):
             ),
             web_url_check("original_url", "article_original_url_web"),
         ]
+        indexes = [
+            # Published articles newest first: the home page and the articles index read
+            # their page in this order instead of sorting every article.
+            models.Index(
+                fields=["status", "-published_on", "-created_at"], name="article_status_newest"
+            ),
+            # The desk's latest articles (any status).
+            models.Index(fields=["-created_at"], name="article_created"),
+        ]
 
     def __str__(self) -> str:
         return self.title

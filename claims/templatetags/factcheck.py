@@ -45,8 +45,7 @@ def desk_counts(context) -> dict:
     counts = {"unread": unread, "unread_more": unread > UNREAD_SHOWN, "review": None}
     if may(user, "review"):
         counts["review"] = (
-            Claim.objects.awaiting_review().distinct().count()
-            + Mention.objects.awaiting_review().count()
+            Claim.objects.awaiting_review().count() + Mention.objects.awaiting_review().count()
         )
     request._desk_counts = counts
     return counts

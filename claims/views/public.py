@@ -30,11 +30,17 @@ def _published_claims():
 
 
 def _published_articles():
-    """Published articles, newest first, with the number of published claims in each.
+    """Published articles, newest first (read in that order from the ``article_newest``
+    index)."""
+    return Article.objects.published().order_by("-published_on", "-created_at")
 
-    The count is a correlated subquery, not a join with GROUP BY: PostgreSQL then counts
-    only for the rows of the page (after ORDER BY … LIMIT, from the ``article_newest``
-    index) instead of aggregating every article's passages for each page."""
+
+def _with_claim_counts(articles):
+    """``articles`` (a page of them) with the number of published claims in each.
+
+    Counted by a correlated subquery for the articles of the page only, not by a join
+    with GROUP BY over every article's passages, and not for the rows a page further
+    back skips (docs/performance-work.md)."""
     claim_count = (
         Mention.objects.filter(
             revision=OuterRef("current_revision"), claim__status=Claim.Status.PUBLISHED
@@ -45,17 +51,13 @@ def _published_articles():
         .annotate(n=Count("claim", distinct=True))
         .values("n")
     )
-    return (
-        Article.objects.published()
-        .annotate(claim_count=Coalesce(Subquery(claim_count), 0))
-        .order_by("-published_on", "-created_at")
-    )
+    return articles.annotate(claim_count=Coalesce(Subquery(claim_count), 0))
 
 
 @require_safe
 @cached_public_page
 def home(request: HttpRequest) -> HttpResponse:
-    articles = _published_articles()[:50]
+    articles = _with_claim_counts(_published_articles())[:50]
     latest_claims = (
         _published_claims()
         .order_by("-published_at")[:10]
@@ -90,6 +92,12 @@ def _ratings_chart() -> list[dict]:
         }
         for index, rating in enumerate(ratings)
     ]
+
+
+def _published_languages() -> list[str]:
+    return sorted(
+        Claim.objects.published().order_by().values_list("language", flat=True).distinct()
+    )
 
 
 def _published_per_rating() -> dict[int, int]:
@@ -341,9 +349,9 @@ def _verdict_scale(rating: Rating | None) -> dict | None:
 def claim_list(request: HttpRequest) -> HttpResponse:
     """The claims index: search, filters, sorting; the URL holds them all (shareable)."""
     ratings = list(Rating.objects.all())
-    languages = sorted(
-        Claim.objects.published().order_by().values_list("language", flat=True).distinct()
-    )
+    # The languages of published claims change with the public content only: looked up
+    # once per change, not by reading every claim for each page (per_generation).
+    languages = per_generation("published-languages", _published_languages)
     form = ClaimSearchForm(request.GET or None, ratings=ratings, languages=languages)
     claims = _published_claims()
     query = ""
@@ -379,8 +387,12 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @cached_public_page
 def article_list(request: HttpRequest) -> HttpResponse:
-    articles = _published_articles()
-    page = Paginator(articles, 25).get_page(request.GET.get("page"))
+    page = Paginator(_published_articles().values_list("pk", flat=True), 25).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = _with_claim_counts(
+        _published_articles().filter(pk__in=list(page.object_list))
+    )
     return render(request, "claims/article_list.html", {"page": page})
 
 

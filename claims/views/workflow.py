@@ -65,7 +65,6 @@ def _queue_claims():
                 to_attr="corrections_in_review",
             )
         )
-        .distinct()
     )
 
 
