@@ -53,6 +53,7 @@ FIGURES = [
     ("search_rare", "Claims index, search for a rare word", 50),
     ("search_two", "Claims index, two words + verdict and language filters", 50),
     ("search_common_50", "Claims index, a common word, 50th page", 50),
+    ("search_commonest", "… the commonest word (a stop word), first page", None),
     ("sitemap_index", "Sitemap index", 200),
     ("sitemap_section", "Sitemap, slowest section", 200),
     ("feed_claims", "Atom feed of claims", 50),
@@ -184,11 +185,15 @@ def targets(summary, notes: list) -> tuple[dict, list[tuple[str, str, object, bo
     target = max(3, summary.claims // 1000)  # rare: about 0.1 % of claims
     rare = pick_word(words, target)
     second = pick_word(words, target * 10)
-    common = next((w for w, n in words if n >= 50 * 20), words[0][0])
+    # Common: in about 1,200 claims, so that the index has a 50th page of 20 (at 100,000
+    # claims); the commonest word of all (a stop word) is measured on its first page.
+    common = pick_word(words, 1200)
+    commonest = words[0][0]
     counts = dict(words)
     notes.append(
         f"search words: rare “{rare}” ({counts[rare]} claims), with “{second}” "
-        f"({counts[second]}), common “{common}” ({counts[common]}); claim page "
+        f"({counts[second]}), common “{common}” ({counts[common]}), commonest “{commonest}” "
+        f"({counts[commonest]}); claim page "
         f"{middle.get_absolute_url()}, article page {busiest.get_absolute_url()} "
         f"({busiest.n} passages)"
     )
@@ -211,6 +216,7 @@ def targets(summary, notes: list) -> tuple[dict, list[tuple[str, str, object, bo
             True,
         ),
         ("search_common_50", "reader", f"{claims_url}?q={common}&page=50", True),
+        ("search_commonest", "reader", f"{claims_url}?q={commonest}", True),
         ("feed_claims", "reader", reverse("claims:feed-claims"), True),
         ("feed_corrections", "reader", reverse("claims:feed-corrections"), True),
         ("desk_home", "desk", reverse("claims:desk"), False),

@@ -332,6 +332,42 @@ def test_the_unread_badge_stops_counting_at_99(client, editor, reviewer, claim):
     assert all("LIMIT 100" in sql for sql in counted)
 
 
+def test_notifications_come_in_keyset_pages_of_50_newest_first(client, editor, reviewer, claim):
+    import re
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    claim.author = editor
+    claim.save()
+    start = timezone.now() - timedelta(days=1)
+    made = ClaimEvent.objects.bulk_create(
+        ClaimEvent(claim=claim, kind=ClaimEvent.Kind.CHANGES_REQUESTED, actor=reviewer,
+                   claim_version=claim.version, comment=f"Hinweis {n:03d}")
+        for n in range(120)
+    )  # fmt: skip
+    for n, event in enumerate(made):  # two share each moment: the id breaks the tie
+        ClaimEvent.objects.filter(pk=event.pk).update(created_at=start + timedelta(minutes=n // 2))
+    client.force_login(editor)
+    url = reverse("claims:desk-notifications")
+    seen, pages, page = [], 0, client.get(url).content.decode()
+    while True:
+        pages += 1
+        seen += re.findall(r"Hinweis (\d{3})", page)
+        older = re.search(r'href="([^"]*\?before=\d+)" rel="next"', page)
+        if not older:
+            break
+        page = client.get(older.group(1).replace("&amp;", "&")).content.decode()
+    assert pages == 3
+    assert seen == [f"{n:03d}" for n in range(119, -1, -1)]  # each once, newest first
+    # A cursor that is no number, or names no event, starts again from the newest.
+    for stale in ("abc", "999999999", "-1"):
+        assert (
+            re.findall(r"Hinweis (\d{3})", client.get(f"{url}?before={stale}").content.decode())[0]
+            == "119"
+        )
+
+
 def test_assigning_in_the_panel_notifies_the_assignee(client, editor, editor2, claim):
     client.force_login(editor)
     article = claim.mentions.get().revision.article

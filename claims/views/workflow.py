@@ -328,16 +328,40 @@ def notifications(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("All notifications marked as read."))
         return redirect("claims:desk-notifications")
     profile = DeskProfile.objects.filter(user=request.user).first()
-    events = list(
-        ClaimEvent.objects.notifications_for(request.user).select_related(
-            "claim", "actor", "correction"
-        )[:100]
+    events = ClaimEvent.objects.notifications_for(request.user).select_related(
+        "claim", "actor", "correction"
     )
+    # Keyset pages, newest first: "older" continues after the last event shown, so a
+    # page far back costs what the first does (an offset would read every newer event).
+    before = _notification_cursor(request.GET.get("before", ""))
+    if before is not None:
+        events = events.filter(
+            Q(created_at__lt=before.created_at) | Q(created_at=before.created_at, pk__lt=before.pk)
+        )
+    events = list(events[: NOTIFICATIONS_PER_PAGE + 1])
+    older = events[NOTIFICATIONS_PER_PAGE - 1] if len(events) > NOTIFICATIONS_PER_PAGE else None
+    events = events[:NOTIFICATIONS_PER_PAGE]
     seen_at = profile.notifications_seen_at if profile else None
     for event in events:
         event.unread = seen_at is None or event.created_at > seen_at
     return render(
         request,
         "claims/desk/notifications.html",
-        {"events": events, "unread": sum(event.unread for event in events)},
+        {
+            "events": events,
+            "unread": sum(event.unread for event in events),
+            "older": older,
+            "paged": before is not None,
+        },
     )
+
+
+NOTIFICATIONS_PER_PAGE = 50
+
+
+def _notification_cursor(value: str) -> ClaimEvent | None:
+    """The event a page of older notifications continues after (``?before=<id>``); None
+    for the newest page, also when the event is gone or the value is no number."""
+    if not value.isdigit() or len(value) > 18:
+        return None
+    return ClaimEvent.objects.filter(pk=int(value)).only("pk", "created_at").first()
