@@ -173,6 +173,9 @@ class Claim(ClaimLifecycle, models.Model):
                 models.F("id").desc(),
                 name="claim_status_newest",
             ),
+            # The sitemap index's lastmod of the claims section (MAX(updated_at) of the
+            # published claims): read from the end of the index, not a scan of every claim.
+            models.Index(fields=["status", "updated_at"], name="claim_status_updated"),
         ]
 
     def __str__(self) -> str:
