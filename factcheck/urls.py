@@ -2,14 +2,14 @@ import sys
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.defaults import server_error
 from django.views.generic import RedirectView
 
 from claims.api.main import api
 from claims.db_errors import DATABASE_UNAVAILABLE
-from claims.sitemaps import SITEMAPS
+from claims.sitemaps import index as sitemap_index
+from claims.sitemaps import section as sitemap_section
 from claims.views.embed_script import embed_loader, embed_script
 from claims.views.public import ratings_css, robots_txt
 from factcheck.health import healthz
@@ -22,7 +22,9 @@ urlpatterns = [
     # Language-independent resources.
     path("ratings.css", ratings_css, name="ratings-css"),
     path("robots.txt", robots_txt, name="robots"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # A sitemap index naming each section's pages (claims/sitemaps.py).
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap-section"),
     path("healthz", healthz, name="healthz"),
     # The embed script for publishers' pages (docs/embed.md): a short-lived loader and
     # the versioned script it loads.

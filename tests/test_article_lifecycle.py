@@ -227,7 +227,8 @@ def withdrawn_world(client, editor, reviewer, reviewer2):
     mark(claim, gone, 0, 9)
     mark(claim, kept, 0, 9)
     # Public first, and in the cache: the change must reach every cached page.
-    for url in ("/", "/articles/", "/sitemap.xml", f"/claims/{claim.slug}/", "/de/articles/"):
+    urls = ("/", "/articles/", "/sitemap-articles.xml", f"/claims/{claim.slug}/", "/de/articles/")
+    for url in urls:
         body = client.get(url).content.decode()
         assert f"/articles/{gone.slug}/" in body, url
     assert client.get(f"/articles/{gone.slug}/").status_code == 200
@@ -253,7 +254,7 @@ def test_unpublished_article_is_gone_from_every_public_route(client, withdrawn_w
     data = json.loads(re.search(r'application/ld\+json">(.*?)</script>', page, re.S).group(1))
     appearances = json.dumps(data["itemReviewed"].get("appearance", []))
     assert "zurueckgezogen" not in appearances
-    for url in ("/", "/articles/", "/sitemap.xml", "/de/articles/"):
+    for url in ("/", "/articles/", "/sitemap-articles.xml", "/de/articles/"):
         body = client.get(url).content.decode()
         assert "Zurückgezogener Artikel" not in body, url
         assert "/articles/zurueckgezogen/" not in body, url

@@ -213,5 +213,5 @@ def test_unpublishing_an_article_takes_it_off_every_public_route(
         for path in ("/", "/articles/", "/claims/"):
             reader.goto(f"{base}{prefix}{path}")
             assert f"/articles/{article.slug}/" not in reader.content(), path
-    reader.goto(f"{base}/sitemap.xml")
+    reader.goto(f"{base}/sitemap-articles.xml")
     assert f"/articles/{article.slug}/" not in reader.content()

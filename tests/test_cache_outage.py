@@ -94,6 +94,7 @@ PAGES = [
     "/feeds/claims.atom",
     "/feeds/corrections.atom",
     "/sitemap.xml",
+    "/sitemap-claims.xml",
     "/robots.txt",
     "/ratings.css",
     "/desk/login/",

@@ -28,6 +28,8 @@ PUBLIC_LISTS = [
     "/feeds/claims.atom",
     "/feeds/corrections.atom",
     "/sitemap.xml",
+    "/sitemap-claims.xml",
+    "/sitemap-articles.xml",
 ]
 
 

@@ -75,7 +75,8 @@ def test_every_public_page_renders_hostile_text_inert(reader, hostile_world):
         "/methodology/",
         "/feeds/claims.atom",
         "/feeds/corrections.atom",
-        "/sitemap.xml",
+        "/sitemap-claims.xml",
+        "/sitemap-articles.xml",
     ]
     for url in urls:
         response = reader.get(url)

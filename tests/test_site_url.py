@@ -25,6 +25,8 @@ CLAIM_URL = f"/claims/{PUBLISHED_SLUG}/"
         "/feeds/claims.atom",
         "/feeds/corrections.atom",
         "/sitemap.xml",
+        "/sitemap-claims.xml",
+        "/sitemap-articles.xml",
         "/robots.txt",
     ],
 )

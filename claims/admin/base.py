@@ -68,8 +68,9 @@ class LanguageFilter(admin.SimpleListFilter):
     parameter_name = "language"
 
     def lookups(self, request, model_admin):
+        # The distinct codes from the database, not one row per claim.
         codes = model_admin.get_queryset(request).order_by().values_list("language", flat=True)
-        named = {code: language_name(code) for code in set(codes) if code}
+        named = {code: language_name(code) for code in codes.distinct() if code}
         return sorted(named.items(), key=lambda item: item[1])
 
     def queryset(self, request, queryset):

@@ -17,6 +17,7 @@ from claims.admin.base import (
     for_each,
     form_action,
 )
+from claims.admin.paginator import LargeTableAdmin
 from claims.models import (
     Article,
     ArticleRevision,
@@ -173,7 +174,7 @@ class SourceInline(admin.StackedInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(LanguageColumn, HistoryAdmin):
+class ClaimAdmin(LargeTableAdmin, LanguageColumn, HistoryAdmin):
     list_display = [
         "claim_reviewed",
         "claimant",
@@ -316,7 +317,7 @@ class ClaimAdmin(LanguageColumn, HistoryAdmin):
 
 
 @admin.register(Mention)
-class MentionAdmin(ReadOnlyHistoryAdmin):
+class MentionAdmin(LargeTableAdmin, ReadOnlyHistoryAdmin):
     """Passages, shown: marked, linked, moved and removed on the desk, where those of a
     published claim are reviewed one by one."""
 
@@ -400,7 +401,7 @@ class CorrectionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ClaimEvent)
-class ClaimEventAdmin(ReadOnlyAdmin):
+class ClaimEventAdmin(LargeTableAdmin, ReadOnlyAdmin):
     """The claims' timelines, as the lifecycle methods wrote them."""
 
     list_display = ["created_at", "claim", "kind", "actor", "claim_version"]

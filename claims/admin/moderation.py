@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims import services
 from claims.admin.base import BOTH_LOCATIONS, HistoryAdmin, LanguageColumn, for_each, form_action
+from claims.admin.paginator import LargeTableAdmin
 from claims.claimreview import absolute
 from claims.matching import similar_claims
 from claims.models import Claim, Correction, ErrorReport, Tip, WorkflowError
@@ -154,13 +155,16 @@ def tip_repeats(tip: Tip, *, published_only: bool = False, limit: int = 5):
     return similar_claims(tip.claim_text, _tip_language(tip), claims, limit=limit)
 
 
-class ReaderInputAdmin(LanguageColumn, HistoryAdmin):
+class ReaderInputAdmin(LargeTableAdmin, LanguageColumn, HistoryAdmin):
     """What tips and error reports share: moderation status, note, actions, history."""
 
     list_filter = ["status", ("created_at", admin.DateFieldListFilter)]
     list_select_related = ["claim", "handled_by"]
     ordering = ["-created_at", "-pk"]  # newest first
-    show_facets = admin.ShowFacets.ALWAYS  # "New (3)" in the status filter
+    # Counts beside the filters only on "Show counts": each is an aggregate over the whole
+    # table (two of them, ~55 ms at 140,000 tips). The new items' count is above the list
+    # (``new_count``, from the status index).
+    show_facets = admin.ShowFacets.ALLOW
     change_list_template = "admin/claims/reader_input_change_list.html"
     history_list_display = ["status", "handled_by", "moderator_note", "reply_sent_at"]
     actions = ["mark_spam", "reject", "accept", "mark_in_progress", "resolve", "reply_to_reader"]

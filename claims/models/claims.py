@@ -182,7 +182,9 @@ class Claim(ClaimLifecycle, models.Model):
                 models.F("id").desc(),
                 name="claim_status_newest",
             ),
-            # One status, latest change first: the desk's claim lists.
+            # One status, latest change first: the desk's claim lists, and the sitemap
+            # index's lastmod of the claims section (MAX(updated_at) of the published
+            # claims, read from the index's first entry instead of every claim).
             models.Index(
                 "status",
                 models.F("updated_at").desc(),

@@ -1,7 +1,8 @@
 """Delete reader tips and error reports older than FACTCHECK_READER_RETENTION_DAYS.
 
 The scheduler runs it daily (``purge-reader-input`` in FACTCHECK_SCHEDULE); this command
-is for operators. ``--dry-run`` only counts what would go.
+is for operators. ``--dry-run`` only counts what would go. It deletes in batches, each in
+its own short transaction (``reader_input_purge``), so it can run while moderators work.
 """
 
 from django.conf import settings
