@@ -124,7 +124,9 @@ def test_every_measured_page_asks_as_many_queries_at_1000_claims_as_at_200(seede
     large = archive.generate(800, seed=4, log=lambda *_: None)
     assert Claim.objects.filter(slug__startswith="archive-").count() == 1000
     after = _query_counts(large)
-    grew = {key: (before[key], after[key]) for key in before if after[key] != before[key]}
+    # (A count may drop: the admin's lists switch to the planner's estimate of a large
+    # table's rows on PostgreSQL, one query fewer.)
+    grew = {key: (before[key], after[key]) for key in before if after[key] > before[key]}
     assert not grew, f"query counts grew with the archive: {grew}"
 
 
