@@ -165,3 +165,18 @@ def test_the_reader_input_lists_load_their_related_rows_with_the_page(root, mode
         for i in range(10)
     )
     assert (queries(TIPS), queries(reports)) == few
+
+
+def test_the_claims_admin_searches_words_and_slugs(root):
+    wanted = make_claim(claim_reviewed="Der Waffenstillstand von 1953 gilt bis heute")
+    make_claim(claim_reviewed="Etwas ganz anderes", slug="etwas-ganz-anderes")
+    with CaptureQueriesContext(connection) as queries:
+        page = root.get("/admin/claims/claim/?q=waffenstillstand").content.decode()
+    assert wanted.claim_reviewed in page
+    assert "Etwas ganz anderes" not in page
+    assert "etwas-ganz-anderes" not in page
+    by_slug = root.get("/admin/claims/claim/?q=etwas-ganz-anderes").content.decode()
+    assert "Etwas ganz anderes" in by_slug
+    if connection.vendor == "postgresql":
+        # Whole words from the full-text index, never a LIKE over every claim.
+        assert not [q for q in queries if "LIKE" in q["sql"] and "claims_claim" in q["sql"]]
