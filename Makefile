@@ -12,7 +12,7 @@ PIP := $(PY) -m pip --disable-pip-version-check -q
 # (an exported DATABASE_URL must never receive the demo accounts).
 DEV_ENV := env -u DATABASE_URL DEBUG=1
 
-.PHONY: run worker serve test test-rq lint format bench eval loadtest check messages chromium services clean help
+.PHONY: run worker serve test test-rq lint format bench bench-scale eval loadtest check messages chromium services clean help
 
 help:
 	@echo "make run [PORT=8000]   set up everything and serve the demo on http://127.0.0.1:$(PORT)"
@@ -22,6 +22,8 @@ help:
 	@echo "make worker            a task worker of the production configuration (see docs/tasks.md)"
 	@echo "make serve             the production configuration locally (gunicorn, DEBUG off; see docs/deploy.md)"
 	@echo "make bench             benchmarks, then the load test; writes docs/performance.md"
+	@echo "make bench-scale       the archive at 1,000 / 10,000 / 100,000 claims on PostgreSQL, then the"
+	@echo "                       load test on the largest; writes its section of docs/performance.md"
 	@echo "make eval              claim matching and check-worthiness on the evaluation set (tests/eval)"
 	@echo "make loadtest          load test of the production stack (needs PostgreSQL and Redis)"
 	@echo "make messages          update and compile the translation catalogues (needs gettext)"
@@ -155,6 +157,14 @@ eval: $(VENV)/.installed-base
 
 bench: $(VENV)/.installed-test
 	env -u DATABASE_URL $(VENV)/bin/python scripts/bench.py --write $(BENCH_ARGS)
+
+# The archive at scale (issue #22): for 1,000, 10,000 and 100,000 claims a fresh PostgreSQL
+# database filled by scripts/archive.py (the 100,000-claim archive in about 2 minutes), every
+# page and list of the issue measured, writes compared, purgereaderinput timed, then the load
+# test on the largest archive; writes its section of docs/performance.md (about 25 minutes).
+# BENCH_SCALE_ARGS="--sizes 1000 10000 --no-load" etc. are passed on.
+bench-scale: $(VENV)/.installed-test
+	$(PY) scripts/bench_scale.py --write $(BENCH_SCALE_ARGS)
 
 # Load test of the production stack on loopback: a fresh PostgreSQL database, a dedicated
 # Redis database, gunicorn and locust (scripts/loadtest.py; about 3 minutes). Prints its

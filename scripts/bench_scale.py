@@ -463,9 +463,15 @@ def render(results: list[dict], loadtest: str | None) -> str:
         "",
         f"Measured on {date.today().isoformat()} by `make bench-scale` "
         "(`scripts/bench_scale.py`), "
-        "PostgreSQL, median of the runs after one warm-up, with the query count. Server time "
-        "through Django's test client (no network), production settings minus HTTPS, "
-        "local-memory cache cleared before every public request (uncached).",
+        "PostgreSQL, median of the runs after one warm-up, with the query count (q). Server "
+        "time through Django's test client (no network), production settings minus HTTPS. "
+        "Public pages are uncached: asked for at a new address each time, so the page cache "
+        "misses and the page is rendered; what is kept per change to the public content (the "
+        "verdict chart's counts, the claims' languages, the number of published claims) is "
+        "as it is between two changes; the home page is also measured right after a change, "
+        "every cache emptied. Growth compares 1,000 with 100,000 claims: constant (at most "
+        "1.5 × or n^0.08), logarithmic (equal steps per tenfold), linear (n^0.75 and more) "
+        "or the exponent in between.",
         "",
         archive_line(results),
         "",
