@@ -23,6 +23,7 @@ import itertools
 import json
 import math
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -309,9 +310,8 @@ def figures(summary, runs: int, notes: list) -> dict:
     article = Article.objects.get(slug=DEMO_ARTICLE)
     revision = article.current_revision
     text = revision.text
-    spans = sentence_spans(text)
-    taken = set(Mention.objects.filter(revision=revision).values_list("start", "end"))
-    spans = iter([s for s in spans if (s[0], s[1]) not in taken])
+    taken = list(Mention.objects.filter(revision=revision).values_list("start", "end"))
+    spans = iter(free_passages(text, taken))
     mark_url = reverse("claims:desk-mark", args=[article.pk])
     htmx = {"HTTP_HX_REQUEST": "true"}
     marked: list[int] = []
@@ -324,11 +324,22 @@ def figures(summary, runs: int, notes: list) -> dict:
             **htmx,
         )
         if response.status_code != 200:
-            raise RuntimeError(f"mark answered {response.status_code}")
-        marked.append(int(response["HX-Push-Url"].rstrip("/").rsplit("/", 1)[1]))
+            raise RuntimeError(f"mark answered {response.status_code}: {response.content[:300]}")
+        # A new claim's panel, or (for a passage like a claim already checked) the
+        # similar claims to link instead: both are what marking answers.
+        if "HX-Push-Url" in response:
+            marked.append(int(response["HX-Push-Url"].rstrip("/").rsplit("/", 1)[1]))
         return response
 
     results["mark"] = timed(mark_once)
+    if not marked:  # every passage was like a checked claim: mark one as new regardless
+        start, end, exact = next(spans)
+        response = desk.post(
+            mark_url,
+            {"revision": revision.pk, "start": start, "end": end, "exact": exact, "new": "1"},
+            **htmx,
+        )
+        marked.append(int(response["HX-Push-Url"].rstrip("/").rsplit("/", 1)[1]))
     claim_pk = marked[-1]
     panel_url = reverse("claims:desk-claim", args=[article.pk, claim_pk])
     saves = iter(range(1, 1000))
@@ -400,20 +411,17 @@ def api_figures(reader, get) -> dict:
     return {"api_deep": get(reader, cursor)}
 
 
-def sentence_spans(text: str) -> list[tuple[int, int, str]]:
-    """Passages an editor might mark: the first words of every sentence."""
-    spans, start = [], 0
-    for index, char in enumerate(text):
-        if char in ".\n":
-            piece = text[start:index]
-            stripped = piece.strip()
-            if len(stripped) > 20:
-                begin = start + piece.index(stripped)
-                end = text.rfind(" ", begin, begin + 60)
-                if end > begin:
-                    spans.append((begin, end, text[begin:end]))
-            start = index + 1
-    return spans
+def free_passages(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Passages an editor might mark that overlap no marked one: four words at a time,
+    each passage's words apart from every other's (so no marking meets an earlier one)."""
+    words = [(m.start(), m.end()) for m in re.finditer(r"[^\s]+", text)]
+    passages = []
+    for index in range(0, len(words) - 4, 4):
+        start, end = words[index][0], words[index + 3][1]
+        if any(a < end and start < b for a, b in taken):
+            continue
+        passages.append((start, end, text[start:end]))
+    return passages
 
 
 def purge_figure() -> dict:
