@@ -438,3 +438,18 @@ def test_the_demo_story_emails_nobody_and_queues_no_task(
     with django_capture_on_commit_callbacks(execute=True):
         ClaimEvent.objects.create(claim=claim, kind="approved", claim_version=claim.version)
     assert DBTaskResult.objects.filter(task_path__endswith="send_event_emails").exists()
+
+
+def test_loading_analyses_the_seed_text_only(seeded):
+    from claims.models import TextAnalysis
+    from tests.factories import make_article
+
+    other = make_article("Ein anderer Artikel, den niemand analysiert hat.")
+    TextAnalysis.objects.filter(revision=other.current_revision).delete()
+    seed = Article.objects.get(slug=SEED_ARTICLE_SLUG)
+    TextAnalysis.objects.filter(revision=seed.current_revision).delete()
+    call_command("loadseeds", stdout=io.StringIO())
+    assert TextAnalysis.objects.filter(revision=seed.current_revision).exists()
+    # Another article's analysis is the task queue's business, not the seeds' (with an
+    # archive of 20,000 articles it would take hours).
+    assert not TextAnalysis.objects.filter(revision=other.current_revision).exists()
