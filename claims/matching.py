@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from threading import Lock
 
 from django.db import connection
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, Exists, Max, QuerySet, Sum
 from django.db.models.signals import post_delete, post_save
 
 from claims.models import ArticleRevision, Claim, Mention
@@ -136,7 +136,9 @@ def _two_of(keys: list[str]) -> str:
 # tested against and ranked by (as a cast inside the LATERAL part is). The statuses are
 # checked against a hashed set of the claims *not* in them (few: drafts and claims in
 # review), built once per query, instead of a join for every matching profile; ``NOT IN``
-# because PostgreSQL turns ``IN`` into that join (docs/performance-work.md).
+# because PostgreSQL turns ``IN`` into that join (docs/performance-work.md). The excluded
+# statuses are named (``status = ANY``), so that set is read from a status index, not by
+# reading every claim (13 ms a query at 100,000 claims; none when no status is excluded).
 _CANDIDATES_SQL = """
 SELECT s.i, p.claim_id
 FROM unnest(%s::text[]::tsquery[], %s::text[]::tsquery[]) WITH ORDINALITY AS s(q, filter, i)
@@ -144,7 +146,7 @@ CROSS JOIN LATERAL (
     SELECT p.claim_id
     FROM claims_claimprofile p
     WHERE array_to_tsvector(string_to_array(p.keys, ' ')) @@ s.filter
-      AND p.claim_id NOT IN (SELECT c.id FROM claims_claim c WHERE c.status <> ALL(%s))
+      AND p.claim_id NOT IN (SELECT c.id FROM claims_claim c WHERE c.status = ANY(%s))
     ORDER BY ts_rank(array_to_tsvector(string_to_array(p.keys, ' ')), s.q) DESC,
              p.claim_id
     LIMIT %s
@@ -160,7 +162,12 @@ def _ranked_candidates(asked: list[tuple[str, str]], statuses: list[str]) -> lis
     with connection.cursor() as cursor:
         cursor.execute(
             _CANDIDATES_SQL,
-            [[q for q, _f in asked], [f for _q, f in asked], statuses, CANDIDATES],
+            [
+                [q for q, _f in asked],
+                [f for _q, f in asked],
+                [status for status in Claim.Status.values if status not in statuses],
+                CANDIDATES,
+            ],
         )
         for ordinal, claim_id in cursor.fetchall():
             found[ordinal - 1].append(claim_id)
@@ -277,7 +284,7 @@ def similar_claims(
     claims = Claim.objects.published() if claims is None else claims
     found = words(text, language)
     one = profile_of_words(found)
-    statuses = sorted(set(claims.values_list("status", flat=True).order_by().distinct()))
+    statuses = _statuses_in(claims)
     if not statuses or not one.entries:
         return []
     pool = candidates([one], statuses)[0]
@@ -293,6 +300,15 @@ def similar_claims(
         for found_rank in ranked
         if found_rank.claim in by_pk
     ]
+
+
+def _statuses_in(claims: QuerySet[Claim]) -> list[str]:
+    """The statuses that claims of ``claims`` have, in one query of one EXISTS per status:
+    each stops at its first claim (from a status index), where a DISTINCT read every claim
+    (9 ms at 100,000, on every marking). No claim at all: no row, no status."""
+    flags = {status: Exists(claims.filter(status=status)) for status in Claim.Status.values}
+    row = Claim.objects.order_by().annotate(**flags).values(*flags).first()
+    return sorted(status for status, present in (row or {}).items() if present)
 
 
 # --- A revision's analysis -------------------------------------------------------------------
