@@ -28,13 +28,6 @@ class SearchDocument(Expression):
         return f"{compiler.quote_name(alias)}.search_document", []
 
 
-def matching_claims(claims: QuerySet[Claim], text: str) -> QuerySet[Claim]:
-    """``claims`` whose search document matches ``text`` (websearch syntax), unordered:
-    PostgreSQL only (the admin's claim search; ``search_claims`` also ranks)."""
-    query = SearchQuery(text.strip(), search_type="websearch", config="simple")
-    return claims.annotate(document=SearchDocument()).filter(document=query)
-
-
 def search_claims(claims: QuerySet[Claim], text: str) -> QuerySet[Claim]:
     """``claims`` matching ``text``, best matches first where the database can rank."""
     text = text.strip()
@@ -43,7 +36,8 @@ def search_claims(claims: QuerySet[Claim], text: str) -> QuerySet[Claim]:
     if connection.vendor == "postgresql":
         query = SearchQuery(text, search_type="websearch", config="simple")
         return (
-            matching_claims(claims, text)  # "@@": answered from the GIN index
+            claims.annotate(document=SearchDocument())
+            .filter(document=query)  # "@@": answered from the GIN index
             .annotate(rank=SearchRank(SearchDocument(), query))
             .order_by("-rank", "-published_at")
         )

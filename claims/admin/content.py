@@ -4,6 +4,7 @@ never written)."""
 
 from django import forms
 from django.contrib import admin
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext
@@ -33,7 +34,7 @@ from claims.models import (
     Source,
 )
 from claims.permissions import PANEL_STATUSES
-from claims.search import matching_claims
+from claims.search import SearchDocument
 from claims.workflow_steps import STEPS
 
 
@@ -231,8 +232,12 @@ class ClaimAdmin(LargeTableAdmin, LanguageColumn, HistoryAdmin):
         term = search_term.strip()
         if connection.vendor != "postgresql" or not term:
             return super().get_search_results(request, queryset, search_term)
-        found = matching_claims(Claim.objects.all(), term).values("pk")
-        return queryset.filter(Q(pk__in=found) | Q(slug=term)), False
+        # One set of ids from both indexes (full-text OR slug): OR-ed outside the
+        # subquery, the slug made PostgreSQL test every claim against the found set.
+        found = Claim.objects.annotate(document=SearchDocument()).filter(
+            Q(document=SearchQuery(term, search_type="websearch", config="simple")) | Q(slug=term)
+        )
+        return queryset.filter(pk__in=found.values("pk")), False
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
