@@ -102,10 +102,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--markdown", type=Path, help="also write the section to this file")
     parser.add_argument("--check", action="store_true", help="exit 1 when a budget is missed")
     parser.add_argument(
-        "--reuse-database",
-        action="store_true",
-        help="run against LOAD_DATABASE_URL as it is (migrated and seeded, not dropped after): "
-        "make bench-scale runs it on its largest archive",
+        "--archive",
+        type=int,
+        default=0,
+        metavar="CLAIMS",
+        help="add a generated archive of this many claims (scripts/archive.py) after the "
+        "seeds: make bench-scale runs the load test on its largest archive",
     )
     parser.add_argument(
         "--desk-budget",
@@ -221,8 +223,9 @@ def production_environment(args, database_url: str, redis_url: str, static_root:
     return env
 
 
-def set_up(editors: int) -> dict:
-    """Migrate, seed, collect static files and create editors; returns what users need."""
+def set_up(editors: int, *, archive: int = 0) -> dict:
+    """Migrate, seed, collect static files and create editors; returns what users need.
+    With ``archive``, a generated archive of that many claims goes in after the seeds."""
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -240,6 +243,11 @@ def set_up(editors: int) -> dict:
     quiet = open(os.devnull, "w")  # noqa: SIM115
     call_command("migrate", verbosity=0, stdout=quiet)
     call_command("loadseeds", stdout=quiet)
+    if archive:
+        from scripts.archive import generate
+
+        print(f"loadtest: an archive of {archive:,} claims…", file=sys.stderr)
+        generate(archive, log=lambda *_args: None)
     call_command("collectstatic", interactive=False, verbosity=0, stdout=quiet)
     ensure_role_groups()
     group = Group.objects.get(name=EDITORS)
@@ -781,14 +789,11 @@ def main(argv=None) -> int:
     log = workdir / "gunicorn.log"
     started = time.monotonic()
     try:
-        if args.reuse_database:
-            print(f"loadtest: database {database_name(database_url)} as it is…", file=sys.stderr)
-        else:
-            print(f"loadtest: fresh database {database_name(database_url)}…", file=sys.stderr)
-            recreate_database(database_url)
+        print(f"loadtest: fresh database {database_name(database_url)}…", file=sys.stderr)
+        recreate_database(database_url)
         flush_redis(redis_url)
         os.environ.update(env)
-        config = set_up(args.editors)
+        config = set_up(args.editors, archive=args.archive)
         config_path = workdir / "config.json"
         config_path.write_text(json.dumps(config), encoding="utf-8")
         port = free_port()
@@ -840,7 +845,7 @@ def main(argv=None) -> int:
         if problems.strip():
             print(f"loadtest: gunicorn's log (last lines):\n{problems}", file=sys.stderr)
         if not args.keep:
-            cleanup(database_url, redis_url, workdir, drop=not args.reuse_database)
+            cleanup(database_url, redis_url, workdir)
         else:
             print(
                 f"loadtest: kept database {database_name(database_url)}, Redis {redis_url} "
@@ -852,17 +857,14 @@ def main(argv=None) -> int:
     return 1 if args.check and not budgets_met else 0
 
 
-def cleanup(database_url: str, redis_url: str, workdir: Path, *, drop: bool = True) -> None:
+def cleanup(database_url: str, redis_url: str, workdir: Path) -> None:
     try:
         from django.db import connections
 
         connections.close_all()
     except Exception:  # noqa: S110 - Django may not be set up yet
         pass
-    steps = [lambda: flush_redis(redis_url)]
-    if drop:
-        steps.insert(0, lambda: drop_database(database_url))
-    for step in steps:
+    for step in (lambda: drop_database(database_url), lambda: flush_redis(redis_url)):
         try:
             step()
         except Exception as error:

@@ -28,6 +28,11 @@ from locust.exception import StopUser
 CONFIG = json.loads(open(os.environ["LOADTEST_CONFIG"], encoding="utf-8").read())  # noqa: SIM115
 ACCOUNTS = itertools.cycle(CONFIG["editors"])
 CONFLICT_NAME = "desk: save claim → 409 conflict (expected)"
+SIMILAR_NAME = "desk: mark claim → similar claims shown (expected)"
+# The marking's answer when the passage is like a checked claim
+# (templates/claims/desk/_similar_claims.html).
+SIMILAR_PANEL = 'id="similar-claims"'
+
 
 cache_outcomes: dict[str, Counter] = defaultdict(Counter)
 counts: Counter = Counter()
@@ -166,6 +171,12 @@ class EditorUser(HttpUser):
             catch_response=True,
         ) as response:
             pushed = re.search(r"/claims/(\d+)/", response.headers.get("HX-Push-Url", ""))
+            if response.status_code == 200 and not pushed and SIMILAR_PANEL in response.text:
+                # The passage is like a claim already checked: the desk shows it to link
+                # instead of a new claim. A right answer, counted under its own name.
+                response.request_meta["name"] = SIMILAR_NAME
+                response.success()
+                return
             if response.status_code != 200 or not pushed:
                 response.failure(f"HTTP {response.status_code}")
                 return

@@ -258,3 +258,23 @@ def test_any_language_tag_is_handled(language):
     assert words(text, language)
     assert isinstance(hints(text, language), list)
     assert compare(profile(text, language), profile(text, language)).score > 0
+
+
+def test_warm_up_loads_the_word_lists_of_both_languages(monkeypatch):
+    import importlib
+    import sys
+
+    from claims.text import terms
+
+    terms._analyse.cache_clear()
+    terms.warm_up()
+    for language in ("de", "en"):
+        misses = terms._analyse.cache_info().misses
+        terms.words(terms._WARM_UP[language], language)
+        assert terms._analyse.cache_info().misses == misses  # every word analysed already
+    # The WSGI application (gunicorn's workers) warms up as it loads.
+    called = []
+    monkeypatch.setattr(terms, "warm_up", lambda: called.append(True))
+    sys.modules.pop("factcheck.wsgi", None)
+    importlib.import_module("factcheck.wsgi")
+    assert called == [True]
