@@ -161,7 +161,7 @@ bench: $(VENV)/.installed-test
 # The archive at scale (issue #22): for 1,000, 10,000 and 100,000 claims a fresh PostgreSQL
 # database filled by scripts/archive.py (the 100,000-claim archive in about 2 minutes), every
 # page and list of the issue measured, writes compared, purgereaderinput timed, then the load
-# test on the largest archive; writes its section of docs/performance.md (about 25 minutes).
+# test on the largest archive; writes its section of docs/performance.md (about 20 minutes).
 # BENCH_SCALE_ARGS="--sizes 1000 10000 --no-load" etc. are passed on.
 bench-scale: $(VENV)/.installed-test
 	$(PY) scripts/bench_scale.py --write $(BENCH_SCALE_ARGS)

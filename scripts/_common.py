@@ -7,6 +7,7 @@ by locust), the tests as ``scripts._common``.
 
 import signal
 import socket
+import statistics
 import subprocess
 
 import lxml.html
@@ -60,3 +61,8 @@ def form_data(html: str, form_id: str | None = None) -> dict[str, str]:
                 continue
             data[name] = element.get("value") or ""
     return data
+
+
+def spread(times: list[float]) -> dict:
+    """Median, fastest and slowest of repeated timings (milliseconds): the benchmarks' figure."""
+    return {"median": statistics.median(times), "min": min(times), "max": max(times)}

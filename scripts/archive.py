@@ -596,21 +596,20 @@ def generate(claims: int, seed: int = 22, *, log=print) -> Summary:
         Group.objects.get(name=EDITORS),
         Group.objects.get(name=REVIEWERS),
     )
-    editors, reviewers = [], []
-    for number in range(1, DESK_EDITORS + 1):
-        user, made = User.objects.get_or_create(
-            username=f"archive-editor-{number}", defaults={"password": UNUSABLE}
-        )
-        if made:
-            user.groups.add(editors_group)
-        editors.append(user.pk)
-    for number in range(1, DESK_REVIEWERS + 1):
-        user, made = User.objects.get_or_create(
-            username=f"archive-reviewer-{number}", defaults={"password": UNUSABLE}
-        )
-        if made:
-            user.groups.add(reviewers_group)
-        reviewers.append(user.pk)
+
+    def desk_users(role: str, count: int, group) -> list[int]:
+        pks = []
+        for number in range(1, count + 1):
+            user, made = User.objects.get_or_create(
+                username=f"archive-{role}-{number}", defaults={"password": UNUSABLE}
+            )
+            if made:
+                user.groups.add(group)
+            pks.append(user.pk)
+        return pks
+
+    editors = desk_users("editor", DESK_EDITORS, editors_group)
+    reviewers = desk_users("reviewer", DESK_REVIEWERS, reviewers_group)
 
     # --- Rows, then the tables, parents first
     tables = {

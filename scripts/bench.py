@@ -42,6 +42,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from _common import spread  # noqa: E402
 from bench_embed import HEADING as EMBED_HEADING  # noqa: E402
 from bench_embed import embed_section  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
@@ -212,12 +213,7 @@ def measure(fn, runs: int) -> dict:
         t0 = time.perf_counter()
         last = fn()
         times.append((time.perf_counter() - t0) * 1000)
-    return {
-        "median": statistics.median(times),
-        "min": min(times),
-        "max": max(times),
-        "result": last,
-    }
+    return spread(times) | {"result": last}
 
 
 # Requests are made as a browser makes them: accepting compressed answers, so server time

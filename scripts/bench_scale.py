@@ -24,7 +24,6 @@ import json
 import math
 import os
 import re
-import statistics
 import subprocess
 import sys
 import time
@@ -257,7 +256,7 @@ def figures(summary, runs: int, notes: list) -> dict:
 
     from claims.caching import clear_all_caches
     from claims.models import Article, Mention
-    from scripts._common import form_data
+    from scripts._common import form_data, spread
 
     clients, requests = targets(summary, notes)
     reader, desk = clients["reader"], clients["desk"]
@@ -273,13 +272,7 @@ def figures(summary, runs: int, notes: list) -> dict:
             t0 = time.perf_counter()
             fn()
             times.append((time.perf_counter() - t0) * 1000)
-        return {
-            "median": statistics.median(times),
-            "min": min(times),
-            "max": max(times),
-            "queries": query_count,
-            "status": response.status_code,
-        }
+        return spread(times) | {"queries": query_count, "status": response.status_code}
 
     fresh = iter(range(1, 1_000_000))
 
@@ -361,13 +354,7 @@ def figures(summary, runs: int, notes: list) -> dict:
     save_once()  # warm-up
     saved = [save_once() for _ in range(runs)]
     times = [elapsed for elapsed, _queries in saved]
-    results["save"] = {
-        "median": statistics.median(times),
-        "min": min(times),
-        "max": max(times),
-        "queries": saved[0][1],
-        "status": 200,
-    }
+    results["save"] = spread(times) | {"queries": saved[0][1], "status": 200}
     return results
 
 
@@ -514,7 +501,14 @@ def render(results: list[dict], loadtest: str | None) -> str:
     lines += ["", *write_lines(results), *purge_lines(results), *notes_lines(results)]
     if loadtest:
         lines += ["", loadtest.strip()]
-    lines += ["", "Reproduce: `make bench-scale` (about 25 minutes; needs PostgreSQL and Redis)."]
+    lines += [
+        "",
+        "What the slow queries were, what changed, and why a budget is not met: "
+        "[performance-work.md](performance-work.md#the-archive-at-100000-claims-public-pages-"
+        "and-desk-lists-issue-22).",
+        "",
+        "Reproduce: `make bench-scale` (about 20 minutes; needs PostgreSQL and Redis).",
+    ]
     return "\n".join(lines) + "\n", misses
 
 

@@ -651,7 +651,7 @@ def budget_lines(args, verdict: dict) -> list[str]:
 
     lines = [
         "",
-        "Budgets (issue #8):",
+        "Budgets (issue #22):" if args.archive else "Budgets (issue #8):",
         "",
         f"- cached public pages at least {RATIO_BUDGET} × the trivial view's throughput: "
         f"**{met(verdict['ratio_ok'])}** (lowest: {verdict['worst_ratio']}, "
@@ -704,8 +704,14 @@ def closing_lines(args, probe_run: dict, mixed_run: dict) -> list[str]:
         "server, PostgreSQL and Redis share the machine, so absolute figures are a lower bound "
         "and vary with what else runs; the ratios hold better.",
         "",
-        "Reproduce: `make loadtest` (needs PostgreSQL and Redis on 127.0.0.1, about "
-        f"{estimated_minutes(args)} minutes); `make bench` runs it at the end.",
+        (
+            f"Reproduce: `scripts/loadtest.py --archive {args.archive} --desk-budget "
+            f"{args.desk_budget:g}` (the archive takes about 2 minutes more); "
+            "`make bench-scale` runs it at the end."
+            if args.archive
+            else "Reproduce: `make loadtest` (needs PostgreSQL and Redis on 127.0.0.1, about "
+            f"{estimated_minutes(args)} minutes); `make bench` runs it at the end."
+        ),
         "",
     ]
 
