@@ -26,6 +26,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -586,7 +587,7 @@ def main() -> None:
     results = []
     sizes = sorted(args.sizes)
     for size in sizes:
-        out = ROOT / f".bench-scale-{size}.json"
+        out = Path(tempfile.mkdtemp(prefix="factcheck-bench-scale-")) / f"{size}.json"
         keep = args.keep
         print(f"Archive of {size:,} claims…", flush=True)
         subprocess.run(
@@ -596,6 +597,7 @@ def main() -> None:
         )  # fmt: skip
         results.append(json.loads(out.read_text()))
         out.unlink()
+        out.parent.rmdir()
         print(f"  built in {results[-1]['build_seconds']:.0f} s", flush=True)
     loadtest = None
     if not args.no_load:
@@ -612,8 +614,6 @@ def main() -> None:
 def run_loadtest(size: int) -> str:
     """scripts/loadtest.py on a fresh database with an archive of ``size`` claims (not the
     one measured above: the benchmark's own markings there would meet the load test's)."""
-    import tempfile
-
     with tempfile.NamedTemporaryFile("r", suffix=".md") as out:
         completed = subprocess.run(
             [sys.executable, str(ROOT / "scripts" / "loadtest.py"), "--archive", str(size),
