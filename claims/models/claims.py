@@ -76,12 +76,10 @@ class ClaimQuerySet(models.QuerySet):
         # The few claims with a correction in review are looked up first and named: joined
         # and OR-ed with the status, they made the database read every claim (and the
         # join needed DISTINCT); named, both halves come from an index.
-        from claims.models.workflow import Correction
-
         corrected = list(
-            Correction.objects.filter(
-                status=Correction.Status.IN_REVIEW, claim__status=Claim.Status.PUBLISHED
-            ).values_list("claim_id", flat=True)
+            Claim.objects.filter(
+                status=Claim.Status.PUBLISHED, corrections__status="in_review"
+            ).values_list("pk", flat=True)
         )
         return self.filter(
             models.Q(status=Claim.Status.IN_REVIEW) | models.Q(pk__in=corrected)
