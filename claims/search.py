@@ -28,13 +28,19 @@ class SearchDocument(Expression):
         return f"{compiler.quote_name(alias)}.search_document", []
 
 
+def text_query(text: str) -> SearchQuery:
+    """``text`` as a full-text query of the claims' search document (websearch syntax:
+    words, "phrases", -not, or)."""
+    return SearchQuery(text.strip(), search_type="websearch", config="simple")
+
+
 def search_claims(claims: QuerySet[Claim], text: str) -> QuerySet[Claim]:
     """``claims`` matching ``text``, best matches first where the database can rank."""
     text = text.strip()
     if not text:
         return claims
     if connection.vendor == "postgresql":
-        query = SearchQuery(text, search_type="websearch", config="simple")
+        query = text_query(text)
         return (
             claims.annotate(document=SearchDocument())
             .filter(document=query)  # "@@": answered from the GIN index

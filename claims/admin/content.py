@@ -4,7 +4,6 @@ never written)."""
 
 from django import forms
 from django.contrib import admin
-from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext
@@ -34,7 +33,7 @@ from claims.models import (
     Source,
 )
 from claims.permissions import PANEL_STATUSES
-from claims.search import SearchDocument
+from claims.search import SearchDocument, text_query
 from claims.workflow_steps import STEPS
 
 
@@ -235,7 +234,7 @@ class ClaimAdmin(LargeTableAdmin, LanguageColumn, HistoryAdmin):
         # One set of ids from both indexes (full-text OR slug): OR-ed outside the
         # subquery, the slug made PostgreSQL test every claim against the found set.
         found = Claim.objects.annotate(document=SearchDocument()).filter(
-            Q(document=SearchQuery(term, search_type="websearch", config="simple")) | Q(slug=term)
+            Q(document=text_query(term)) | Q(slug=term)
         )
         return queryset.filter(pk__in=found.values("pk")), False
 

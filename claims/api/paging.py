@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core import signing
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 
 from claims.api.problems import Problem
+from claims.models.base import older_than
 
 _SALT = "claims.api.cursor"
 
@@ -67,13 +68,7 @@ def keyset_page(
     queryset = queryset.order_by(f"-{field}", "-pk")
     if cursor:
         when, pk = _decode(name, cursor)
-        # The first condition is implied by the second; it is there for the index: the
-        # database starts reading at the cursor instead of filtering every newer row
-        # (50,000 rows read for a page 500 deep before; docs/performance-work.md).
-        queryset = queryset.filter(
-            Q(**{f"{field}__lte": when}),
-            Q(**{f"{field}__lt": when}) | Q(**{field: when, "pk__lt": pk}),
-        )
+        queryset = queryset.filter(older_than(field, when, pk))
     if values:
         queryset = queryset.values(*values)
     rows = list(queryset[: limit + 1])

@@ -121,3 +121,13 @@ def unique_slug(
         suffix = f"-{n}"
         slug = slug_for(base, max_length=max_length - len(suffix)) + suffix
     return slug
+
+
+def older_than(field: str, when, pk) -> models.Q:
+    """The rows after (``when``, ``pk``) in newest-first order (``-field``, ``-pk``): a
+    keyset page's condition. The first part is implied by the second and is there for the
+    index: the database starts reading at the cursor instead of filtering every newer row
+    (docs/performance-work.md)."""
+    return models.Q(**{f"{field}__lte": when}) & (
+        models.Q(**{f"{field}__lt": when}) | models.Q(**{field: when, "pk__lt": pk})
+    )

@@ -82,15 +82,16 @@ def _ratings_chart() -> list[dict]:
     not for every rendering of the page."""
     counts = per_generation("published-per-rating", _published_per_rating)
     ratings = list(Rating.objects.order_by("scale", "position", "pk"))
-    most = max((counts.get(rating.pk, 0) for rating in ratings), default=0) or 1
+    per_rating = [(rating, counts.get(rating.pk, 0)) for rating in ratings]
+    most = max((count for _rating, count in per_rating), default=0) or 1
     return [
         {
             "rating": rating,
-            "count": counts.get(rating.pk, 0),
-            "width": round(70 * counts.get(rating.pk, 0) / most, 1),  # percent of the width
+            "count": count,
+            "width": round(70 * count / most, 1),  # percent of the chart width
             "y": index * 28,
         }
-        for index, rating in enumerate(ratings)
+        for index, (rating, count) in enumerate(per_rating)
     ]
 
 

@@ -21,6 +21,7 @@ from claims.diffing import changes_since_review, field_diffs, text_diff
 from claims.forms.desk import CorrectionForm
 from claims.markdown import render_markdown
 from claims.models import Claim, ClaimEvent, Correction, DeskProfile, Mention, Review, Source
+from claims.models.base import older_than
 from claims.models.lifecycle import WorkflowError
 from claims.roles import may
 from claims.services import correction_update
@@ -335,9 +336,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     # page far back costs what the first does (an offset would read every newer event).
     before = _notification_cursor(request.GET.get("before", ""))
     if before is not None:
-        events = events.filter(
-            Q(created_at__lt=before.created_at) | Q(created_at=before.created_at, pk__lt=before.pk)
-        )
+        events = events.filter(older_than("created_at", before.created_at, before.pk))
     events = list(events[: NOTIFICATIONS_PER_PAGE + 1])
     older = events[NOTIFICATIONS_PER_PAGE - 1] if len(events) > NOTIFICATIONS_PER_PAGE else None
     events = events[:NOTIFICATIONS_PER_PAGE]
